@@ -14,6 +14,7 @@ const (
 	String Kind = iota
 	Bool
 	StringList
+	Int
 )
 
 // Setting describes one attribute of a service block (okta = { domain = … }).

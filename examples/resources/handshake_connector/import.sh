@@ -1,0 +1,2 @@
+# Connectors are imported by "<service>/<name>".
+terraform import handshake_connector.entra entra_id/governance-directory

@@ -1,0 +1,110 @@
+// Package credential knows what can be learnt from a credential value
+// offline: its fingerprint, the expiry it declares about itself, and how close
+// that expiry is.
+package credential
+
+import (
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Types are the credential types handshake_credential accepts.
+var Types = []string{"client_secret", "api_key", "token", "private_key", "certificate", "service_account_key", "password"}
+
+// Expiry statuses (stable: users compare against them).
+const (
+	StatusValid    = "valid"
+	StatusExpiring = "expiring"
+	StatusExpired  = "expired"
+	StatusUnknown  = "unknown"
+)
+
+// Fingerprint is a short, non-reversible identifier of a value: enough to tell
+// which version is deployed, far too short to help guess the value, and
+// domain-separated so it matches no other system's hash of the same secret.
+func Fingerprint(value string) string {
+	sum := sha256.Sum256([]byte("handshake-credential-fingerprint\x00" + value))
+	return "sha256:" + hex.EncodeToString(sum[:8])
+}
+
+// SelfDescribedExpiry returns the expiry a value declares about itself: the
+// `exp` claim of a JWT or the NotAfter of the first X.509 certificate in a PEM
+// bundle. ok is false when the value says nothing about its expiry.
+func SelfDescribedExpiry(value string) (t time.Time, source string, ok bool) {
+	v := strings.TrimSpace(value)
+	if strings.Contains(v, "-----BEGIN CERTIFICATE-----") {
+		if c, err := FirstCertificate(v); err == nil {
+			return c.NotAfter.UTC(), "certificate NotAfter", true
+		}
+		return time.Time{}, "", false
+	}
+	if exp, err := jwtExpiry(v); err == nil {
+		return exp, "JWT exp claim", true
+	}
+	return time.Time{}, "", false
+}
+
+// FirstCertificate parses the first certificate of a PEM bundle.
+func FirstCertificate(pemText string) (*x509.Certificate, error) {
+	rest := []byte(pemText)
+	for {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			return nil, errors.New("no PEM CERTIFICATE block found")
+		}
+		if block.Type == "CERTIFICATE" {
+			c, err := x509.ParseCertificate(block.Bytes)
+			if err != nil {
+				return nil, fmt.Errorf("the certificate does not parse: %w", err)
+			}
+			return c, nil
+		}
+	}
+}
+
+// jwtExpiry reads the exp claim of a compact JWS without verifying it: only
+// the expiry is wanted, and the signature is the issuer's business.
+func jwtExpiry(v string) (time.Time, error) {
+	parts := strings.Split(v, ".")
+	if len(parts) != 3 || len(v) > 64<<10 {
+		return time.Time{}, errors.New("not a JWT")
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return time.Time{}, errors.New("not a JWT")
+	}
+	var claims struct {
+		Exp *json.Number `json:"exp"`
+	}
+	if err := json.Unmarshal(payload, &claims); err != nil || claims.Exp == nil {
+		return time.Time{}, errors.New("no exp claim")
+	}
+	secs, err := claims.Exp.Float64()
+	if err != nil || secs <= 0 || secs > 1e11 {
+		return time.Time{}, errors.New("exp claim out of range")
+	}
+	return time.Unix(int64(secs), 0).UTC(), nil
+}
+
+// Status places an expiry relative to now and the warning window.
+func Status(expiresAt *time.Time, now time.Time, window time.Duration) string {
+	switch {
+	case expiresAt == nil:
+		return StatusUnknown
+	case !now.Before(*expiresAt):
+		return StatusExpired
+	case expiresAt.Sub(now) <= window:
+		return StatusExpiring
+	default:
+		return StatusValid
+	}
+}

@@ -1,0 +1,48 @@
+package credential
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+)
+
+// ExpiryFindings reports an expired credential as an error and one expiring
+// within window as a warning, attached to at.
+func ExpiryFindings(kind string, expiresAt *time.Time, now time.Time, window time.Duration, at finding.Path) []finding.Finding {
+	if expiresAt == nil {
+		return nil
+	}
+	when := expiresAt.UTC().Format(time.RFC3339)
+	switch Status(expiresAt, now, window) {
+	case StatusExpired:
+		return []finding.Finding{finding.Errorf(finding.ExpiredCredentials, at, "The %s expired on %s", kind, when).
+			WithCode("CREDENTIAL_EXPIRED").
+			WithDetail("It expired %s ago. Every connector that uses it fails to authenticate until it is replaced.", humanDuration(now.Sub(*expiresAt))).
+			WithFix("Create a new "+kind+" in the service's admin console.",
+				"Put the new value in this credential, bump value_wo_version if you use value_wo, and update expires_at.")}
+	case StatusExpiring:
+		return []finding.Finding{finding.Warnf(finding.ExpiringCredentials, at, "The %s expires in %s (%s)", kind, humanDuration(expiresAt.Sub(now)), when).
+			WithCode("CREDENTIAL_EXPIRING").
+			WithDetail("It is still valid, but it is inside the warning window of %s. Rotate it before it expires to avoid an outage.", humanDuration(window)).
+			WithFix("Create a second "+kind+" next to this one (most services allow two at once), deploy it, then delete the old one.",
+				"Put the new value in this credential and bump value_wo_version if you use value_wo.")}
+	}
+	return nil
+}
+
+// humanDuration renders a duration in days or hours, which is what people
+// plan rotations in.
+func humanDuration(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	if days := d.Hours() / 24; days >= 2 {
+		return fmt.Sprintf("%d days", int(math.Floor(days)))
+	}
+	if d >= time.Hour {
+		return fmt.Sprintf("%d hours", int(d.Hours()))
+	}
+	return fmt.Sprintf("%d minutes", int(math.Ceil(d.Minutes())))
+}

@@ -1,0 +1,131 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+)
+
+const testProviderAddress = "registry.terraform.io/handshake-tf/handshake"
+
+// terraformCLI runs the real Terraform CLI against the provider served
+// in-process, for what terraform-plugin-testing cannot assert: warnings and
+// the exact text a user reads.
+type terraformCLI struct {
+	t        *testing.T
+	dir      string
+	reattach string
+}
+
+func newTerraformCLI(t *testing.T, factory func() tfprotov6.ProviderServer) *terraformCLI {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("set TF_ACC=1 to run tests that drive the Terraform CLI")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	configCh := make(chan *plugin.ReattachConfig, 1)
+	closeCh := make(chan struct{})
+	go func() {
+		_ = tf6server.Serve(testProviderAddress, factory,
+			tf6server.WithDebug(ctx, configCh, closeCh),
+			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
+			// Provider logs follow TF_LOG / TF_ACC_LOG_PATH, as under terraform-plugin-testing.
+			tf6server.WithLoggingSink(t))
+	}()
+	var rc *plugin.ReattachConfig
+	select {
+	case rc = <-configCh:
+	case <-time.After(30 * time.Second):
+		cancel()
+		t.Fatal("provider server did not start")
+	}
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-closeCh:
+		case <-time.After(10 * time.Second):
+		}
+	})
+	raw, err := json.Marshal(map[string]any{testProviderAddress: map[string]any{
+		"Protocol": string(rc.Protocol), "ProtocolVersion": rc.ProtocolVersion, "Pid": rc.Pid, "Test": true,
+		"Addr": map[string]string{"Network": rc.Addr.Network(), "String": rc.Addr.String()},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &terraformCLI{t: t, dir: t.TempDir(), reattach: string(raw)}
+}
+
+func defaultProviderFactory() tfprotov6.ProviderServer {
+	return providerserver.NewProtocol6(New("test")())()
+}
+
+// run writes config (when not empty) and runs terraform with args; it returns
+// the combined output and the exit code.
+func (c *terraformCLI) run(config string, args ...string) (string, int) {
+	c.t.Helper()
+	if config != "" {
+		hcl := "terraform {\n  required_providers {\n    handshake = { source = \"handshake-tf/handshake\" }\n  }\n}\n" + config
+		if err := os.WriteFile(filepath.Join(c.dir, "main.tf"), []byte(hcl), 0o600); err != nil {
+			c.t.Fatal(err)
+		}
+	}
+	cmd := exec.Command("terraform", args...)
+	cmd.Dir = c.dir
+	cmd.Env = append(os.Environ(), "TF_REATTACH_PROVIDERS="+c.reattach, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+	out, err := cmd.CombinedOutput()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		c.t.Fatalf("running terraform %v: %v", args, err)
+	}
+	return string(out), code
+}
+
+// init runs terraform init once; later plans reuse the working directory.
+func (c *terraformCLI) init() {
+	c.t.Helper()
+	if out, code := c.run(`resource "handshake_credential" "init" {
+  type  = "token"
+  value = "init"
+}`, "init", "-no-color", "-input=false"); code != 0 {
+		c.t.Fatalf("terraform init failed:\n%s", out)
+	}
+}
+
+var diagnosticHeading = regexp.MustCompile(`(?m)^[│╷ ]*(Error|Warning): `)
+
+// hasDiagnostic reports whether the CLI output holds a diagnostic of the given
+// kind ("Error" or "Warning") whose detail names category and whose source
+// snippet shows a line matching line (any line when line is empty).
+func hasDiagnostic(out, kind, line, category string) bool {
+	idx := diagnosticHeading.FindAllStringSubmatchIndex(out, -1)
+	source := regexp.MustCompile(`\n[│ ]*\d+:[^\n]*(` + line + `)`)
+	for i, m := range idx {
+		end := len(out)
+		if i+1 < len(idx) {
+			end = idx[i+1][0]
+		}
+		block := out[m[0]:end]
+		if out[m[2]:m[3]] != kind || !strings.Contains(block, "Category: "+category) {
+			continue
+		}
+		if line == "" || source.MatchString(block) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,88 @@
+package provider
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
+)
+
+// findingAttrTypes is the shape of one element of the computed findings list.
+var findingAttrTypes = map[string]attr.Type{
+	"severity":  types.StringType,
+	"category":  types.StringType,
+	"code":      types.StringType,
+	"summary":   types.StringType,
+	"attribute": types.StringType,
+}
+
+const (
+	statusDescription = "Connector health: `healthy`, `degraded` (works, with warnings), `unhealthy` (the service refused), " +
+		"`unreachable` (network, DNS, TLS, timeout) or `unknown` (not tested live)."
+	findingsDescription = "What the checks found, most severe first. Each has `severity` (`error`|`warning`), `category` " +
+		"(a stable id such as `redirect_uri_invalid`), `code` (the vendor's or the rule's), `summary` and `attribute` (the path at fault)."
+)
+
+func resourceAttributes(fs []field) map[string]schema.Attribute {
+	out := make(map[string]schema.Attribute, len(fs))
+	for _, f := range fs {
+		out[f.name] = resourceAttribute(f)
+	}
+	return out
+}
+
+func resourceAttribute(f field) schema.Attribute {
+	if f.nested != nil {
+		return schema.SingleNestedAttribute{MarkdownDescription: f.description, Optional: !f.required, Required: f.required,
+			Attributes: resourceAttributes(f.nested)}
+	}
+	switch f.kind {
+	case connector.Bool:
+		return schema.BoolAttribute{MarkdownDescription: f.description, Optional: !f.required, Required: f.required,
+			Sensitive: f.sensitive, WriteOnly: f.writeOnly}
+	case connector.Int:
+		return schema.Int64Attribute{MarkdownDescription: f.description, Optional: !f.required, Required: f.required}
+	case connector.StringList:
+		return schema.ListAttribute{MarkdownDescription: f.description, ElementType: types.StringType,
+			Optional: !f.required, Required: f.required, Sensitive: f.sensitive, WriteOnly: f.writeOnly}
+	default:
+		validators := append([]validator.String(nil), f.validators...)
+		if len(f.oneOf) > 0 {
+			validators = append(validators, stringvalidator.OneOf(f.oneOf...))
+		}
+		return schema.StringAttribute{MarkdownDescription: f.description, Optional: !f.required, Required: f.required,
+			Sensitive: f.sensitive || f.writeOnly, WriteOnly: f.writeOnly, Validators: validators}
+	}
+}
+
+// connectorResourceSchema is handshake_connector's schema: the shared
+// arguments plus what the resource computes.
+func connectorResourceSchema(c *connector.Catalog) schema.Schema {
+	attrs := resourceAttributes(connectorFields(c))
+	on := attrs["on_failure"].(schema.StringAttribute)
+	on.Computed, on.Default = true, stringdefault.StaticString("error")
+	attrs["on_failure"] = on
+	attrs["id"] = schema.StringAttribute{Computed: true, MarkdownDescription: "`<service>/<name>`; also the import id.",
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
+	attrs["status"] = schema.StringAttribute{Computed: true, MarkdownDescription: statusDescription}
+	attrs["findings"] = schema.ListNestedAttribute{Computed: true, MarkdownDescription: findingsDescription,
+		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+			"severity":  schema.StringAttribute{Computed: true, MarkdownDescription: "`error` or `warning`."},
+			"category":  schema.StringAttribute{Computed: true, MarkdownDescription: "Stable category id."},
+			"code":      schema.StringAttribute{Computed: true, MarkdownDescription: "Vendor error code or rule id."},
+			"summary":   schema.StringAttribute{Computed: true, MarkdownDescription: "One-line description."},
+			"attribute": schema.StringAttribute{Computed: true, MarkdownDescription: "Attribute path at fault, such as `redirect_uris[0]`; empty for the whole connector."},
+		}}}
+	return schema.Schema{
+		MarkdownDescription: "A connector to a SaaS or identity service and its credentials. Handshake checks it offline at " +
+			"`terraform validate` and `plan` (identifiers, redirect URIs, scopes, secret hygiene) and reports every problem " +
+			"as a diagnostic on the attribute at fault, naming the category, the cause and the fix.",
+		Attributes: attrs,
+	}
+}

@@ -1,0 +1,107 @@
+package services
+
+import (
+	"regexp"
+
+	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+)
+
+// box is a Box Platform app using server authentication with the Client
+// Credentials Grant (CCG).
+func box() *connector.Profile {
+	return &connector.Profile{
+		ID:          "box",
+		DisplayName: "Box",
+		Description: "A Box Platform custom app with server authentication (Client Credentials Grant). Handshake posts " +
+			"`client_id` and `client_secret` to `https://api.box.com/oauth2/token` with `box_subject_type` and " +
+			"`box_subject_id`: the enterprise (acting as the app's service account) or a managed user. The app must be " +
+			"authorized by the enterprise admin (Admin Console > Integrations > Platform Apps Manager).",
+		Settings: []connector.Setting{
+			{Name: "enterprise_id", Kind: connector.String, Description: "Box enterprise id (a number, shown in the Admin " +
+				"Console under Account & Billing and in the Developer Console's General Settings). Used as the subject " +
+				"when `subject_type` is `enterprise` and `subject_id` is not set."},
+			{Name: "subject_type", Kind: connector.String, OneOf: []string{"enterprise", "user"}, Description: "Who the " +
+				"token acts as: `enterprise` (the app's service account; the default) or `user` (a managed user; needs " +
+				"App + Enterprise Access and Generate user access tokens enabled)."},
+			{Name: "subject_id", Kind: connector.String, Description: "Numeric id of the enterprise or user named by " +
+				"`subject_type`."},
+			{Name: "base_url", Kind: connector.String, Description: "API base URL. Defaults to `https://api.box.com`; the " +
+				"token endpoint is `<base_url>/oauth2/token`. Override it for tests; plain http only on loopback addresses."},
+		},
+		AuthAttrs: []string{"client_id", "client_secret"},
+		Rules: []connector.Rule{
+			clientIDHygiene,
+			endpointRules("base_url"),
+			boxNumeric("enterprise_id"),
+			boxNumeric("subject_id"),
+			boxSubject,
+			boxClientID,
+		},
+	}
+}
+
+var (
+	boxNumericRE  = regexp.MustCompile(`^[0-9]+$`)
+	boxClientIDRE = regexp.MustCompile(`^[a-z0-9]{32}$`)
+)
+
+func boxNumeric(name string) connector.Rule {
+	return func(s *connector.Spec) []finding.Finding {
+		v, ok := known(s, name)
+		if !ok || boxNumericRE.MatchString(v) {
+			return nil
+		}
+		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, s.SettingPath(name),
+			"box.%s must be a numeric Box id", name).
+			WithCode("BOX-ID").
+			WithDetail("Box enterprise and user ids are numbers (for example 1234567). A login e-mail, enterprise name or URL is not accepted as box_subject_id; Box answers invalid_grant.").
+			WithFix("Copy the number from the Admin Console (Account & Billing for the enterprise id, Users & Groups for a user id).")}
+	}
+}
+
+// boxSubject: CCG always needs a subject id; Box answers invalid_grant
+// (Grant credentials are invalid) when it is missing or of the wrong type.
+func boxSubject(s *connector.Spec) []finding.Finding {
+	if s.SettingUnknown("subject_type") || s.SettingUnknown("subject_id") || s.SettingUnknown("enterprise_id") {
+		return nil
+	}
+	subjectType := settingOr(s, "subject_type", "enterprise")
+	subjectID, hasSubject := known(s, "subject_id")
+	enterpriseID, hasEnterprise := known(s, "enterprise_id")
+	switch {
+	case subjectType == "user" && !hasSubject:
+		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, s.SettingPath("subject_id"),
+			"box.subject_id is required when subject_type is user").
+			WithCode("BOX-SUBJECT").
+			WithDetail("With subject_type = \"user\" the token acts as that managed user, so Box needs the user's id; it answers invalid_grant without it.").
+			WithFix("Set box.subject_id to the user's numeric id (Admin Console > Users & Groups > the user).")}
+	case subjectType == "enterprise" && !hasSubject && !hasEnterprise:
+		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, s.SettingPath("enterprise_id"),
+			"Box needs the enterprise id for an enterprise token").
+			WithCode("BOX-SUBJECT").
+			WithDetail("The Client Credentials Grant names its subject; for the app's service account that is the enterprise id. Box answers invalid_grant without it.").
+			WithFix("Set box.enterprise_id (Developer Console > the app > General Settings shows it).")}
+	case subjectType == "enterprise" && hasSubject && hasEnterprise && subjectID != enterpriseID:
+		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, s.SettingPath("subject_id"),
+			"box.subject_id differs from box.enterprise_id").
+			WithCode("BOX-SUBJECT").
+			WithDetail("With subject_type = \"enterprise\", the subject is the enterprise itself, so subject_id must be the enterprise id; a user id here makes Box answer invalid_grant.").
+			WithFix("Remove subject_id (enterprise_id is used), or set subject_type = \"user\" if it is a user's id.")}
+	}
+	return nil
+}
+
+// boxClientID warns about a value that is not a Box client id (32 lower-case
+// letters and digits), such as the app's numeric id or the Box Key id.
+func boxClientID(s *connector.Spec) []finding.Finding {
+	v := s.Auth.ClientID
+	if v == "" || authUnknown(s, "client_id") || hasSpace(v) || boxClientIDRE.MatchString(v) {
+		return nil
+	}
+	return []finding.Finding{finding.Warnf(finding.InvalidConfiguration, authPath("client_id"),
+		"auth.client_id does not look like a Box client id").
+		WithCode("BOX-CLIENT-ID").
+		WithDetail("Box client ids are 32 lower-case letters and digits. The app's numeric id or name is not accepted; Box answers invalid_client.").
+		WithFix("Copy Client ID from Developer Console > the app > Configuration > OAuth 2.0 Credentials.")}
+}

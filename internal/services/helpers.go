@@ -1,0 +1,199 @@
+package services
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+)
+
+// Shared building blocks for service profiles. Every profile file may use
+// them; keep their signatures stable, other profiles depend on them.
+
+// known returns a setting's value and whether it is set and known. Rules use
+// it so that a value Terraform has not computed yet is neither checked nor
+// reported as missing.
+func known(s *connector.Spec, name string) (string, bool) {
+	if s.SettingUnknown(name) {
+		return "", false
+	}
+	v := s.Setting(name)
+	return v, v != ""
+}
+
+// settingUnset reports whether a setting is definitely empty: not set, and
+// not merely unknown at plan time.
+func settingUnset(s *connector.Spec, name string) bool {
+	return !s.SettingUnknown(name) && s.Setting(name) == ""
+}
+
+// boolSetting reads a bool setting ("true"/"false"); unset, unknown or
+// anything else is false.
+func boolSetting(s *connector.Spec, name string) bool {
+	v, ok := known(s, name)
+	return ok && v == "true"
+}
+
+// settingOr returns the setting, or def when it is unset. An unknown setting
+// also yields def, so callers that must not guess check SettingUnknown first.
+func settingOr(s *connector.Spec, name, def string) string {
+	if v, ok := known(s, name); ok {
+		return v
+	}
+	return def
+}
+
+// scopesKnown reports whether the required_scopes list is known at plan time.
+func scopesKnown(s *connector.Spec) bool { return !s.IsUnknown("required_scopes") }
+
+// authUnknown reports whether an auth attribute (base name, e.g.
+// "client_secret") is not known yet. Both the plain and the write-only
+// variant count, as does an unknown auth block.
+func authUnknown(s *connector.Spec, attr string) bool {
+	return s.IsUnknown("auth") || s.IsUnknown("auth."+attr) || s.IsUnknown("auth."+attr+"_wo")
+}
+
+// clientIDUnset reports whether auth.client_id is definitely missing.
+func clientIDUnset(s *connector.Spec) bool {
+	return s.Auth.ClientID == "" && !authUnknown(s, "client_id")
+}
+
+// secretUnset reports whether a secret is definitely missing (not given and
+// not unknown).
+func secretUnset(s *connector.Spec, sec connector.Secret, attr string) bool {
+	return !sec.IsSet() && !authUnknown(s, attr)
+}
+
+// authPath is the path of an auth attribute that is not a Secret (client_id,
+// username), or of a secret that was not given at all.
+func authPath(attr string) finding.Path { return finding.Attr("auth", attr) }
+
+// requireSetting reports a setting that must be present. why finishes the
+// sentence "… is required …" in the detail, e.g. "to build the token URL".
+func requireSetting(name, why string) connector.Rule {
+	return func(s *connector.Spec) []finding.Finding {
+		if !settingUnset(s, name) {
+			return nil
+		}
+		return []finding.Finding{missingSetting(s, name, why)}
+	}
+}
+
+// missingSetting is the finding requireSetting emits, for rules that need
+// the same wording under their own conditions.
+func missingSetting(s *connector.Spec, name, why string) finding.Finding {
+	return finding.Errorf(finding.InvalidConfiguration, s.SettingPath(name),
+		"Missing %s.%s", s.Service, name).
+		WithDetail("%s.%s is required %s.", s.Service, name, why).
+		WithFix(fmt.Sprintf("Set %s = { %s = \"…\" }.", s.Service, name))
+}
+
+// endpointRules checks that each named URL setting is a usable endpoint
+// (absolute, https except on loopback, no fragment or userinfo).
+func endpointRules(names ...string) connector.Rule {
+	return func(s *connector.Spec) []finding.Finding {
+		var out []finding.Finding
+		for _, n := range names {
+			out = append(out, connector.CheckEndpoint(s, n)...)
+		}
+		return out
+	}
+}
+
+// forEachScope runs check on every requested scope, skipping the whole list
+// when it is not known yet. Paths point at required_scopes[i].
+func forEachScope(check func(s *connector.Spec, i int, scope string) []finding.Finding) connector.Rule {
+	return func(s *connector.Spec) []finding.Finding {
+		if !scopesKnown(s) {
+			return nil
+		}
+		var out []finding.Finding
+		for i, sc := range s.RequiredScopes {
+			out = append(out, check(s, i, sc)...)
+		}
+		return out
+	}
+}
+
+// scopePath is the path of required_scopes[i].
+func scopePath(i int) finding.Path { return finding.Attr("required_scopes").Index(i) }
+
+// when runs rules only if cond holds, so a profile can say "for app auth, …".
+func when(cond func(*connector.Spec) bool, rules ...connector.Rule) connector.Rule {
+	return func(s *connector.Spec) []finding.Finding {
+		if !cond(s) {
+			return nil
+		}
+		var out []finding.Finding
+		for _, r := range rules {
+			out = append(out, r(s)...)
+		}
+		return out
+	}
+}
+
+// privateKeyRule checks that auth.private_key, when set and known, is a PEM
+// key Handshake can sign with. It never echoes the key. why says what the
+// key is used for ("to sign the GitHub App JWT").
+func privateKeyRule(why string) connector.Rule {
+	return func(s *connector.Spec) []finding.Finding {
+		return checkPrivateKey(s, why)
+	}
+}
+
+// checkPrivateKey is privateKeyRule as a plain function.
+func checkPrivateKey(s *connector.Spec, why string) []finding.Finding {
+	k := s.Auth.PrivateKey
+	if !k.IsSet() || authUnknown(s, "private_key") || k.Value == "" {
+		return nil // missing keys are reported by the rule that needs one; empty ones by CheckSecrets
+	}
+	if _, err := connector.ParsePrivateKeyPEM(k.Value); err != nil {
+		return []finding.Finding{finding.Errorf(finding.InvalidCredentials, k.Path(),
+			"The private key cannot be read").
+			WithCode("PEM").
+			WithDetail("auth.%s is used %s, but it is not a usable key: %v.", k.Attr, why, err).
+			WithFix("Paste the whole PEM file, including the -----BEGIN …----- and -----END …----- lines (for example with file(\"key.pem\")).",
+				"Use an unencrypted PKCS#1 (RSA PRIVATE KEY), PKCS#8 (PRIVATE KEY) or EC (EC PRIVATE KEY) key.")}
+	}
+	return nil
+}
+
+// requirePrivateKey reports a missing auth.private_key when the chosen auth
+// method needs one, and checks it when present.
+func requirePrivateKey(why string) connector.Rule {
+	return func(s *connector.Spec) []finding.Finding {
+		if secretUnset(s, s.Auth.PrivateKey, "private_key") {
+			return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, authPath("private_key"),
+				"Missing auth.private_key").
+				WithCode("PRIVATE-KEY-MISSING").
+				WithDetail("A private key is required %s.", why).
+				WithFix("Set auth.private_key_wo (or auth.private_key) to the PEM private key, e.g. file(\"key.pem\").")}
+		}
+		return checkPrivateKey(s, why)
+	}
+}
+
+// missingClientID is the finding for a definitely-missing auth.client_id;
+// why completes "auth.client_id is required because …".
+func missingClientID(why string) finding.Finding {
+	return finding.Errorf(finding.InvalidConfiguration, authPath("client_id"), "Missing auth.client_id").
+		WithCode("CLIENT-ID-MISSING").
+		WithDetail("auth.client_id is required because %s.", why).
+		WithFix("Set auth.client_id to the client (application) id shown in the service's app registration.")
+}
+
+// clientIDHygiene reports white space in auth.client_id. The id is not a
+// secret (CheckSecrets does not see it), but a copied newline breaks it the
+// same way.
+func clientIDHygiene(s *connector.Spec) []finding.Finding {
+	id := s.Auth.ClientID
+	if id == "" || authUnknown(s, "client_id") || !strings.ContainsAny(id, " \t\r\n") {
+		return nil
+	}
+	return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, authPath("client_id"),
+		"auth.client_id contains white space").
+		WithCode("CLIENT-ID-WHITESPACE").
+		WithDetail("Client ids never contain spaces or line breaks; the service would not find a client with this id. It usually comes from copying or from file() without trimspace().").
+		WithFix("Remove the white space, e.g. auth = { client_id = trimspace(var.client_id) }.")}
+}

@@ -1,0 +1,131 @@
+package services
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+)
+
+// zendesk is a Zendesk account (Support, Help Center), reached at
+// https://<subdomain>.zendesk.com.
+func zendesk() *connector.Profile {
+	return &connector.Profile{
+		ID:          "zendesk",
+		DisplayName: "Zendesk",
+		Description: "A Zendesk account, probed with `GET /api/v2/users/me`. Authenticate with an API token: `username` " +
+			"is the agent's e-mail address and `token` the API token (Handshake sends `<email>/token:<token>` as basic " +
+			"auth), or with an OAuth access token in `token` and no `username` (sent as a bearer token). OAuth clients " +
+			"(`client_id`, `client_secret`) come from Admin Center > Apps and integrations > APIs > OAuth Clients.",
+		Settings: []connector.Setting{
+			{Name: "subdomain", Kind: connector.String, Required: true, Description: "The account's subdomain: `acme` for " +
+				"`acme.zendesk.com`. Without `https://` and without `.zendesk.com`; for a host-mapped account, still the " +
+				"zendesk.com subdomain, not the custom domain."},
+			{Name: "base_url", Kind: connector.String, Description: "Override of `https://<subdomain>.zendesk.com`, for tests " +
+				"or a proxy; plain http is accepted only on loopback addresses."},
+		},
+		AuthAttrs: []string{"username", "token", "client_id", "client_secret"},
+		Rules: []connector.Rule{
+			clientIDHygiene,
+			endpointRules("base_url"),
+			zendeskSubdomain,
+			zendeskAPIToken,
+			forEachScope(zendeskScope),
+		},
+	}
+}
+
+var (
+	zendeskSubdomainRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
+	// read, write, impersonate, or a resource-scoped form such as tickets:read.
+	zendeskScopeRE = regexp.MustCompile(`^(read|write|impersonate|[a-z_]+:(read|write))$`)
+)
+
+func zendeskSubdomain(s *connector.Spec) []finding.Finding {
+	if s.SettingUnknown("subdomain") {
+		return nil
+	}
+	v, present := s.Settings["subdomain"]
+	if !present {
+		return nil // the schema marks it required
+	}
+	path := s.SettingPath("subdomain")
+	lower := strings.ToLower(v)
+	switch {
+	case strings.TrimSpace(v) == "":
+		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, path, "zendesk.subdomain is empty").
+			WithCode("ZENDESK-SUBDOMAIN").
+			WithDetail("Every Zendesk API URL starts with https://<subdomain>.zendesk.com; an empty value usually means a variable was not set.").
+			WithFix("Set subdomain to the first part of your Zendesk address (acme for acme.zendesk.com).")}
+	case strings.Contains(v, "://") || strings.Contains(lower, ".zendesk.com") || strings.ContainsAny(v, "/?#"):
+		want := strings.TrimSuffix(stripURL(v), ".zendesk.com")
+		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, path,
+			"zendesk.subdomain must be the subdomain only, not the URL").
+			WithCode("ZENDESK-SUBDOMAIN").
+			WithDetail("Handshake builds https://<subdomain>.zendesk.com itself; with the scheme or domain included the host name doubles up and does not resolve.").
+			WithFix(fmt.Sprintf("Set zendesk = { subdomain = %q }.", want))}
+	case hasSpace(v):
+		return []finding.Finding{spaceFinding(s, "subdomain", "ZENDESK-SUBDOMAIN")}
+	case !zendeskSubdomainRE.MatchString(lower):
+		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, path,
+			"zendesk.subdomain is not a Zendesk subdomain").
+			WithCode("ZENDESK-SUBDOMAIN").
+			WithDetail("A subdomain is one DNS label of letters, digits and hyphens (acme in acme.zendesk.com). A host-mapped custom domain such as support.acme.com cannot be used here; the API is always served at the zendesk.com address.").
+			WithFix("Find the subdomain in Admin Center > Account > Brand management > Brands (the zendesk.com address of the brand).")}
+	}
+	return nil
+}
+
+// zendeskAPIToken: API tokens are sent as basic auth "<email>/token:<token>",
+// so they need the agent's e-mail; only OAuth access tokens go alone.
+func zendeskAPIToken(s *connector.Spec) []finding.Finding {
+	user, hasUser := usernameKnown(s)
+	tokenSet := !secretUnset(s, s.Auth.Token, "token")
+	switch {
+	case hasUser && !connector.IsEmail(strings.TrimSuffix(user, "/token")):
+		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, authPath("username"),
+			"auth.username must be the Zendesk agent's e-mail address").
+			WithCode("ZENDESK-API-TOKEN").
+			WithDetail("Zendesk API tokens authenticate as <email>/token with the token as password; the e-mail must be that of an active agent or admin. A name, user id or the subdomain makes Zendesk answer 401 Couldn't authenticate you.").
+			WithFix("Set auth.username to the agent's e-mail address (agent@example.com); Handshake appends /token itself.")}
+	case hasUser && !tokenSet:
+		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, authPath("token"),
+			"auth.username needs an API token in auth.token").
+			WithCode("ZENDESK-API-TOKEN").
+			WithDetail("Zendesk no longer accepts passwords for API requests; an agent's e-mail is used together with an API token.").
+			WithFix("Create a token in Admin Center > Apps and integrations > APIs > API tokens and set it in auth.token_wo.")}
+	case tokenSet && !hasUser && !authUnknown(s, "username") && secretValueOK(s):
+		return []finding.Finding{finding.Warnf(finding.InvalidConfiguration, authPath("username"),
+			"auth.token will be sent as an OAuth bearer token").
+			WithCode("ZENDESK-API-TOKEN").
+			WithDetail("Without auth.username the token is treated as an OAuth access token. If it is an API token from Admin Center, Zendesk answers 401 invalid_token: API tokens only work with the agent's e-mail.").
+			WithFix("For an API token, set auth.username to the agent's e-mail address.",
+				"For an OAuth access token, nothing needs to change.")}
+	}
+	return nil
+}
+
+// secretValueOK reports whether auth.token passed the generic hygiene checks,
+// so a pasted "Bearer …" is reported once, by CheckSecrets.
+func secretValueOK(s *connector.Spec) bool {
+	_, ok := secretValue(s, s.Auth.Token, "token")
+	return ok
+}
+
+func zendeskScope(s *connector.Spec, i int, sc string) []finding.Finding {
+	switch {
+	case strings.TrimSpace(sc) == "" || strings.ContainsAny(sc, " \t\r\n,"):
+		return nil // connector.CheckScopes reports these
+	case zendeskScopeRE.MatchString(sc):
+		return nil
+	case isURLScope(sc):
+		return []finding.Finding{urlScopeFinding(s, i, "Zendesk", "read or tickets:read")}
+	}
+	return []finding.Finding{finding.Warnf(finding.InvalidScope, scopePath(i),
+		"Scope does not look like a Zendesk scope").
+		WithCode("invalid_scope").
+		WithDetail("Zendesk scopes are read, write, impersonate, or a resource with :read or :write (tickets:read, users:write, hc:read).").
+		WithFix("Check the scope against Zendesk's OAuth documentation.")}
+}

@@ -1,0 +1,83 @@
+// Command demosummary prints one line per connector and credential of a plan
+// (`terraform show -json`): what `make demo` ends with.
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"text/tabwriter"
+)
+
+type plan struct {
+	ResourceChanges []struct {
+		Address string `json:"address"`
+		Type    string `json:"type"`
+		Change  struct {
+			After map[string]any `json:"after"`
+		} `json:"change"`
+	} `json:"resource_changes"`
+}
+
+func main() {
+	if len(os.Args) != 2 {
+		fmt.Fprintln(os.Stderr, "usage: demosummary plan.json")
+		os.Exit(2)
+	}
+	raw, err := os.ReadFile(os.Args[1])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	var p plan
+	if err := json.Unmarshal(raw, &p); err != nil {
+		fmt.Fprintln(os.Stderr, "not a terraform plan:", err)
+		os.Exit(1)
+	}
+	var rows []string
+	for _, rc := range p.ResourceChanges {
+		a := rc.Change.After
+		switch rc.Type {
+		case "handshake_connector":
+			rows = append(rows, fmt.Sprintf("%s\t%s\t%s\t%s", str(a["name"]), str(a["service"]), str(a["status"]), categories(a["findings"])))
+		case "handshake_credential":
+			rows = append(rows, fmt.Sprintf("%s\tcredential (%s)\t%s\t%s", rc.Address, str(a["type"]), str(a["expiry_status"]), expiry(a)))
+		}
+	}
+	sort.Strings(rows)
+	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "CONNECTOR\tSERVICE\tSTATUS\tFINDINGS")
+	for _, r := range rows {
+		fmt.Fprintln(w, r)
+	}
+	_ = w.Flush()
+}
+
+func str(v any) string {
+	if s, ok := v.(string); ok && s != "" {
+		return s
+	}
+	return "(known after apply)"
+}
+
+func categories(v any) string {
+	list, _ := v.([]any)
+	if len(list) == 0 {
+		return "ok"
+	}
+	var out []string
+	for _, item := range list {
+		f, _ := item.(map[string]any)
+		out = append(out, fmt.Sprintf("%s %s @ %s", f["severity"], f["category"], f["attribute"]))
+	}
+	return strings.Join(out, "; ")
+}
+
+func expiry(a map[string]any) string {
+	if s, ok := a["expires_at"].(string); ok {
+		return "expires " + s
+	}
+	return ""
+}
