@@ -22,13 +22,26 @@ variable "entra_secret" {
   default = "8c2f5a91-3b7e-4d2a-9f61-0e4b7c9d1a23"
 }
 
-# Healthy: an Okta service app on the org authorization server.
+variable "demo_token" {
+  type      = string
+  sensitive = true
+  default   = "00demo-token-value-0123456789abcdef"
+}
+
+# Healthy: Okta through an API token (sent as SSWS <token>).
 resource "handshake_connector" "okta_users" {
-  name            = "okta-users"
-  service         = "okta"
-  okta            = { domain = "acme.okta.com" }
-  auth            = { client_id = "0oa1b2c3d4e5f6g7h8i9", client_secret_wo = "demo-okta-secret-value-0123456789" }
-  required_scopes = ["okta.users.read", "okta.groups.read"]
+  name    = "okta-users"
+  service = "okta"
+  okta    = { domain = "acme.okta.com" }
+  auth    = { token_wo = var.demo_token }
+}
+
+# Healthy: a GitHub organisation read with a fine-grained token.
+resource "handshake_connector" "github_audit" {
+  name    = "github-audit"
+  service = "github"
+  github  = { app_type = "token", organization = "acme" }
+  auth    = { token_wo = "github_pat_11ABCDEFG0123456789_demoTokenValue0123456789abcdefghijklmnopqrstuvwxyzAB" }
 }
 
 # Broken: the Okta domain was typed with https://.
@@ -36,6 +49,7 @@ resource "handshake_connector" "okta_groups" {
   name       = "okta-groups"
   service    = "okta"
   okta       = { domain = "https://acme.okta.com" }
+  auth       = { token_wo = var.demo_token }
   on_failure = "warn"
 }
 
@@ -57,7 +71,7 @@ resource "handshake_connector" "entra_audit" {
   name       = "audit-logs"
   service    = "entra_id"
   entra_id   = { tenant_id = "common" }
-  auth       = { client_id = "0f3b6a1e-2c4d-4e5f-8a9b-1c2d3e4f5a6b" }
+  auth       = { client_id = "0f3b6a1e-2c4d-4e5f-8a9b-1c2d3e4f5a6b", client_secret_wo = var.demo_token }
   on_failure = "warn"
 }
 
@@ -66,6 +80,7 @@ resource "handshake_connector" "slack_alerts" {
   name          = "slack-alerts"
   service       = "slack"
   auth          = { token_wo = "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx" }
+  required_scopes = ["chat:write"]
   redirect_uris = ["http://alerts.example.com/slack/oauth"]
   on_failure    = "warn"
 }
@@ -94,6 +109,7 @@ resource "handshake_connector" "github_oauth" {
   name                  = "github-sso"
   service               = "github"
   github                = { app_type = "oauth_app", organization = "acme" }
+  auth                  = { client_id = "Iv1.8a61f9b3a7aba766", client_secret_wo = var.demo_token }
   require_refresh_token = true
   on_failure            = "warn"
 }
@@ -103,6 +119,7 @@ resource "handshake_connector" "internal_idp" {
   name          = "internal-idp"
   service       = "oauth2"
   oauth2        = { token_url = "https://idp.example.com/oauth2/token" }
+  auth          = { client_id = "internal-sync", client_secret_wo = var.demo_token }
   redirect_uris = ["https://app.example.com/callback#done", "http://app.example.com/callback"]
   on_failure    = "warn"
 }

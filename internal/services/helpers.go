@@ -28,13 +28,6 @@ func settingUnset(s *connector.Spec, name string) bool {
 	return !s.SettingUnknown(name) && s.Setting(name) == ""
 }
 
-// boolSetting reads a bool setting ("true"/"false"); unset, unknown or
-// anything else is false.
-func boolSetting(s *connector.Spec, name string) bool {
-	v, ok := known(s, name)
-	return ok && v == "true"
-}
-
 // settingOr returns the setting, or def when it is unset. An unknown setting
 // also yields def, so callers that must not guess check SettingUnknown first.
 func settingOr(s *connector.Spec, name, def string) string {
@@ -118,20 +111,6 @@ func forEachScope(check func(s *connector.Spec, i int, scope string) []finding.F
 
 // scopePath is the path of required_scopes[i].
 func scopePath(i int) finding.Path { return finding.Attr("required_scopes").Index(i) }
-
-// when runs rules only if cond holds, so a profile can say "for app auth, …".
-func when(cond func(*connector.Spec) bool, rules ...connector.Rule) connector.Rule {
-	return func(s *connector.Spec) []finding.Finding {
-		if !cond(s) {
-			return nil
-		}
-		var out []finding.Finding
-		for _, r := range rules {
-			out = append(out, r(s)...)
-		}
-		return out
-	}
-}
 
 // privateKeyRule checks that auth.private_key, when set and known, is a PEM
 // key Handshake can sign with. It never echoes the key. why says what the

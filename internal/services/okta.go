@@ -40,6 +40,7 @@ func okta() *connector.Profile {
 			oktaCredentials,
 			forEachScope(oktaScope),
 			oktaServiceAppAuth,
+			oktaRefreshToken,
 		},
 	}
 }
@@ -127,6 +128,14 @@ func oktaUsesOAuth(s *connector.Spec) bool {
 	return s.Auth.ClientID != "" || authUnknown(s, "client_id")
 }
 
+// oktaServiceApp reports whether the connector is an API service app
+// (client credentials): an OAuth client without a token. With auth.token set
+// next to a client id, the token is a user's refresh token or an API token,
+// and the service-app rules do not apply.
+func oktaServiceApp(s *connector.Spec) bool {
+	return oktaUsesOAuth(s) && !s.Auth.Token.IsSet() && !authUnknown(s, "token")
+}
+
 // orgServer reports whether the org authorization server is used; ok is
 // false while authorization_server is unknown.
 func orgServer(s *connector.Spec) (org, ok bool) {
@@ -157,7 +166,7 @@ func oktaScope(s *connector.Spec, i int, scope string) []finding.Finding {
 	}
 	isOkta := strings.HasPrefix(scope, "okta.")
 	switch {
-	case org && !isOkta:
+	case org && !isOkta && oktaServiceApp(s):
 		return []finding.Finding{finding.Errorf(finding.InvalidScope, scopePath(i),
 			"The org authorization server only grants okta.* scopes to service apps").
 			WithCode("invalid_scope").
@@ -177,8 +186,8 @@ func oktaScope(s *connector.Spec, i int, scope string) []finding.Finding {
 // oktaServiceAppAuth: service apps requesting Okta API scopes must use
 // private-key authentication; Okta refuses client secrets there.
 func oktaServiceAppAuth(s *connector.Spec) []finding.Finding {
-	if !oktaUsesOAuth(s) {
-		return nil
+	if !oktaServiceApp(s) {
+		return checkPrivateKey(s, "to sign the private_key_jwt client assertion")
 	}
 	org, ok := orgServer(s)
 	if !ok {
@@ -206,4 +215,19 @@ func oktaServiceAppAuth(s *connector.Spec) []finding.Finding {
 			WithFix("Set auth.private_key_wo to the private key whose public key is registered on the app (Public key / Private key authentication).")}
 	}
 	return checkPrivateKey(s, "to sign the private_key_jwt client assertion")
+}
+
+// oktaRefreshToken: a service app uses the client credentials flow, which
+// never returns a refresh token. (The generic offline_access check may fire
+// too; this finding says why adding the scope would not help.)
+func oktaRefreshToken(s *connector.Spec) []finding.Finding {
+	if !s.RequireRefreshToken || !oktaServiceApp(s) {
+		return nil
+	}
+	return []finding.Finding{finding.Errorf(finding.RefreshTokenMissing, finding.Attr("require_refresh_token"),
+		"Okta service apps never receive refresh tokens").
+		WithCode("RFC6749-4.4.3").
+		WithDetail("With auth.client_id and no auth.token this connector is an API service app using the client credentials flow, for which Okta issues no refresh token, even with offline_access. None is needed: a new access token is requested with the app's key whenever one is needed.").
+		WithFix("Set require_refresh_token = false.",
+			"If the connector acts for a user, put that user's refresh token in auth.token_wo and request offline_access.")}
 }

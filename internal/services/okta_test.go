@@ -48,6 +48,8 @@ func TestOktaProfile(t *testing.T) {
 			want: []want{wantErr(finding.InvalidScope, "invalid_scope", "required_scopes[1]")}},
 		{name: "okta scope on a custom server", spec: newSpec("okta", d("authorization_server", "default"), withClient(client, "s3cr3t-client-secret-value"), withScopes("okta.users.read")),
 			want: []want{wantErr(finding.InvalidScope, "invalid_scope", "required_scopes[0]")}},
+		{name: "user refresh token on the org server may ask for openid", spec: newSpec("okta", d(), withClient(client, "s3cr3t-client-secret-value"), withToken("rt-8d7f6e5d4c3b2a19"),
+			withScopes("openid", "offline_access", "okta.users.read.self"), withRefresh())},
 		{name: "scopes are not checked for API tokens", spec: newSpec("okta", d(), withToken(ssws), withScopes("inventory:read"))},
 		{name: "unknown authorization server skips scope rules", spec: newSpec("okta", d(), withClient(client, "x-secret-value-123"), withScopes("okta.users.read"), withUnknown("okta.authorization_server"))},
 		{name: "okta scopes with a client secret", spec: newSpec("okta", d(), withClient(client, "s3cr3t-client-secret-value"), withScopes("okta.users.read")),
@@ -57,9 +59,14 @@ func TestOktaProfile(t *testing.T) {
 		{name: "service app with damaged key", spec: newSpec("okta", d(), withClient(client, ""), withKey("not a key"), withScopes("okta.users.read")),
 			want: []want{wantErr(finding.InvalidCredentials, "PEM", "auth.private_key_wo")}},
 
-		{name: "refresh token without offline_access", spec: newSpec("okta", d("authorization_server", "default"), withClient(client, "s3cr3t-client-secret-value"), withScopes("openid"), withRefresh()),
+		{name: "refresh token without offline_access", spec: newSpec("okta", d("authorization_server", "default"), withClient(client, "s3cr3t-client-secret-value"), withToken("rt-8d7f6e5d4c3b2a19"), withScopes("openid"), withRefresh()),
 			want: []want{wantErr(finding.RefreshTokenMissing, "OFFLINE-SCOPE", "require_refresh_token")}},
-		{name: "refresh token with offline_access", spec: newSpec("okta", d("authorization_server", "default"), withClient(client, "s3cr3t-client-secret-value"), withScopes("openid", "offline_access"), withRefresh())},
+		{name: "refresh token with offline_access", spec: newSpec("okta", d("authorization_server", "default"), withClient(client, "s3cr3t-client-secret-value"), withToken("rt-8d7f6e5d4c3b2a19"), withScopes("openid", "offline_access"), withRefresh())},
+		{name: "refresh token for a service app", spec: newSpec("okta", d(), withClient(client, ""), withKey(testRSA2048()), withScopes("okta.users.read"), withRefresh()),
+			want: []want{
+				wantErr(finding.RefreshTokenMissing, "OFFLINE-SCOPE", "require_refresh_token"),
+				wantErr(finding.RefreshTokenMissing, "RFC6749-4.4.3", "require_refresh_token"),
+			}},
 		{name: "http redirect", spec: newSpec("okta", d(), withToken(ssws), withRedirects("http://app.example.com/authorization-code/callback")),
 			want: []want{wantErr(finding.RedirectURIInvalid, "RFC9700-2.6", "redirect_uris[0]")}},
 	})
