@@ -94,9 +94,10 @@ func isLoopbackIP(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// ParsePrivateKeyPEM decodes the first PEM block of pemText as a private key
-// in PKCS#1 (RSA PRIVATE KEY), PKCS#8 (PRIVATE KEY) or SEC 1 (EC PRIVATE KEY)
-// form. Errors describe the problem without quoting the key.
+// ParsePrivateKeyPEM decodes the first private-key PEM block of pemText, in
+// PKCS#1 (RSA PRIVATE KEY), PKCS#8 (PRIVATE KEY) or SEC 1 (EC PRIVATE KEY)
+// form; certificate blocks around it are skipped. Errors describe the
+// problem without quoting the key.
 func ParsePrivateKeyPEM(pemText string) (crypto.Signer, error) {
 	text := strings.TrimSpace(pemText)
 	if text == "" {

@@ -27,6 +27,7 @@ type terraformCLI struct {
 	t        *testing.T
 	dir      string
 	reattach string
+	rc       string
 }
 
 func newTerraformCLI(t *testing.T, factory func() tfprotov6.ProviderServer) *terraformCLI {
@@ -65,7 +66,13 @@ func newTerraformCLI(t *testing.T, factory func() tfprotov6.ProviderServer) *ter
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &terraformCLI{t: t, dir: t.TempDir(), reattach: string(raw)}
+	cli := &terraformCLI{t: t, dir: t.TempDir(), reattach: string(raw)}
+	// An empty CLI configuration: no registry, and no warning about a missing file.
+	cli.rc = filepath.Join(cli.dir, ".terraformrc")
+	if err := os.WriteFile(cli.rc, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return cli
 }
 
 func defaultProviderFactory() tfprotov6.ProviderServer {
@@ -84,7 +91,7 @@ func (c *terraformCLI) run(config string, args ...string) (string, int) {
 	}
 	cmd := exec.Command("terraform", args...)
 	cmd.Dir = c.dir
-	cmd.Env = append(os.Environ(), "TF_REATTACH_PROVIDERS="+c.reattach, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+	cmd.Env = append(os.Environ(), "TF_REATTACH_PROVIDERS="+c.reattach, "TF_CLI_CONFIG_FILE="+c.rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
 	out, err := cmd.CombinedOutput()
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {

@@ -45,7 +45,7 @@ func authFields() []field {
 	for _, s := range authSecrets {
 		wo := s.name + "_wo"
 		fs = append(fs,
-			field{name: s.name, sensitive: true, description: s.description + " Stored in state (sensitive); prefer `" + wo + "`.",
+			field{name: s.name, description: s.description + " Stored in state; prefer `" + wo + "`.",
 				validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName(wo))}},
 			field{name: wo, writeOnly: true, description: s.description + " Write-only: never stored in state or plan. " +
 				"Terraform cannot see changes to it, so bump `secret_version` when you rotate it."},
@@ -74,7 +74,11 @@ func connectorFields(c *connector.Catalog) []field {
 		{name: "name", required: true, description: "A name for the connector, unique within the configuration. Used in diagnostics and the import id."},
 		{name: "service", required: true, oneOf: c.IDs(), description: "The service this connector talks to. One of: `" + strings.Join(c.IDs(), "`, `") + "`. " +
 			"Set the block named after the service (for example `okta = { domain = … }`) for its settings."},
-		{name: "auth", description: "The connector's credentials. Every secret has a sensitive variant kept in state and a write-only `_wo` variant that never is.",
+		// The whole auth block is sensitive rather than each secret in it:
+		// Terraform 1.11 records null sensitive attributes nested in an object
+		// so that every later `plan -refresh-only -detailed-exitcode` exits 2,
+		// which would turn drift detection into noise.
+		{name: "auth", sensitive: true, description: "The connector's credentials (sensitive as a whole). Every secret has a variant kept in state and a write-only `_wo` variant that never is.",
 			nested: authFields()},
 		{name: "required_scopes", kind: connector.StringList, description: "Scopes (or permissions) the connector needs. Checked offline for form and, on live tests, against what the service granted."},
 		{name: "redirect_uris", kind: connector.StringList, description: "Redirect URIs the app uses. Checked offline against RFC 9700, RFC 8252 and the service's own rules."},

@@ -40,7 +40,7 @@ func resourceAttributes(fs []field) map[string]schema.Attribute {
 func resourceAttribute(f field) schema.Attribute {
 	if f.nested != nil {
 		return schema.SingleNestedAttribute{MarkdownDescription: f.description, Optional: !f.required, Required: f.required,
-			Attributes: resourceAttributes(f.nested)}
+			Sensitive: f.sensitive, Attributes: resourceAttributes(f.nested)}
 	}
 	switch f.kind {
 	case connector.Bool:
@@ -57,7 +57,9 @@ func resourceAttribute(f field) schema.Attribute {
 			validators = append(validators, stringvalidator.OneOf(f.oneOf...))
 		}
 		return schema.StringAttribute{MarkdownDescription: f.description, Optional: !f.required, Required: f.required,
-			Sensitive: f.sensitive || f.writeOnly, WriteOnly: f.writeOnly, Validators: validators}
+			// Write-only attributes are not marked Sensitive: see value_wo in
+			// credential_resource.go for the false drift that would cause.
+			Sensitive: f.sensitive, WriteOnly: f.writeOnly, Validators: validators}
 	}
 }
 

@@ -69,7 +69,11 @@ func (r *credentialResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				Validators: []validator.String{
 					stringvalidator.ExactlyOneOf(path.MatchRoot("value"), path.MatchRoot("value_wo")),
 				}},
-			"value_wo": schema.StringAttribute{Optional: true, WriteOnly: true, Sensitive: true,
+			// Not marked Sensitive: a write-only value never reaches state or plan
+			// output anyway, and Terraform 1.11 records a sensitive null write-only
+			// attribute in state in a way that makes every later
+			// `plan -refresh-only -detailed-exitcode` exit 2 (false drift).
+			"value_wo": schema.StringAttribute{Optional: true, WriteOnly: true,
 				MarkdownDescription: "The secret value, write-only: never stored in state or plan. Change `value_wo_version` when you rotate it."},
 			"value_wo_version": schema.Int64Attribute{Optional: true,
 				MarkdownDescription: "Any number; bump it to rotate a `value_wo` secret."},
@@ -141,8 +145,16 @@ func (r *credentialResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if !cfg.ExpiresAt.IsNull() {
 		at = finding.Attr("expires_at")
 	}
-	appendFindings(&resp.Diagnostics, path.Empty(),
-		credential.ExpiryFindings(strings.ReplaceAll(cfg.Type.ValueString(), "_", " "), expiresAt, r.data.Now(), r.window(cfg.RotateBefore), at))
+	fs := credential.ExpiryFindings(credentialLabel(cfg.Type), expiresAt, r.data.Now(), r.window(cfg.RotateBefore), at)
+	if !req.State.Raw.IsNull() && !finding.HasErrors(fs) {
+		// An existing credential's warning was already given by Read.
+		var prior credentialModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+		if prior.ExpiresAt.Equal(plan.ExpiresAt) {
+			fs = nil
+		}
+	}
+	appendFindings(&resp.Diagnostics, path.Empty(), fs)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
@@ -229,8 +241,15 @@ func (r *credentialResource) Read(ctx context.Context, req resource.ReadRequest,
 		expiresAt = &t
 	}
 	m.ExpiryStatus = types.StringValue(credential.Status(expiresAt, r.data.Now(), r.window(m.RotateBefore)))
+	// Say why on refresh too: a refresh-only plan in CI runs no ModifyPlan, and
+	// its drift should name the cause. Warnings only: a refresh never fails.
+	appendFindings(&resp.Diagnostics, path.Empty(), finding.Downgrade(
+		credential.ExpiryFindings(credentialLabel(m.Type), expiresAt, r.data.Now(), r.window(m.RotateBefore), finding.Attr("expires_at"))))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
+
+// credentialLabel is the type as words: "client secret".
+func credentialLabel(t types.String) string { return strings.ReplaceAll(t.ValueString(), "_", " ") }
 
 func (r *credentialResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
 	// The secret lives in the vendor's system; Handshake only forgets it.

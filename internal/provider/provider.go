@@ -133,7 +133,7 @@ func (p *handshakeProvider) Configure(ctx context.Context, req provider.Configur
 	case os.Getenv(envLiveChecks) != "":
 		v, err := strconv.ParseBool(os.Getenv(envLiveChecks))
 		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("live_checks"), "Invalid "+envLiveChecks,
+			resp.Diagnostics.AddError("Invalid "+envLiveChecks,
 				"The environment variable "+envLiveChecks+" must be true or false, got "+strconv.Quote(os.Getenv(envLiveChecks))+".")
 			return
 		}
@@ -143,7 +143,7 @@ func (p *handshakeProvider) Configure(ctx context.Context, req provider.Configur
 	if data.CABundle == "" {
 		data.CABundle = os.Getenv(envCABundle)
 		if data.CABundle != "" && !x509.NewCertPool().AppendCertsFromPEM([]byte(data.CABundle)) {
-			resp.Diagnostics.AddAttributeError(path.Root("ca_bundle"), "Invalid "+envCABundle,
+			resp.Diagnostics.AddError("Invalid "+envCABundle,
 				"The environment variable "+envCABundle+" holds no PEM-encoded certificate.")
 			return
 		}
@@ -165,8 +165,12 @@ func durationSetting(v types.String, env string, def time.Duration, at path.Path
 	}
 	d, err := time.ParseDuration(raw)
 	if err != nil || d <= 0 {
-		resp.Diagnostics.AddAttributeError(at, "Invalid duration",
-			"The "+source+" must be a positive Go duration such as 720h or 15s, got "+strconv.Quote(raw)+".")
+		detail := "The " + source + " must be a positive Go duration such as 720h or 15s, got " + strconv.Quote(raw) + "."
+		if source == "argument" {
+			resp.Diagnostics.AddAttributeError(at, "Invalid duration", detail)
+		} else {
+			resp.Diagnostics.AddError("Invalid duration", detail)
+		}
 		return 0, false
 	}
 	return d, true

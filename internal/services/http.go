@@ -20,7 +20,7 @@ func httpService() *connector.Profile {
 			{Name: "url", Kind: connector.String, Required: true, Description: "URL to call. Plain `http` is accepted only " +
 				"on loopback addresses, because credentials would cross the network in clear text."},
 			{Name: "auth_scheme", Kind: connector.String, OneOf: []string{"none", "basic", "bearer"}, Description: "How to " +
-				"authenticate. Defaults to `basic` when `auth.username` is set, `bearer` when `auth.token` is set, and `none` otherwise."},
+				"authenticate. Defaults to `basic` when `auth.username` or `auth.password` is set, `bearer` when `auth.token` is set, and `none` otherwise."},
 		},
 		AuthAttrs: []string{"token", "username", "password"},
 		Rules: []connector.Rule{
@@ -41,10 +41,10 @@ func httpAuthScheme(s *connector.Spec) (scheme string, ok bool) {
 	if v, set := known(s, "auth_scheme"); set {
 		return v, true
 	}
-	if authUnknown(s, "username") || authUnknown(s, "token") {
+	if authUnknown(s, "username") || authUnknown(s, "password") || authUnknown(s, "token") {
 		return "", false
 	}
-	hasBasic, hasToken := s.Auth.Username != "", s.Auth.Token.IsSet()
+	hasBasic, hasToken := s.Auth.Username != "" || s.Auth.Password.IsSet(), s.Auth.Token.IsSet()
 	switch {
 	case hasBasic && hasToken:
 		return "", false
@@ -59,11 +59,11 @@ func httpAuthScheme(s *connector.Spec) (scheme string, ok bool) {
 func httpAuth(s *connector.Spec) []finding.Finding {
 	scheme, ok := httpAuthScheme(s)
 	if !ok {
-		if settingUnset(s, "auth_scheme") && s.Auth.Username != "" && s.Auth.Token.IsSet() {
+		if settingUnset(s, "auth_scheme") && (s.Auth.Username != "" || s.Auth.Password.IsSet()) && s.Auth.Token.IsSet() {
 			return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, s.SettingPath("auth_scheme"),
 				"Both basic and bearer credentials are set").
 				WithCode("HTTP-AUTH-AMBIGUOUS").
-				WithDetail("auth.username and auth.token are both set, and only one Authorization header can be sent.").
+				WithDetail("Basic credentials (auth.username / auth.password) and auth.token are both set, and only one Authorization header can be sent.").
 				WithFix("Set http = { auth_scheme = \"basic\" } or \"bearer\", and remove the credentials that are not used.")}
 		}
 		return nil

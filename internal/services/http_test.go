@@ -32,6 +32,8 @@ func TestHTTPProfile(t *testing.T) {
 			want: []want{wantErr(conf, "RFC7617-2", "auth.password")}},
 		{name: "user name with a colon", spec: newSpec("http", set("url", url), withUser("monitor:"+pw), withPassword(pw)),
 			want: []want{wantErr(conf, "RFC7617-2", "auth.username")}},
+		{name: "password alone means basic", spec: newSpec("http", set("url", url), withPassword(pw)),
+			want: []want{wantErr(conf, "RFC7617-2", "auth.username")}},
 		{name: "bearer without token", spec: newSpec("http", set("url", url, "auth_scheme", "bearer")),
 			want: []want{wantErr(conf, "RFC6750-2.1", "auth.token")}},
 		{name: "credentials with none", spec: newSpec("http", set("url", url, "auth_scheme", "none"), withToken("abc123def456")),

@@ -1,0 +1,61 @@
+package provider
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+)
+
+// TestAccDrift_refreshOnlyExitCodes is what a scheduled CI job relies on:
+// `terraform plan -refresh-only -detailed-exitcode` exits 0 while nothing
+// changed and 2 once a credential crosses into its warning window.
+func TestAccDrift_refreshOnlyExitCodes(t *testing.T) {
+	clock := &testClock{}
+	clock.Set(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
+	cli := newTerraformCLI(t, func() tfprotov6.ProviderServer {
+		return providerserver.NewProtocol6(&handshakeProvider{version: "test", now: clock.Now})()
+	})
+	config := `
+resource "handshake_credential" "entra" {
+  type       = "client_secret"
+  value_wo   = "Q~8Rk3.drift-test-secret-0123456789"
+  expires_at = "2027-01-01T00:00:00Z"
+}
+resource "handshake_connector" "okta" {
+  name    = "okta-users"
+  service = "okta"
+  okta    = { domain = "acme.okta.com" }
+  auth    = { token_wo = "00drift-test-okta-token-0123456789" }
+}`
+	cli.run(config, "init", "-no-color", "-input=false")
+	if out, code := cli.run("", "apply", "-auto-approve", "-no-color", "-input=false"); code != 0 {
+		t.Fatalf("apply failed:\n%s", out)
+	}
+	if out, code := cli.run("", "plan", "-refresh-only", "-detailed-exitcode", "-no-color", "-input=false"); code != 0 {
+		t.Fatalf("unchanged fleet: refresh-only plan exited %d, want 0:\n%s", code, out)
+	}
+
+	clock.Set(time.Date(2026, 12, 20, 0, 0, 0, 0, time.UTC)) // 12 days before expiry
+	out, code := cli.run("", "plan", "-refresh-only", "-detailed-exitcode", "-no-color", "-input=false")
+	if code != 2 {
+		t.Fatalf("credential inside its window: refresh-only plan exited %d, want 2:\n%s", code, out)
+	}
+	if !strings.Contains(out, `expiry_status = "valid" -> "expiring"`) || !strings.Contains(out, "Category: expiring_credentials") {
+		t.Fatalf("the drift does not say what changed:\n%s", out)
+	}
+
+	state, err := os.ReadFile(filepath.Join(cli.dir, "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"Q~8Rk3.drift-test-secret-0123456789", "00drift-test-okta-token-0123456789"} {
+		if strings.Contains(string(state), secret) {
+			t.Fatal("a write-only secret reached the state file")
+		}
+	}
+}
