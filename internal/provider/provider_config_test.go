@@ -41,7 +41,7 @@ func TestAccProvider_expiryWarningArgument(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("handshake_credential.c", tfjsonpath.New("expiry_status"), knownvalue.StringExact("valid")),
 				},
-				},
+			},
 		},
 	})
 }
