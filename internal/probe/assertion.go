@@ -1,0 +1,144 @@
+package probe
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"strings"
+	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
+	josejwt "github.com/go-jose/go-jose/v4/jwt"
+)
+
+// keyError is a private key that cannot be used; its message never
+// contains key material.
+type keyError struct{ msg string }
+
+func (e *keyError) Error() string { return e.msg }
+
+// signingKey is a parsed private key and the JWS algorithm it signs with.
+type signingKey struct {
+	key crypto.Signer
+	alg jose.SignatureAlgorithm
+	kid string
+}
+
+func (k signingKey) isRSA() bool {
+	_, ok := k.key.(*rsa.PrivateKey)
+	return ok
+}
+
+// pemRSA re-encodes an RSA key as PKCS#1 PEM for golang.org/x/oauth2/jwt.
+func (k signingKey) pemRSA() []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k.key.(*rsa.PrivateKey))})
+}
+
+// parsePrivateKey reads a PEM (PKCS#1, PKCS#8, SEC 1) or JWK private key.
+func parsePrivateKey(s string) (signingKey, error) {
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "{") {
+		var jwk jose.JSONWebKey
+		if err := json.Unmarshal([]byte(s), &jwk); err != nil {
+			return signingKey{}, &keyError{"the private key looks like a JWK but cannot be parsed"}
+		}
+		signer, ok := jwk.Key.(crypto.Signer)
+		if !ok || jwk.IsPublic() {
+			return signingKey{}, &keyError{"the JWK is not a private signing key"}
+		}
+		k, err := withAlg(signer)
+		k.kid = jwk.KeyID
+		if jwk.Algorithm != "" && err == nil {
+			k.alg = jose.SignatureAlgorithm(jwk.Algorithm)
+		}
+		return k, err
+	}
+	block, _ := pem.Decode([]byte(s))
+	if block == nil {
+		return signingKey{}, &keyError{"the private key is neither PEM nor a JWK"}
+	}
+	var (
+		key any
+		err error
+	)
+	switch block.Type {
+	case "RSA PRIVATE KEY":
+		key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
+	case "EC PRIVATE KEY":
+		key, err = x509.ParseECPrivateKey(block.Bytes)
+	case "PRIVATE KEY":
+		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
+	case "ENCRYPTED PRIVATE KEY":
+		return signingKey{}, &keyError{"the private key is encrypted; give it unencrypted (it is stored as a sensitive, write-only value)"}
+	default:
+		return signingKey{}, &keyError{"the PEM block is a " + block.Type + ", not a private key"}
+	}
+	if err != nil {
+		return signingKey{}, &keyError{"the " + block.Type + " PEM block cannot be parsed"}
+	}
+	signer, ok := key.(crypto.Signer)
+	if !ok {
+		return signingKey{}, &keyError{"unsupported private key type"}
+	}
+	return withAlg(signer)
+}
+
+func withAlg(k crypto.Signer) (signingKey, error) {
+	switch key := k.(type) {
+	case *rsa.PrivateKey:
+		if key.N.BitLen() < 2048 {
+			return signingKey{}, &keyError{"the RSA key is shorter than 2048 bits"}
+		}
+		return signingKey{key: k, alg: jose.RS256}, nil
+	case *ecdsa.PrivateKey:
+		switch key.Curve {
+		case elliptic.P256():
+			return signingKey{key: k, alg: jose.ES256}, nil
+		case elliptic.P384():
+			return signingKey{key: k, alg: jose.ES384}, nil
+		case elliptic.P521():
+			return signingKey{key: k, alg: jose.ES512}, nil
+		}
+		return signingKey{}, &keyError{"unsupported elliptic curve"}
+	case ed25519.PrivateKey:
+		return signingKey{key: k, alg: jose.EdDSA}, nil
+	}
+	return signingKey{}, &keyError{"unsupported private key type"}
+}
+
+// clientAssertion builds an RFC 7523 §2.2 client assertion for
+// private_key_jwt (OIDC Core §9): iss = sub = client_id, aud = token
+// endpoint, a unique jti, valid for five minutes.
+func clientAssertion(clientID, audience, privateKey string, now time.Time) (string, error) {
+	k, err := parsePrivateKey(privateKey)
+	if err != nil {
+		return "", err
+	}
+	opts := (&jose.SignerOptions{}).WithType("JWT")
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: k.alg, Key: jose.JSONWebKey{Key: k.key, KeyID: k.kid}}, opts)
+	if err != nil {
+		return "", &keyError{"the private key cannot sign " + string(k.alg)}
+	}
+	var jti [16]byte
+	_, _ = rand.Read(jti[:])
+	claims := josejwt.Claims{
+		Issuer:   clientID,
+		Subject:  clientID,
+		Audience: josejwt.Audience{audience},
+		ID:       base64.RawURLEncoding.EncodeToString(jti[:]),
+		IssuedAt: josejwt.NewNumericDate(now),
+		Expiry:   josejwt.NewNumericDate(now.Add(5 * time.Minute)),
+	}
+	out, err := josejwt.Signed(signer).Claims(claims).Serialize()
+	if err != nil {
+		return "", &keyError{"signing the client assertion failed"}
+	}
+	return out, nil
+}

@@ -1,0 +1,195 @@
+package probe
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+)
+
+// Plan is what the engine executes for one connector. A Planner builds it
+// from the Spec; the generic services (oauth2, api_key, http) have built-in
+// planners, and a vendor profile registers its own with Register, filling
+// in the same fields plus its hooks (Decode, Check, Steps).
+type Plan struct {
+	// Target is the URL whose host the dns, tcp and tls steps check, and
+	// TargetPath the attribute that sets it.
+	Target     string
+	TargetPath finding.Path
+
+	// OAuth2 describes the token flow; nil for services without one.
+	OAuth2 *OAuth2Plan
+
+	// Request is the probe API call; nil when there is none to make.
+	Request *RequestPlan
+
+	// Decode classifies the vendor's own error answers (token endpoint,
+	// probe call, authorization endpoint) before the generic OAuth and HTTP
+	// decoders run. It returns false when it does not recognise the answer.
+	Decode func(r Response) (finding.Finding, bool)
+
+	// Check inspects a successful (2xx) probe-call answer, for services that
+	// report failures with HTTP 200 (Slack's {"ok":false}). Error findings
+	// fail the api step; warnings are kept.
+	Check func(r Response) []finding.Finding
+
+	// Steps run after the probe call(s) and before the redirect-URI and
+	// expiry checks (listing granted permissions, discovering when a secret
+	// expires …).
+	Steps []CustomStep
+}
+
+// OAuth2Plan is the token request and what it is checked against.
+type OAuth2Plan struct {
+	Issuer, TokenURL, AuthorizationURL string
+	// Paths of the settings above, for findings.
+	IssuerPath, TokenURLPath, AuthorizationURLPath finding.Path
+
+	GrantType string // client_credentials, refresh_token, jwt_bearer
+	AuthStyle string // client_secret_basic, client_secret_post, private_key_jwt, none
+	ClientID  string
+	// ClientSecret, PrivateKey and RefreshToken are the secrets as declared
+	// (value and attribute), so findings point at the attribute.
+	ClientSecret, PrivateKey, RefreshToken connector.Secret
+
+	Scopes []string
+	// Params are extra token-request parameters (audience, resource).
+	Params url.Values
+}
+
+// Grant types and auth styles.
+const (
+	GrantClientCredentials = "client_credentials"
+	GrantRefreshToken      = "refresh_token"
+	GrantJWTBearer         = "jwt_bearer"
+
+	AuthClientSecretBasic = "client_secret_basic"
+	AuthClientSecretPost  = "client_secret_post"
+	AuthPrivateKeyJWT     = "private_key_jwt"
+	AuthNone              = "none"
+)
+
+// RequestPlan is the probe API call.
+type RequestPlan struct {
+	Method  string // default GET
+	URL     string
+	URLPath finding.Path
+	// Header holds fixed, non-secret headers (Accept, API version).
+	Header http.Header
+	// Credential says how the request authenticates; CredentialPath is the
+	// attribute that holds it.
+	Credential     Credential
+	CredentialPath finding.Path
+}
+
+// Credential is how a probe call authenticates.
+type Credential struct {
+	// Kind is "oauth2" (the token from the token step), "bearer", "basic",
+	// "api_key" or "none".
+	Kind string
+	// Secret is the token, API key or password.
+	Secret string
+	// Username is for basic.
+	Username string
+	// For api_key: Location is "header" or "query", Name the header or
+	// parameter name, Prefix goes before the key ("Bearer ", "SSWS ").
+	Location, Name, Prefix string
+}
+
+// Response is an HTTP answer handed to a vendor's Decode or Check hook.
+// Body is capped (at most 64 KiB) and Header is the response's.
+type Response struct {
+	Step       string // token, api, refresh, redirect_uris …
+	StatusCode int
+	Header     http.Header
+	Body       []byte
+}
+
+// CustomStep is a vendor step. Run reports its outcome; a failed outcome
+// stops the check like any built-in step.
+type CustomStep struct {
+	Name string
+	Run  func(ctx context.Context, env *Env) StepResult
+}
+
+// StepResult is what a custom step reports.
+type StepResult struct {
+	Outcome  string // ok, failed, skipped, warning
+	Message  string
+	Findings []finding.Finding
+}
+
+// Env gives custom steps what the earlier steps produced.
+type Env struct {
+	Spec *connector.Spec
+	// HTTP is the shared client (timeouts, retries, caps, redirect policy).
+	HTTP *http.Client
+	// Token is the access token (nil for services without a token step).
+	Token *oauth2.Token
+	Now   func() time.Time
+
+	r *runner
+}
+
+// CredentialExpires records when a credential expires (a client secret's
+// end date read from the vendor's API, for instance); the expiry step turns
+// it into expired/expiring findings and Result.ExpiresAt.
+func (e *Env) CredentialExpires(at time.Time, path finding.Path, what string) {
+	e.r.expiries = append(e.r.expiries, expiry{at: at, path: path, what: what})
+}
+
+// Decode runs the plan's and the generic decoders on an error answer, the
+// way the built-in steps do.
+func (e *Env) Decode(r Response) finding.Finding { return e.r.decode(r, nil) }
+
+// Planner builds the Plan for a spec. Findings with severity error mean the
+// spec cannot be checked live (status unknown); warnings are kept.
+type Planner func(s *connector.Spec) (*Plan, []finding.Finding)
+
+var (
+	registryMu sync.RWMutex
+	registry   = map[string]Planner{
+		"oauth2":  planOAuth2,
+		"api_key": planAPIKey,
+		"http":    planHTTP,
+	}
+)
+
+// Register installs the planner for a service id; a vendor profile calls it
+// once (for example from an init function of the services package).
+// Registering an id twice panics.
+func Register(service string, p Planner) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	if _, dup := registry[service]; dup {
+		panic(fmt.Sprintf("probe: planner for %q registered twice", service))
+	}
+	registry[service] = p
+}
+
+// Supported lists the services with a planner, sorted.
+func Supported() []string {
+	registryMu.RLock()
+	defer registryMu.RUnlock()
+	out := make([]string, 0, len(registry))
+	for id := range registry {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func planner(service string) (Planner, bool) {
+	registryMu.RLock()
+	defer registryMu.RUnlock()
+	p, ok := registry[service]
+	return p, ok
+}

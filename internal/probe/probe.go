@@ -1,0 +1,414 @@
+// Package probe tests a connector live: it runs ordered steps (DNS, TCP,
+// TLS, discovery, token request, token response checks, probe API call,
+// refresh, redirect URIs, expiry), stops at the first failure, and reports
+// every step with its outcome and Findings. It is plain Go: the provider
+// layer turns the Result into diagnostics and computed attributes.
+package probe
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"golang.org/x/oauth2"
+
+	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/transport"
+)
+
+// Connector statuses (DESIGN.md).
+const (
+	StatusHealthy     = "healthy"
+	StatusDegraded    = "degraded"
+	StatusUnhealthy   = "unhealthy"
+	StatusUnreachable = "unreachable"
+	StatusUnknown     = "unknown"
+)
+
+// Step outcomes.
+const (
+	OutcomeOK      = "ok"
+	OutcomeFailed  = "failed"
+	OutcomeSkipped = "skipped"
+	OutcomeWarning = "warning"
+)
+
+// Step names, in the order they run.
+const (
+	StepDNS             = "dns"
+	StepTCP             = "tcp"
+	StepTLS             = "tls"
+	StepDiscovery       = "discovery"
+	StepToken           = "token"
+	StepTokenResponse   = "token_response"
+	StepAPI             = "api"
+	StepRefresh         = "refresh"
+	StepAPIAfterRefresh = "api_after_refresh"
+	StepRedirectURIs    = "redirect_uris"
+	StepExpiry          = "expiry"
+)
+
+// Options configure a check.
+type Options struct {
+	// Client is the shared transport (token cache, per-host limits); the
+	// provider creates one per provider instance. When nil, Run builds one
+	// from Timeout, CABundle and UserAgent for this check alone (and those
+	// three fields are ignored when Client is set: the client's own apply).
+	Client *transport.Client
+	// Timeout bounds each request including its retries (and each of the
+	// dns/tcp/tls steps); default 15s.
+	Timeout time.Duration
+	// CABundle is PEM trusted in addition to the system roots.
+	CABundle string
+	// UserAgent for the requests (default "terraform-provider-handshake").
+	UserAgent string
+	// ExpiryWarning: a credential expiring within this window is reported
+	// as expiring_credentials (a warning; status degraded). 0 disables it.
+	ExpiryWarning time.Duration
+	// Now is the clock (tests inject one); default time.Now.
+	Now func() time.Time
+}
+
+// Step is one step of a check.
+type Step struct {
+	Name     string
+	Outcome  string // ok, failed, skipped, warning
+	Category finding.Category
+	Message  string
+}
+
+// Result is the outcome of a check. Its texts are stable between two checks
+// of an unchanged connector (no timings, no token values, no addresses), so
+// it can be kept in Terraform state without causing drift.
+type Result struct {
+	Status   string // healthy, degraded, unhealthy, unreachable, unknown
+	Summary  string
+	Steps    []Step
+	Findings []finding.Finding
+	// GrantedScopes are the scopes the token was granted, sorted (the
+	// requested ones when the server did not echo a scope).
+	GrantedScopes []string
+	// ExpiresAt is the earliest known expiry of the connector's credential
+	// (not of the short-lived access token); nil when unknown.
+	ExpiresAt *time.Time
+}
+
+// Run checks the connector live. It never panics on bad input, honours ctx
+// (a cancelled context ends it promptly with status unknown) and never puts
+// a secret in the Result.
+func Run(ctx context.Context, opts Options, s *connector.Spec) (res Result) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.UserAgent == "" {
+		opts.UserAgent = "terraform-provider-handshake"
+	}
+	if s == nil {
+		return Result{Status: StatusUnknown, Summary: "Nothing to check"}
+	}
+	r := &runner{opts: opts, spec: s, secrets: s.Secrets()}
+	defer func() {
+		if p := recover(); p != nil {
+			r.findings = append(r.findings, finding.Errorf(finding.UnexpectedResponse, nil,
+				"The live check failed with an internal error").WithDetail("%v", p))
+			res = r.finish()
+			res.Status, res.Summary = StatusUnknown, "Not tested: internal error in the live check"
+		}
+	}()
+	ctx = tflog.SetField(ctx, "connector", s.Name)
+	ctx = tflog.SetField(ctx, "service", s.Service)
+	ctx = tflog.MaskMessageStrings(ctx, r.secrets...)
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, r.secrets...)
+
+	if unknown := unknownInputs(s); len(unknown) > 0 {
+		return Result{Status: StatusUnknown,
+			Summary: "Not tested: " + strings.Join(unknown, ", ") + " will be known only after apply"}
+	}
+	pl, ok := planner(s.Service)
+	if !ok {
+		return Result{Status: StatusUnknown, Summary: fmt.Sprintf("Live checks are not available for the %q service yet", s.Service)}
+	}
+	plan, fs := pl(s)
+	r.findings = append(r.findings, fs...)
+	if plan == nil || finding.HasErrors(fs) {
+		res := r.finish()
+		res.Status, res.Summary = StatusUnknown, "Not tested: the configuration is incomplete"
+		for _, f := range fs {
+			if f.Severity == finding.Error {
+				res.Summary = "Not tested: " + f.Summary
+				break
+			}
+		}
+		return res
+	}
+	r.plan = plan
+
+	client := opts.Client
+	if client == nil {
+		c, err := transport.New(transport.Options{Timeout: opts.Timeout, CABundle: opts.CABundle, UserAgent: opts.UserAgent})
+		if err != nil {
+			r.findings = append(r.findings, finding.Errorf(finding.InvalidConfiguration, nil,
+				"The provider's CA bundle is unusable").WithDetail("%s.", err.Error()))
+			res := r.finish()
+			res.Status, res.Summary = StatusUnknown, "Not tested: the provider's CA bundle is unusable"
+			return res
+		}
+		defer c.CloseIdleConnections()
+		client = c
+	}
+	r.client = client
+	r.ctx, r.trace = transport.WithTrace(ctx)
+	r.env = &Env{Spec: s, HTTP: client.HTTP(), Now: opts.Now, r: r}
+	tflog.Debug(r.ctx, "handshake: live check starting", map[string]any{"steps": len(r.stepList())})
+	r.execute()
+	return r.finish()
+}
+
+// unknownInputs lists the unknown values a live check needs.
+func unknownInputs(s *connector.Spec) []string {
+	var out []string
+	for k, v := range s.Unknown {
+		if !v {
+			continue
+		}
+		if k == s.Service || strings.HasPrefix(k, s.Service+".") || strings.HasPrefix(k, "auth") ||
+			k == "required_scopes" || k == "redirect_uris" || k == "require_refresh_token" {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// runner holds one check's state.
+type runner struct {
+	opts   Options
+	spec   *connector.Spec
+	plan   *Plan
+	client *transport.Client
+	ctx    context.Context
+	trace  *transport.Trace
+	env    *Env
+
+	steps    []Step
+	findings []finding.Finding
+	secrets  []string
+
+	// Filled in by the steps.
+	token     *oauth2.Token
+	refreshed *oauth2.Token
+	cacheKey  transport.CredentialKey
+	granted   []string
+	expiries  []expiry
+	stopped   bool
+	cancelled bool
+	// untestable says why the check could not be completed (status unknown).
+	untestable string
+}
+
+type expiry struct {
+	at   time.Time
+	path finding.Path
+	what string
+}
+
+type stepDef struct {
+	name string
+	run  func() StepResult
+}
+
+func (r *runner) stepList() []stepDef {
+	steps := []stepDef{
+		{StepDNS, r.stepDNS},
+		{StepTCP, r.stepTCP},
+		{StepTLS, r.stepTLS},
+	}
+	if r.plan.OAuth2 != nil {
+		steps = append(steps,
+			stepDef{StepDiscovery, r.stepDiscovery},
+			stepDef{StepToken, r.stepToken},
+			stepDef{StepTokenResponse, r.stepTokenResponse},
+		)
+	}
+	steps = append(steps, stepDef{StepAPI, func() StepResult { return r.stepAPI(StepAPI) }})
+	if r.plan.OAuth2 != nil {
+		steps = append(steps,
+			stepDef{StepRefresh, r.stepRefresh},
+			stepDef{StepAPIAfterRefresh, r.stepAPIAfterRefresh},
+		)
+	}
+	for _, cs := range r.plan.Steps {
+		steps = append(steps, stepDef{cs.Name, func() StepResult {
+			r.env.Token = r.token
+			return cs.Run(r.ctx, r.env)
+		}})
+	}
+	if r.plan.OAuth2 != nil {
+		steps = append(steps, stepDef{StepRedirectURIs, r.stepRedirectURIs})
+	}
+	return append(steps, stepDef{StepExpiry, r.stepExpiry})
+}
+
+func (r *runner) execute() {
+	for _, sd := range r.stepList() {
+		if r.stopped {
+			msg := "not run: an earlier step failed"
+			if r.untestable != "" {
+				msg = "not run: an earlier step could not be tested"
+			}
+			r.steps = append(r.steps, Step{Name: sd.name, Outcome: OutcomeSkipped, Message: msg})
+			continue
+		}
+		if r.ctx.Err() != nil {
+			r.cancelled = true
+			r.stopped = true
+			r.steps = append(r.steps, Step{Name: sd.name, Outcome: OutcomeSkipped, Message: "not run: the check was cancelled"})
+			continue
+		}
+		r.trace.Reset()
+		res := sd.run()
+		if res.Outcome == "" {
+			res.Outcome = OutcomeOK
+		}
+		if note, cat, ok := r.peekRetries(); ok && res.Outcome != OutcomeFailed {
+			// A transient failure that a retry cured: worth a warning, but
+			// retryable, so it does not change the status.
+			res.Findings = append(res.Findings, finding.Finding{Severity: finding.Warning, Category: cat,
+				Path: r.stepPath(sd.name), Retryable: true,
+				Summary: fmt.Sprintf("The %s step succeeded only after retries", sd.name),
+				Detail:  fmt.Sprintf("The service answered with transient errors first: %s.", note)})
+		}
+		if res.Outcome == OutcomeFailed && r.ctx.Err() != nil {
+			r.cancelled = true
+		}
+		st := Step{Name: sd.name, Outcome: res.Outcome, Message: res.Message}
+		for _, f := range res.Findings {
+			if st.Category == "" && (res.Outcome == OutcomeFailed && f.Severity == finding.Error ||
+				res.Outcome == OutcomeWarning && !f.Retryable) {
+				st.Category = f.Category
+			}
+		}
+		r.steps = append(r.steps, st)
+		r.findings = append(r.findings, res.Findings...)
+		tflog.Debug(r.ctx, "handshake: live check step", map[string]any{
+			"step": sd.name, "outcome": st.Outcome, "category": string(st.Category)})
+		if res.Outcome == OutcomeFailed {
+			r.stopped = true
+		}
+	}
+}
+
+// stepPath is the attribute a step's requests go to, for findings that
+// have no better one.
+func (r *runner) stepPath(step string) finding.Path {
+	switch o := r.plan.OAuth2; {
+	case o != nil && (step == StepToken || step == StepRefresh):
+		return o.TokenURLPath
+	case o != nil && step == StepDiscovery:
+		return o.IssuerPath
+	case o != nil && step == StepRedirectURIs:
+		return o.AuthorizationURLPath
+	case r.plan.Request != nil && (step == StepAPI || step == StepAPIAfterRefresh):
+		return r.plan.Request.URLPath
+	}
+	return r.plan.TargetPath
+}
+
+// finish computes the status and summary and scrubs secrets.
+func (r *runner) finish() Result {
+	res := Result{Steps: r.steps, Findings: r.findings}
+	res.Status, res.Summary = status(res.Findings, r.cancelled)
+	if r.untestable != "" && (res.Status == StatusHealthy || res.Status == StatusDegraded) {
+		res.Status, res.Summary = StatusUnknown, "Not tested: "+r.untestable
+	}
+	if r.granted != nil {
+		res.GrantedScopes = r.granted
+	}
+	for _, e := range r.expiries {
+		if res.ExpiresAt == nil || e.at.Before(*res.ExpiresAt) {
+			at := e.at.UTC()
+			res.ExpiresAt = &at
+		}
+	}
+	r.scrub(&res)
+	return res
+}
+
+// status derives the connector status from the findings: the first error
+// decides (network-type failures mean unreachable, refusals unhealthy);
+// without errors, a warning that is not transient makes it degraded.
+func status(fs []finding.Finding, cancelled bool) (string, string) {
+	if cancelled {
+		return StatusUnknown, "Not tested: the check was cancelled"
+	}
+	for _, f := range fs {
+		if f.Severity != finding.Error {
+			continue
+		}
+		switch f.Category {
+		case finding.NetworkError, finding.TLSError, finding.Timeout, finding.ServiceUnavailable, finding.RateLimited:
+			return StatusUnreachable, f.Summary
+		}
+		return StatusUnhealthy, f.Summary
+	}
+	for _, f := range fs {
+		if f.Severity == finding.Warning && !f.Retryable {
+			return StatusDegraded, f.Summary
+		}
+	}
+	return StatusHealthy, "All checks passed"
+}
+
+// scrub replaces every secret (configured or obtained during the check) in
+// the result's texts. Messages are built without secrets; this is the net
+// under that rule.
+func (r *runner) scrub(res *Result) {
+	secrets := slices.Clone(r.secrets)
+	for _, tok := range []*oauth2.Token{r.token, r.refreshed} {
+		if tok == nil {
+			continue
+		}
+		secrets = append(secrets, tok.AccessToken, tok.RefreshToken)
+		if id, ok := tok.Extra("id_token").(string); ok {
+			secrets = append(secrets, id)
+		}
+	}
+	var list []string
+	for _, s := range secrets {
+		if len(s) >= 4 {
+			list = append(list, s)
+		}
+	}
+	if len(list) == 0 {
+		return
+	}
+	// Longest first, so a secret containing another is replaced whole.
+	sort.Slice(list, func(i, j int) bool { return len(list[i]) > len(list[j]) })
+	clean := func(s string) string {
+		for _, sec := range list {
+			if strings.Contains(s, sec) {
+				s = strings.ReplaceAll(s, sec, "[redacted]")
+			}
+		}
+		return s
+	}
+	res.Summary = clean(res.Summary)
+	for i := range res.Steps {
+		res.Steps[i].Message = clean(res.Steps[i].Message)
+	}
+	for i := range res.Findings {
+		f := &res.Findings[i]
+		f.Summary, f.Detail, f.Code = clean(f.Summary), clean(f.Detail), clean(f.Code)
+		for j := range f.Remediation {
+			f.Remediation[j] = clean(f.Remediation[j])
+		}
+	}
+	for i, sc := range res.GrantedScopes {
+		res.GrantedScopes[i] = clean(sc)
+	}
+}

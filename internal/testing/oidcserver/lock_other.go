@@ -1,0 +1,5 @@
+//go:build !unix
+
+package oidcserver
+
+func lockDir(string) (func(), error) { return func() {}, nil }
