@@ -21,13 +21,13 @@ func ExpiryFindings(kind string, expiresAt *time.Time, now time.Time, window tim
 			WithCode("CREDENTIAL_EXPIRED").
 			WithDetail("It expired %s ago. Every connector that uses it fails to authenticate until it is replaced.", humanDuration(now.Sub(*expiresAt))).
 			WithFix("Create a new "+kind+" in the service's admin console.",
-				"Put the new value in this credential, bump value_wo_version if you use value_wo, and update expires_at.")}
+				"Put the new value where this credential is configured; if it is write-only, bump its version (value_wo_version or auth.secret_version) so Terraform sees the change.")}
 	case StatusExpiring:
 		return []finding.Finding{finding.Warnf(finding.ExpiringCredentials, at, "The %s expires in %s (%s)", kind, humanDuration(expiresAt.Sub(now)), when).
 			WithCode("CREDENTIAL_EXPIRING").
 			WithDetail("It is still valid, but it is inside the warning window of %s. Rotate it before it expires to avoid an outage.", humanDuration(window)).
 			WithFix("Create a second "+kind+" next to this one (most services allow two at once), deploy it, then delete the old one.",
-				"Put the new value in this credential and bump value_wo_version if you use value_wo.")}
+				"Put the new value where this credential is configured; if it is write-only, bump its version (value_wo_version or auth.secret_version).")}
 	}
 	return nil
 }
