@@ -61,8 +61,18 @@ type Profile struct {
 	OfflineScope string
 	// NoRefreshTokens: the service never issues refresh tokens (GitHub OAuth apps).
 	NoRefreshTokens bool
-	// ScopeRule checks one requested scope; nil accepts any non-empty scope.
+	// Rules are the service's offline checks.
 	Rules []Rule
+
+	// Decode classifies one of the vendor's error answers (HTTP status, 0
+	// when unknown, and the raw body or error text as received) into a
+	// Finding, or returns false when it does not recognise it. The live probe
+	// and provider::handshake::diagnose both use it: one decoder per vendor.
+	Decode func(status int, body string) (finding.Finding, bool)
+	// Recognize reports whether an error text is recognisably this vendor's
+	// (AADSTS codes, Okta's errorCode E0000…), so diagnose can infer the
+	// service when none is given. nil: never inferred.
+	Recognize func(text string) bool
 }
 
 // Catalog is the set of registered profiles, keyed by service id.
