@@ -1,0 +1,146 @@
+// Package sandbox emulates the vendors Handshake talks to — their documented
+// status codes, headers and JSON bodies — on 127.0.0.1, for the acceptance
+// tests and `make demo`. Each vendor lives in its own file and registers its
+// routes under /<vendor>/; the scenario a request plays out (healthy, expired
+// secret, revoked token …) is chosen by the credential it presents, so a
+// Terraform configuration picks its failure mode without any control call.
+package sandbox
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// routes registers one vendor's handlers on mux, below prefix ("/entra").
+type routes func(s *Server, mux *http.ServeMux, prefix string)
+
+var (
+	registryMu sync.Mutex
+	registry   = map[string]routes{}
+)
+
+// register adds a vendor emulation; each vendor file calls it from init.
+func register(vendor string, r routes) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	if _, dup := registry[vendor]; dup {
+		panic("sandbox: vendor " + vendor + " registered twice")
+	}
+	registry[vendor] = r
+}
+
+// Vendors lists the emulated vendors, sorted.
+func Vendors() []string {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	out := make([]string, 0, len(registry))
+	for v := range registry {
+		out = append(out, v)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Server is a running sandbox: the same routes over plain HTTP (URL) and over
+// TLS with a certificate from an authority nobody trusts (UntrustedTLSURL),
+// for the tls_error scenario.
+type Server struct {
+	URL             string
+	UntrustedTLSURL string
+
+	plain, tls *httptest.Server
+
+	mu      sync.Mutex
+	revoked map[string]bool // credentials revoked through Revoke (drift)
+}
+
+// Start runs a sandbox on 127.0.0.1 with ephemeral ports.
+func Start() *Server { return StartOn("127.0.0.1:0") }
+
+// StartOn runs a sandbox whose plain listener binds addr (127.0.0.1 only).
+func StartOn(addr string) *Server {
+	s := &Server{revoked: map[string]bool{}}
+	mux := http.NewServeMux()
+	registryMu.Lock()
+	for vendor, r := range registry {
+		r(s, mux, "/"+vendor)
+	}
+	registryMu.Unlock()
+	mux.HandleFunc("POST /_control/revoke", func(w http.ResponseWriter, r *http.Request) {
+		s.Revoke(r.FormValue("credential"))
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("POST /_control/reset", func(w http.ResponseWriter, r *http.Request) {
+		s.Reset()
+		w.WriteHeader(http.StatusNoContent)
+	})
+
+	s.plain = httptest.NewUnstartedServer(mux)
+	if addr != "127.0.0.1:0" {
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			panic(fmt.Sprintf("sandbox: listen %s: %v", addr, err))
+		}
+		s.plain.Listener.Close()
+		s.plain.Listener = l
+	}
+	s.plain.Start()
+	s.tls = httptest.NewTLSServer(mux) // httptest's own CA: unknown to every client
+	s.URL, s.UntrustedTLSURL = s.plain.URL, s.tls.URL
+	return s
+}
+
+// Close stops both listeners.
+func (s *Server) Close() {
+	s.plain.Close()
+	s.tls.Close()
+}
+
+// VendorURL is the base URL of one vendor's emulation.
+func (s *Server) VendorURL(vendor string) string { return s.URL + "/" + vendor }
+
+// Revoke makes a credential (a token or secret value) fail from now on, as
+// if an admin had revoked it: the drift scenario.
+func (s *Server) Revoke(credential string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.revoked[credential] = true
+}
+
+// Revoked reports whether Revoke was called for the credential.
+func (s *Server) Revoked(credential string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.revoked[credential]
+}
+
+// Reset forgets every revocation.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.revoked = map[string]bool{}
+}
+
+// bearer returns the token of an "Authorization: Bearer …" header.
+func bearer(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
+// writeJSON writes a JSON body exactly as given, with the status and headers.
+func writeJSON(w http.ResponseWriter, status int, body string, headers ...string) {
+	for i := 0; i+1 < len(headers); i += 2 {
+		w.Header().Set(headers[i], headers[i+1])
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body))
+}
