@@ -146,6 +146,14 @@ func (e *Env) CredentialExpires(at time.Time, path finding.Path, what string) {
 	e.r.expiries = append(e.r.expiries, expiry{at: at, path: path, what: what})
 }
 
+// UseToken publishes an access token a custom step obtained (a GitHub App
+// installation token, say): later steps see it as Env.Token, and
+// AccessToken returns it.
+func (e *Env) UseToken(t *oauth2.Token) {
+	e.r.token = t
+	e.Token = t
+}
+
 // Decode runs the plan's and the generic decoders on an error answer, the
 // way the built-in steps do.
 func (e *Env) Decode(r Response) finding.Finding { return e.r.decode(r, nil) }

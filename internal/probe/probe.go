@@ -101,7 +101,27 @@ type Result struct {
 // Run checks the connector live. It never panics on bad input, honours ctx
 // (a cancelled context ends it promptly with status unknown) and never puts
 // a secret in the Result.
-func Run(ctx context.Context, opts Options, s *connector.Spec) (res Result) {
+func Run(ctx context.Context, opts Options, s *connector.Spec) Result {
+	res, _ := check(ctx, opts, s)
+	return res
+}
+
+// AccessToken runs the same check and returns the access token it obtained
+// (refreshed when the check refreshed it), for the handshake_access_token
+// ephemeral resource. The token is nil when the check failed or the service
+// has no token flow; the Result never contains it.
+func AccessToken(ctx context.Context, opts Options, s *connector.Spec) (*oauth2.Token, Result) {
+	res, r := check(ctx, opts, s)
+	if r == nil || finding.HasErrors(res.Findings) || res.Status == StatusUnknown {
+		return nil, res
+	}
+	if r.refreshed != nil {
+		return r.refreshed, res
+	}
+	return r.token, res
+}
+
+func check(ctx context.Context, opts Options, s *connector.Spec) (res Result, r *runner) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -109,9 +129,9 @@ func Run(ctx context.Context, opts Options, s *connector.Spec) (res Result) {
 		opts.UserAgent = "terraform-provider-handshake"
 	}
 	if s == nil {
-		return Result{Status: StatusUnknown, Summary: "Nothing to check"}
+		return Result{Status: StatusUnknown, Summary: "Nothing to check"}, nil
 	}
-	r := &runner{opts: opts, spec: s, secrets: s.Secrets()}
+	r = &runner{opts: opts, spec: s, secrets: s.Secrets()}
 	defer func() {
 		if p := recover(); p != nil {
 			r.findings = append(r.findings, finding.Errorf(finding.UnexpectedResponse, nil,
@@ -127,11 +147,11 @@ func Run(ctx context.Context, opts Options, s *connector.Spec) (res Result) {
 
 	if unknown := unknownInputs(s); len(unknown) > 0 {
 		return Result{Status: StatusUnknown,
-			Summary: "Not tested: " + strings.Join(unknown, ", ") + " will be known only after apply"}
+			Summary: "Not tested: " + strings.Join(unknown, ", ") + " will be known only after apply"}, r
 	}
 	pl, ok := planner(s.Service)
 	if !ok {
-		return Result{Status: StatusUnknown, Summary: fmt.Sprintf("Live checks are not available for the %q service yet", s.Service)}
+		return Result{Status: StatusUnknown, Summary: fmt.Sprintf("Live checks are not available for the %q service yet", s.Service)}, r
 	}
 	plan, fs := pl(s)
 	r.findings = append(r.findings, fs...)
@@ -144,7 +164,7 @@ func Run(ctx context.Context, opts Options, s *connector.Spec) (res Result) {
 				break
 			}
 		}
-		return res
+		return res, r
 	}
 	r.plan = plan
 
@@ -156,7 +176,7 @@ func Run(ctx context.Context, opts Options, s *connector.Spec) (res Result) {
 				"The provider's CA bundle is unusable").WithDetail("%s.", err.Error()))
 			res := r.finish()
 			res.Status, res.Summary = StatusUnknown, "Not tested: the provider's CA bundle is unusable"
-			return res
+			return res, r
 		}
 		defer c.CloseIdleConnections()
 		client = c
@@ -166,7 +186,7 @@ func Run(ctx context.Context, opts Options, s *connector.Spec) (res Result) {
 	r.env = &Env{Spec: s, HTTP: client.HTTP(), Now: opts.Now, r: r}
 	tflog.Debug(r.ctx, "handshake: live check starting", map[string]any{"steps": len(r.stepList())})
 	r.execute()
-	return r.finish()
+	return r.finish(), r
 }
 
 // unknownInputs lists the unknown values a live check needs.
