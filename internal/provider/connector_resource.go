@@ -15,6 +15,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services"
 )
 
@@ -60,11 +61,12 @@ func (r *connectorResource) ValidateConfig(ctx context.Context, req resource.Val
 	ctx = maskSecrets(ctx, spec)
 	fs := connector.Validate(r.catalog, spec)
 	tflog.Debug(ctx, "offline connector checks", map[string]any{"connector": spec.Name, "service": spec.Service, "findings": len(fs)})
-	appendFindings(&resp.Diagnostics, path.Empty(), applyOnFailure(ctx, req.Config, fs))
+	appendFindings(&resp.Diagnostics, path.Empty(), planSeverity(fs, onFailure(ctx, req.Config)))
 }
 
-// ModifyPlan fills in what the resource computes. Findings and status are
-// derived from the configuration alone, so refreshes never change them.
+// ModifyPlan tests the connector at plan time. Write-only secrets are only
+// in the configuration, so this is where every connector is re-tested on an
+// ordinary plan.
 func (r *connectorResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy
@@ -74,37 +76,77 @@ func (r *connectorResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if diags.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(r.setComputed(ctx, spec, &resp.Plan)...)
+	if spec.Service != "" && spec.Name != "" {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), spec.Service+"/"+spec.Name)...)
+	}
+	res := r.data.runCheck(ctx, r.catalog, spec)
+	appendFindings(&resp.Diagnostics, path.Empty(), planSeverity(res.liveFindings(), onFailure(ctx, req.Config)))
+
+	var planned types.String
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("status"), &planned)...)
+	if planned.IsUnknown() && r.data != nil && r.data.LiveChecks {
+		// Created or changed: Create/Update test it again and record the result.
+		return
+	}
+	if res.Status == probe.StatusUnknown && res.Live {
+		return // values known only after apply: tested then
+	}
+	// Unchanged (or offline): record what this plan found. A difference from
+	// the state (a revoked secret, a removed scope) shows as an update.
+	resp.Diagnostics.Append(setCheck(ctx, &resp.Plan, res)...)
 }
 
 func (r *connectorResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	resp.Diagnostics.Append(r.apply(ctx, req.Config, req.Plan, &resp.State)...)
+	resp.Diagnostics.Append(r.apply(ctx, req.Config, req.Plan, &resp.State, resp.Private)...)
 }
 
 func (r *connectorResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	resp.Diagnostics.Append(r.apply(ctx, req.Config, req.Plan, &resp.State)...)
+	resp.Diagnostics.Append(r.apply(ctx, req.Config, req.Plan, &resp.State, resp.Private)...)
 }
 
-// apply stores the plan, with the computed values recomputed from the now
-// fully known configuration.
-func (r *connectorResource) apply(ctx context.Context, config tfsdk.Config, plan tfsdk.Plan, state *tfsdk.State) diag.Diagnostics {
+// apply stores the plan. When the plan left the check's results unknown,
+// the connector is tested now; an unhealthy connector with on_failure =
+// "error" fails the apply and is not stored.
+func (r *connectorResource) apply(ctx context.Context, config tfsdk.Config, plan tfsdk.Plan, state *tfsdk.State, private privateSetter) diag.Diagnostics {
 	spec, diags := readSpec(ctx, config, r.catalog)
 	if diags.HasError() {
 		return diags
 	}
+	var planned types.String
+	diags.Append(plan.GetAttribute(ctx, path.Root("status"), &planned)...)
 	state.Raw = plan.Raw
-	diags.Append(r.setComputed(ctx, spec, state)...)
+	if planned.IsUnknown() {
+		res := r.data.runCheck(ctx, r.catalog, spec)
+		if fs := planSeverity(res.liveFindings(), onFailure(ctx, config)); finding.HasErrors(fs) {
+			appendFindings(&diags, path.Empty(), fs)
+			state.RemoveResource(ctx)
+			return diags
+		}
+		diags.Append(setCheck(ctx, state, res)...)
+	}
+	diags.Append(setWriteOnlyFlag(ctx, private, spec)...)
 	return diags
 }
 
-// Read keeps the state as it is: with no live test (next issue) nothing
-// about an unchanged connector can change between refreshes.
+// Read re-tests the connector from its state, so that a refresh notices a
+// revoked secret or a removed scope. A connector whose secrets are
+// write-only cannot be re-tested here (they are not in state): ModifyPlan
+// tests it on every ordinary plan instead.
 func (r *connectorResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var status types.String
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("status"), &status)...)
-	if status.IsNull() {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("status"), "unknown")...)
+	if r.data == nil || !r.data.LiveChecks || writeOnlyFlag(ctx, req.Private) {
+		return
 	}
+	spec, diags := readSpec(ctx, req.State, r.catalog)
+	if diags.HasError() || spec.Service == "" {
+		return // an imported connector has no settings yet
+	}
+	res := r.data.runCheck(ctx, r.catalog, spec)
+	if !res.Live || res.Status == probe.StatusUnknown {
+		return
+	}
+	// A refresh never fails: what it found is reported as warnings.
+	appendFindings(&resp.Diagnostics, path.Empty(), finding.Downgrade(res.liveFindings()))
+	resp.Diagnostics.Append(setCheck(ctx, &resp.State, res)...)
 }
 
 func (r *connectorResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
@@ -123,6 +165,7 @@ func (r *connectorResource) ImportState(ctx context.Context, req resource.Import
 	for attr, v := range map[string]string{"id": req.ID, "service": service, "name": name, "status": "unknown", "on_failure": "error"} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
 	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("granted_scopes"), []string{})...)
 }
 
 // computedSetter is what tfsdk.Plan and tfsdk.State have in common.
@@ -130,24 +173,27 @@ type computedSetter interface {
 	SetAttribute(ctx context.Context, p path.Path, val interface{}) diag.Diagnostics
 }
 
-func (r *connectorResource) setComputed(ctx context.Context, spec *connector.Spec, dst computedSetter) diag.Diagnostics {
+// setCheck records a check's results in the computed attributes.
+func setCheck(ctx context.Context, dst computedSetter, c check) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if spec.Service != "" && spec.Name != "" {
-		diags.Append(dst.SetAttribute(ctx, path.Root("id"), spec.Service+"/"+spec.Name)...)
+	diags.Append(dst.SetAttribute(ctx, path.Root("status"), c.Status)...)
+	diags.Append(dst.SetAttribute(ctx, path.Root("findings"), findingsValue(c.Findings))...)
+	scopes := c.GrantedScopes
+	if scopes == nil {
+		scopes = []string{}
 	}
-	diags.Append(dst.SetAttribute(ctx, path.Root("status"), "unknown")...)
-	diags.Append(dst.SetAttribute(ctx, path.Root("findings"), findingsValue(connector.Validate(r.catalog, spec)))...)
+	diags.Append(dst.SetAttribute(ctx, path.Root("granted_scopes"), scopes)...)
 	return diags
 }
 
-// applyOnFailure downgrades errors to warnings when on_failure = "warn".
-func applyOnFailure(ctx context.Context, src attrGetter, fs []finding.Finding) []finding.Finding {
-	var onFailure types.String
-	src.GetAttribute(ctx, path.Root("on_failure"), &onFailure)
-	if onFailure.ValueString() == "warn" {
-		return finding.Downgrade(fs)
+// onFailure reads the connector's on_failure policy ("error" when unset).
+func onFailure(ctx context.Context, src attrGetter) string {
+	var v types.String
+	src.GetAttribute(ctx, path.Root("on_failure"), &v)
+	if v.ValueString() == "" {
+		return "error"
 	}
-	return fs
+	return v.ValueString()
 }
 
 // findingsValue renders findings for the computed findings attribute,

@@ -24,6 +24,7 @@ func connectorConfig(body string) string {
 }
 
 func TestAccConnector_validLifecycleImport(t *testing.T) {
+	offlineOnly(t)
 	config := connectorConfig(`
   service = "okta"
   okta = {
@@ -71,6 +72,7 @@ func TestAccConnector_validLifecycleImport(t *testing.T) {
 }
 
 func TestAccConnector_importInvalidID(t *testing.T) {
+	offlineOnly(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -254,6 +256,7 @@ var offlineRuleCases = []offlineRuleCase{
 // the plan fails, and one of its errors names the category and shows the
 // offending line.
 func TestAccConnector_offlineRules(t *testing.T) {
+	offlineOnly(t)
 	cli := newTerraformCLI(t, defaultProviderFactory)
 	cli.init()
 	for _, tc := range offlineRuleCases {
@@ -272,6 +275,7 @@ func TestAccConnector_offlineRules(t *testing.T) {
 // TestAccConnector_onFailureWarn: the same broken connector plans with
 // on_failure = "warn", and its findings are recorded.
 func TestAccConnector_onFailureWarn(t *testing.T) {
+	offlineOnly(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -292,6 +296,7 @@ func TestAccConnector_onFailureWarn(t *testing.T) {
 // TestAccConnector_validConfigsPlanCleanly: one realistic, correct connector
 // per service plans and applies with no error.
 func TestAccConnector_validConfigsPlanCleanly(t *testing.T) {
+	offlineOnly(t)
 	var b strings.Builder
 	for i, body := range validConnectorBodies() {
 		fmt.Fprintf(&b, "resource \"handshake_connector\" \"c%d\" {\n  name = \"c%d\"\n%s\n}\n", i, i, body)

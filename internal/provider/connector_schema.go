@@ -25,7 +25,8 @@ var findingAttrTypes = map[string]attr.Type{
 const (
 	statusDescription = "Connector health: `healthy`, `degraded` (works, with warnings), `unhealthy` (the service refused), " +
 		"`unreachable` (network, DNS, TLS, timeout) or `unknown` (not tested live)."
-	findingsDescription = "What the checks found, most severe first. Each has `severity` (`error`|`warning`), `category` " +
+	grantedScopesDescription = "Scopes or permissions the service granted on the last live test (empty when not tested)."
+	findingsDescription      = "What the checks found, most severe first. Each has `severity` (`error`|`warning`), `category` " +
 		"(a stable id such as `redirect_uri_invalid`), `code` (the vendor's or the rule's), `summary` and `attribute` (the path at fault)."
 )
 
@@ -73,6 +74,7 @@ func connectorResourceSchema(c *connector.Catalog) schema.Schema {
 	attrs["id"] = schema.StringAttribute{Computed: true, MarkdownDescription: "`<service>/<name>`; also the import id.",
 		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
 	attrs["status"] = schema.StringAttribute{Computed: true, MarkdownDescription: statusDescription}
+	attrs["granted_scopes"] = schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: grantedScopesDescription}
 	attrs["findings"] = schema.ListNestedAttribute{Computed: true, MarkdownDescription: findingsDescription,
 		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 			"severity":  schema.StringAttribute{Computed: true, MarkdownDescription: "`error` or `warning`."},

@@ -10,6 +10,7 @@ import (
 // the plan succeeds, and the warning names its category and points at the
 // offending line.
 func TestAccConnector_warningsThroughCLI(t *testing.T) {
+	offlineOnly(t)
 	cli := newTerraformCLI(t, defaultProviderFactory)
 	cli.init()
 	tests := []struct {

@@ -15,6 +15,7 @@ import (
 // `terraform plan -refresh-only -detailed-exitcode` exits 0 while nothing
 // changed and 2 once a credential crosses into its warning window.
 func TestAccDrift_refreshOnlyExitCodes(t *testing.T) {
+	offlineOnly(t)
 	clock := &testClock{}
 	clock.Set(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
 	cli := newTerraformCLI(t, func() tfprotov6.ProviderServer {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/transport"
 )
 
 var (
@@ -61,6 +62,10 @@ type providerData struct {
 	CABundle      string
 	Catalog       *connector.Catalog
 	Now           func() time.Time
+	Version       string
+	// Client is the transport every live check shares (token cache,
+	// per-host limits); nil when live checks are off.
+	Client *transport.Client
 }
 
 // New returns the provider factory used by main and by tests.
@@ -119,6 +124,7 @@ func (p *handshakeProvider) Configure(ctx context.Context, req provider.Configur
 		Timeout:       defaultTimeout,
 		Catalog:       services.Catalog(),
 		Now:           p.now,
+		Version:       p.version,
 	}
 	var ok bool
 	if data.ExpiryWarning, ok = durationSetting(cfg.ExpiryWarning, envExpiryWarning, defaultExpiryWarning, path.Root("expiry_warning"), resp); !ok {
@@ -147,6 +153,15 @@ func (p *handshakeProvider) Configure(ctx context.Context, req provider.Configur
 				"The environment variable "+envCABundle+" holds no PEM-encoded certificate.")
 			return
 		}
+	}
+	if data.LiveChecks {
+		client, err := transport.New(transport.Options{Timeout: data.Timeout, CABundle: data.CABundle,
+			UserAgent: "terraform-provider-handshake/" + p.version})
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("ca_bundle"), "Invalid CA bundle", err.Error())
+			return
+		}
+		data.Client = client
 	}
 	resp.DataSourceData = data
 	resp.ResourceData = data

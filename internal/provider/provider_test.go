@@ -2,6 +2,7 @@ package provider
 
 import (
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -11,6 +12,13 @@ import (
 // testAccProtoV6ProviderFactories runs the provider in-process for acceptance tests.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	"handshake": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// offlineOnly turns live checks off for a test about the offline rules, as
+// a user would with HANDSHAKE_LIVE_CHECKS=false.
+func offlineOnly(t *testing.T) {
+	t.Helper()
+	t.Setenv(envLiveChecks, "false")
 }
 
 // testClock is a settable clock for tests that cross expiry thresholds.
