@@ -77,12 +77,12 @@ resource "handshake_connector" "entra_audit" {
 
 # Broken: Slack only accepts https redirect URLs.
 resource "handshake_connector" "slack_alerts" {
-  name          = "slack-alerts"
-  service       = "slack"
-  auth          = { token_wo = "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx" }
+  name            = "slack-alerts"
+  service         = "slack"
+  auth            = { token_wo = "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx" }
   required_scopes = ["chat:write"]
-  redirect_uris = ["http://alerts.example.com/slack/oauth"]
-  on_failure    = "warn"
+  redirect_uris   = ["http://alerts.example.com/slack/oauth"]
+  on_failure      = "warn"
 }
 
 # Broken: a Google scope in short form, not as its full URL.

@@ -1,13 +1,11 @@
 package provider
 
 import (
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
@@ -53,10 +51,7 @@ func resourceAttribute(f field) schema.Attribute {
 		return schema.ListAttribute{MarkdownDescription: f.description, ElementType: types.StringType,
 			Optional: !f.required, Required: f.required, Sensitive: f.sensitive, WriteOnly: f.writeOnly}
 	default:
-		validators := append([]validator.String(nil), f.validators...)
-		if len(f.oneOf) > 0 {
-			validators = append(validators, stringvalidator.OneOf(f.oneOf...))
-		}
+		validators := stringValidators(f)
 		return schema.StringAttribute{MarkdownDescription: f.description, Optional: !f.required, Required: f.required,
 			// Write-only attributes are not marked Sensitive: see value_wo in
 			// credential_resource.go for the false drift that would cause.

@@ -196,11 +196,11 @@ func (p *handshakeProvider) Resources(_ context.Context) []func() resource.Resou
 }
 
 func (p *handshakeProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{NewConnectionTestDataSource}
 }
 
 func (p *handshakeProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
-	return nil
+	return []func() ephemeral.EphemeralResource{NewAccessTokenEphemeralResource}
 }
 
 func (p *handshakeProvider) Functions(_ context.Context) []func() function.Function {

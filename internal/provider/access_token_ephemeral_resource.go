@@ -1,0 +1,128 @@
+package provider
+
+import (
+	"context"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services"
+)
+
+var _ ephemeral.EphemeralResourceWithConfigure = (*accessTokenEphemeralResource)(nil)
+
+// NewAccessTokenEphemeralResource is ephemeral.handshake_access_token.
+func NewAccessTokenEphemeralResource() ephemeral.EphemeralResource {
+	return &accessTokenEphemeralResource{catalog: services.Catalog()}
+}
+
+type accessTokenEphemeralResource struct {
+	catalog *connector.Catalog
+	data    *providerData
+}
+
+func (e *accessTokenEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_access_token"
+}
+
+func (e *accessTokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
+	attrs := ephemeralAttributes(connectorFields(e.catalog))
+	attrs["access_token"] = schema.StringAttribute{Computed: true, Sensitive: true,
+		MarkdownDescription: "The short-lived access token. Never stored in state or plan."}
+	attrs["token_type"] = schema.StringAttribute{Computed: true, MarkdownDescription: "The token type, usually `Bearer`."}
+	attrs["expires_at"] = schema.StringAttribute{Computed: true,
+		MarkdownDescription: "When the token expires (RFC 3339); empty when the service did not say."}
+	attrs["granted_scopes"] = schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: grantedScopesDescription}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Runs a connector's token flow (after the same checks as `handshake_connector`) and returns a " +
+			"short-lived access token for configuring other providers. Ephemeral: the token is never stored. " +
+			"Needs `live_checks` on, since it calls the service.",
+		Attributes: attrs,
+	}
+}
+
+func (e *accessTokenEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+	e.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (e *accessTokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
+	spec, diags := readSpec(ctx, req.Config, e.catalog)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	ctx = maskSecrets(ctx, spec)
+	if fs := connector.Validate(e.catalog, spec); finding.HasErrors(fs) {
+		appendFindings(&resp.Diagnostics, path.Empty(), fs)
+		return
+	}
+	if e.data == nil || !e.data.LiveChecks {
+		resp.Diagnostics.AddError("Live checks are off",
+			"handshake_access_token calls the service to obtain a token, and live_checks = false (or HANDSHAKE_LIVE_CHECKS=false) "+
+				"forbids any network call. Turn live checks on for this provider configuration, or use an aliased provider.")
+		return
+	}
+	tok, res := probe.AccessToken(ctx, e.data.probeOptions(), spec)
+	if tok == nil {
+		fs := res.Findings
+		if !finding.HasErrors(fs) {
+			fs = append(fs, finding.Errorf(finding.InvalidConfiguration, finding.Attr("service"),
+				"No access token for this connector").WithDetail("%s. Services with a static token or key (api_key, http) "+
+				"have no token flow: use the secret directly.", res.Summary))
+		}
+		appendFindings(&resp.Diagnostics, path.Empty(), fs)
+		return
+	}
+	resp.Result.Raw = req.Config.Raw
+	expires := ""
+	if !tok.Expiry.IsZero() {
+		expires = tok.Expiry.UTC().Format(time.RFC3339)
+		resp.RenewAt = tok.Expiry.Add(-time.Minute)
+	}
+	scopes := res.GrantedScopes
+	if scopes == nil {
+		scopes = []string{}
+	}
+	for name, v := range map[string]any{"access_token": tok.AccessToken, "token_type": tok.Type(), "expires_at": expires, "granted_scopes": scopes} {
+		resp.Diagnostics.Append(resp.Result.SetAttribute(ctx, path.Root(name), v)...)
+	}
+}
+
+// ephemeralAttributes emits the shared connector fields for an ephemeral
+// resource (whose values are never stored, so no write-only twins).
+func ephemeralAttributes(fs []field) map[string]schema.Attribute {
+	out := make(map[string]schema.Attribute, len(fs))
+	for _, f := range fs {
+		if f.writeOnly {
+			continue
+		}
+		out[f.name] = ephemeralAttribute(f)
+	}
+	return out
+}
+
+func ephemeralAttribute(f field) schema.Attribute {
+	if f.nested != nil {
+		return schema.SingleNestedAttribute{MarkdownDescription: f.description, Optional: !f.required, Required: f.required,
+			Sensitive: f.sensitive, Attributes: ephemeralAttributes(f.nested)}
+	}
+	switch f.kind {
+	case connector.Bool:
+		return schema.BoolAttribute{MarkdownDescription: f.description, Optional: !f.required, Required: f.required, Sensitive: f.sensitive}
+	case connector.Int:
+		return schema.Int64Attribute{MarkdownDescription: f.description, Optional: !f.required, Required: f.required}
+	case connector.StringList:
+		return schema.ListAttribute{MarkdownDescription: f.description, ElementType: types.StringType,
+			Optional: !f.required, Required: f.required, Sensitive: f.sensitive}
+	default:
+		f.validators = nil // they relate secrets to write-only twins, absent here
+		return schema.StringAttribute{MarkdownDescription: f.description, Optional: !f.required, Required: f.required,
+			Sensitive: f.sensitive, Validators: stringValidators(f)}
+	}
+}
