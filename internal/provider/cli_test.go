@@ -18,7 +18,24 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 )
 
-const testProviderAddress = "registry.terraform.io/handshake-tf/handshake"
+// testProviderAddress is where the CLI looks for the provider; OpenTofu
+// runs (make testacc-tofu) use its own registry host.
+func testProviderAddress() string {
+	host := os.Getenv("TF_ACC_PROVIDER_HOST")
+	if host == "" {
+		host = "registry.terraform.io"
+	}
+	return host + "/handshake-tf/handshake"
+}
+
+// terraformBinary is the CLI to run: TF_ACC_TERRAFORM_PATH (OpenTofu, or a
+// pinned Terraform) or the terraform on PATH.
+func terraformBinary() string {
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		return p
+	}
+	return "terraform"
+}
 
 // terraformCLI runs the real Terraform CLI against the provider served
 // in-process, for what terraform-plugin-testing cannot assert: warnings and
@@ -39,7 +56,7 @@ func newTerraformCLI(t *testing.T, factory func() tfprotov6.ProviderServer) *ter
 	configCh := make(chan *plugin.ReattachConfig, 1)
 	closeCh := make(chan struct{})
 	go func() {
-		_ = tf6server.Serve(testProviderAddress, factory,
+		_ = tf6server.Serve(testProviderAddress(), factory,
 			tf6server.WithDebug(ctx, configCh, closeCh),
 			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
 			// Provider logs follow TF_LOG / TF_ACC_LOG_PATH, as under terraform-plugin-testing.
@@ -59,7 +76,7 @@ func newTerraformCLI(t *testing.T, factory func() tfprotov6.ProviderServer) *ter
 		case <-time.After(10 * time.Second):
 		}
 	})
-	raw, err := json.Marshal(map[string]any{testProviderAddress: map[string]any{
+	raw, err := json.Marshal(map[string]any{testProviderAddress(): map[string]any{
 		"Protocol": string(rc.Protocol), "ProtocolVersion": rc.ProtocolVersion, "Pid": rc.Pid, "Test": true,
 		"Addr": map[string]string{"Network": rc.Addr.Network(), "String": rc.Addr.String()},
 	}})
@@ -89,7 +106,7 @@ func (c *terraformCLI) run(config string, args ...string) (string, int) {
 			c.t.Fatal(err)
 		}
 	}
-	cmd := exec.Command("terraform", args...)
+	cmd := exec.Command(terraformBinary(), args...)
 	cmd.Dir = c.dir
 	cmd.Env = append(os.Environ(), "TF_REATTACH_PROVIDERS="+c.reattach, "TF_CLI_CONFIG_FILE="+c.rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
 	out, err := cmd.CombinedOutput()
