@@ -1,12 +1,49 @@
 #!/usr/bin/env bash
-# make demo: plan examples/demo/ with the provider just built (bin/), through a
-# dev_overrides CLI config in a temporary directory. Needs no registry and no
-# network, and leaves nothing behind.
+# make demo / make demo-drift: plan examples/demo/ (or apply examples/drift/
+# and break it) with the provider just built (bin/), against the in-repo
+# vendor sandbox and a real OAuth server (oidc-provider), all on 127.0.0.1.
+# Terraform finds the provider through a dev_overrides CLI config in a
+# temporary directory: no registry, no network. Everything started here is
+# stopped on exit, and nothing is left in the repository.
 set -euo pipefail
+mode="${1:-plan}"
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cp "$root"/examples/demo/*.tf "$work/"
+pids=()
+cleanup() {
+  exec 3>&- 4>&- 2>/dev/null || true
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# wait_line FILE PATTERN: wait (up to 30 s) for a line matching PATTERN.
+wait_line() {
+  for _ in $(seq 300); do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "demo: timed out waiting for $1" >&2; cat "$1" >&2 || true; return 1
+}
+
+# The vendor sandbox: serves until its standard input closes.
+mkfifo "$work/sandbox.in"
+"$root/bin/handshake-sandbox" < "$work/sandbox.in" > "$work/sandbox.json" & pids+=($!)
+exec 3>"$work/sandbox.in"
+wait_line "$work/sandbox.json" '"url"'
+sandbox_url=$(sed -n 's/.*"url":"\([^"]*\)".*/\1/p' "$work/sandbox.json")
+untrusted_url=$(sed -n 's/.*"untrusted_tls_url":"\([^"]*\)".*/\1/p' "$work/sandbox.json")
+
+# The real OAuth server, with the demo's clients.
+oidc="$root/internal/testing/oidcserver"
+[ -d "$oidc/node_modules" ] || npm ci --prefix "$oidc" --no-audit --no-fund --loglevel=error >/dev/null
+mkfifo "$work/oidc.in"
+OIDC_CONFIG_FILE="$root/examples/demo/oidc-clients.json" node "$oidc/server.mjs" < "$work/oidc.in" > "$work/oidc.out" 2>"$work/oidc.err" & pids+=($!)
+exec 4>"$work/oidc.in"
+wait_line "$work/oidc.out" HANDSHAKE_OIDC_LISTENING
+idp_url=$(sed -n 's/^HANDSHAKE_OIDC_LISTENING //p' "$work/oidc.out")
+
 cat > "$work/cli.tfrc" <<CFG
 provider_installation {
   dev_overrides {
@@ -16,12 +53,50 @@ provider_installation {
 }
 CFG
 export TF_CLI_CONFIG_FILE="$work/cli.tfrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
-cd "$work"
+export TF_VAR_sandbox_url="$sandbox_url" TF_VAR_untrusted_tls_url="$untrusted_url" TF_VAR_idp_url="$idp_url"
+quiet() { grep -v -e 'Provider development overrides' -e 'dev_overrides' -e '^ - handshake-tf' -e 'The behavior may therefore' \
+  -e 'applying changes may cause' -e 'published releases\.' -e '^│ *$' -e '^╷' -e '^╵' || true; }
 
-echo "== terraform plan examples/demo (offline checks)"
-terraform plan -input=false -no-color -out=plan.bin 2>&1 | grep -v -e 'Provider development overrides' -e 'dev_overrides' -e '^ - handshake-tf' -e 'The behavior may therefore' -e 'applying changes may cause' -e 'published releases\.' || true
-[ -f plan.bin ] || { echo "demo: terraform plan failed"; exit 1; }
-terraform show -json plan.bin > plan.json
+summary() {
+  terraform show -json "$1" > "$work/plan.json"
+  echo
+  echo "== Summary"
+  (cd "$root" && go run ./tools/demosummary "$work/plan.json")
+}
+
+if [ "$mode" = plan ]; then
+  cp "$root"/examples/demo/*.tf "$work/"
+  cd "$work"
+  echo "== terraform plan examples/demo   (sandbox $sandbox_url, OAuth server $idp_url)"
+  terraform plan -input=false -no-color -out=plan.bin 2>&1 | quiet
+  [ -f plan.bin ] || { echo "demo: terraform plan failed"; exit 1; }
+  summary plan.bin
+  exit 0
+fi
+
+# demo-drift: apply a healthy fleet, revoke one credential in the sandbox,
+# and show that the scheduled refresh-only plan exits 2 and says why.
+cp "$root"/examples/drift/*.tf "$work/"
+cd "$work"
+echo "== terraform apply examples/drift   (a healthy fleet)"
+terraform apply -auto-approve -input=false -no-color 2>&1 | quiet | grep -E '^(Apply complete|handshake_|Error)' || true
 echo
-echo "== Summary"
-(cd "$root" && go run ./tools/demosummary "$work/plan.json")
+echo "== terraform plan -refresh-only -detailed-exitcode   (nothing changed)"
+set +e
+terraform plan -refresh-only -detailed-exitcode -input=false -no-color > refresh0.txt 2>&1; code=$?
+set -e
+grep -E '^No changes' refresh0.txt || true
+echo "exit code: $code (0 = no drift)"
+[ "$code" = 0 ] || { cat refresh0.txt; echo "demo-drift: expected exit 0 on an unchanged fleet"; exit 1; }
+echo
+revoked=$(sed -n 's/^ *token *= *"\(xoxb-[^"]*\)".*/\1/p' "$work/main.tf" | head -1)
+echo "== An admin revokes the Slack bot token in the sandbox"
+curl -fsS -X POST --data-urlencode "credential=$revoked" "$sandbox_url/_control/revoke"
+echo
+echo "== terraform plan -refresh-only -detailed-exitcode   (drift)"
+set +e
+terraform plan -refresh-only -detailed-exitcode -input=false -no-color > refresh1.txt 2>&1; code=$?
+set -e
+quiet < refresh1.txt
+echo "exit code: $code (2 = drift detected)"
+[ "$code" = 2 ] || { echo "demo-drift: expected exit 2 after the revocation"; exit 1; }

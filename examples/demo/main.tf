@@ -12,7 +12,65 @@ terraform {
 
 provider "handshake" {
   expiry_warning = "720h"
-  live_checks    = false # this demo runs offline: static rules only
+  timeout        = "5s"
+}
+
+# make demo starts these on 127.0.0.1 and passes their addresses in.
+variable "sandbox_url" {
+  type        = string
+  description = "The in-repo vendor sandbox."
+}
+variable "untrusted_tls_url" {
+  type        = string
+  description = "The sandbox over TLS, with a certificate from an authority nobody trusts."
+}
+variable "idp_url" {
+  type        = string
+  description = "A real OAuth 2.0 / OpenID Connect server (oidc-provider)."
+}
+
+variable "idp_secret" {
+  type      = string
+  sensitive = true
+  default   = "demo-governance-sync-secret-0123456789"
+}
+
+# Healthy: client credentials against a real OAuth server.
+resource "handshake_connector" "governance_sync" {
+  name            = "governance-sync"
+  service         = "oauth2"
+  oauth2          = { token_url = "${var.idp_url}/token", authorization_url = "${var.idp_url}/auth" }
+  auth            = { client_id = "governance-sync", client_secret_wo = var.idp_secret }
+  required_scopes = ["api:read"]
+  redirect_uris   = ["https://governance.example.com/oauth/callback"]
+}
+
+# Broken: this redirect URI was never registered with the authorization server.
+resource "handshake_connector" "governance_portal" {
+  name            = "governance-portal"
+  service         = "oauth2"
+  oauth2          = { token_url = "${var.idp_url}/token", authorization_url = "${var.idp_url}/auth" }
+  auth            = { client_id = "governance-sync", client_secret_wo = var.idp_secret }
+  required_scopes = ["api:read"]
+  redirect_uris   = ["https://portal.example.com/oauth/callback"]
+  on_failure      = "warn"
+}
+
+# Broken: the client secret passed its end date on the server.
+resource "handshake_connector" "legacy_export" {
+  name       = "legacy-export"
+  service    = "oauth2"
+  oauth2     = { token_url = "${var.idp_url}/token" }
+  auth       = { client_id = "legacy-export", client_secret_wo = "demo-legacy-export-secret-0123456789" }
+  on_failure = "warn"
+}
+
+# Broken: the endpoint's TLS certificate comes from an unknown authority.
+resource "handshake_connector" "status_page" {
+  name       = "status-page"
+  service    = "http"
+  http       = { url = "${var.untrusted_tls_url}/health", auth_scheme = "none" }
+  on_failure = "warn"
 }
 
 variable "entra_secret" {

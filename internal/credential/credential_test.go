@@ -103,7 +103,7 @@ func TestExpiryFindings(t *testing.T) {
 		category  finding.Category
 		summary   string
 	}{
-		{"expiring", &soon, finding.Warning, finding.ExpiringCredentials, "expires in 3 days"},
+		{"expiring", &soon, finding.Warning, finding.ExpiringCredentials, "expires on 2026-11-26T12:00:00Z"},
 		{"expired", &past, finding.Error, finding.ExpiredCredentials, "expired on 2026-11-21T12:00:00Z"},
 	}
 	for _, tt := range tests {

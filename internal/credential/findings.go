@@ -19,13 +19,15 @@ func ExpiryFindings(kind string, expiresAt *time.Time, now time.Time, window tim
 	case StatusExpired:
 		return []finding.Finding{finding.Errorf(finding.ExpiredCredentials, at, "The %s expired on %s", kind, when).
 			WithCode("CREDENTIAL_EXPIRED").
-			WithDetail("It expired %s ago. Every connector that uses it fails to authenticate until it is replaced.", humanDuration(now.Sub(*expiresAt))).
+			WithDetail("Every connector that uses it fails to authenticate until it is replaced.").
 			WithFix("Create a new "+kind+" in the service's admin console.",
 				"Put the new value where this credential is configured; if it is write-only, bump its version (value_wo_version or auth.secret_version) so Terraform sees the change.")}
 	case StatusExpiring:
-		return []finding.Finding{finding.Warnf(finding.ExpiringCredentials, at, "The %s expires in %s (%s)", kind, humanDuration(expiresAt.Sub(now)), when).
+		// The summary names the date, not the days left: it is kept in state
+		// (connector findings), and a countdown would drift every day.
+		return []finding.Finding{finding.Warnf(finding.ExpiringCredentials, at, "The %s expires on %s", kind, when).
 			WithCode("CREDENTIAL_EXPIRING").
-			WithDetail("It is still valid, but it is inside the warning window of %s. Rotate it before it expires to avoid an outage.", humanDuration(window)).
+			WithDetail("That is in %s, inside the warning window of %s. Rotate it before it expires to avoid an outage.", humanDuration(expiresAt.Sub(now)), humanDuration(window)).
 			WithFix("Create a second "+kind+" next to this one (most services allow two at once), deploy it, then delete the old one.",
 				"Put the new value where this credential is configured; if it is write-only, bump its version (value_wo_version or auth.secret_version).")}
 	}

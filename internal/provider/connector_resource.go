@@ -82,17 +82,13 @@ func (r *connectorResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	res := r.data.runCheck(ctx, r.catalog, spec)
 	appendFindings(&resp.Diagnostics, path.Empty(), planSeverity(res.liveFindings(), onFailure(ctx, req.Config)))
 
-	var planned types.String
-	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("status"), &planned)...)
-	if planned.IsUnknown() && r.data != nil && r.data.LiveChecks {
-		// Created or changed: Create/Update test it again and record the result.
+	if len(spec.Unknown) > 0 && r.data != nil && r.data.LiveChecks {
+		// Values known only after apply: Create/Update test it then.
 		return
 	}
-	if res.Status == probe.StatusUnknown && res.Live {
-		return // values known only after apply: tested then
-	}
-	// Unchanged (or offline): record what this plan found. A difference from
-	// the state (a revoked secret, a removed scope) shows as an update.
+	// Record what this plan found, so the plan shows the status the apply
+	// will store. For an unchanged connector, a difference from the state (a
+	// revoked secret, a removed scope) shows as an update.
 	resp.Diagnostics.Append(setCheck(ctx, &resp.Plan, res)...)
 }
 
@@ -104,9 +100,10 @@ func (r *connectorResource) Update(ctx context.Context, req resource.UpdateReque
 	resp.Diagnostics.Append(r.apply(ctx, req.Config, req.Plan, &resp.State, resp.Private)...)
 }
 
-// apply stores the plan. When the plan left the check's results unknown,
-// the connector is tested now; an unhealthy connector with on_failure =
-// "error" fails the apply and is not stored.
+// apply stores the plan. The plan carries the plan-time test's results;
+// when it could not test (values known only after apply), the connector is
+// tested now, and an unhealthy one with on_failure = "error" fails the
+// apply and is not stored.
 func (r *connectorResource) apply(ctx context.Context, config tfsdk.Config, plan tfsdk.Plan, state *tfsdk.State, private privateSetter) diag.Diagnostics {
 	spec, diags := readSpec(ctx, config, r.catalog)
 	if diags.HasError() {
