@@ -35,6 +35,12 @@ variable "idp_secret" {
   default   = "demo-governance-sync-secret-0123456789"
 }
 
+variable "legacy_secret" {
+  type      = string
+  sensitive = true
+  default   = "demo-legacy-export-secret-0123456789"
+}
+
 # Healthy: client credentials against a real OAuth server.
 resource "handshake_connector" "governance_sync" {
   name            = "governance-sync"
@@ -61,7 +67,7 @@ resource "handshake_connector" "legacy_export" {
   name       = "legacy-export"
   service    = "oauth2"
   oauth2     = { token_url = "${var.idp_url}/token" }
-  auth       = { client_id = "legacy-export", client_secret_wo = "demo-legacy-export-secret-0123456789" }
+  auth       = { client_id = "legacy-export", client_secret_wo = var.legacy_secret }
   on_failure = "warn"
 }
 
