@@ -38,7 +38,11 @@ func (k signingKey) isRSA() bool {
 
 // pemRSA re-encodes an RSA key as PKCS#1 PEM for golang.org/x/oauth2/jwt.
 func (k signingKey) pemRSA() []byte {
-	return pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k.key.(*rsa.PrivateKey))})
+	rk, ok := k.key.(*rsa.PrivateKey)
+	if !ok {
+		return nil // callers check isRSA first
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(rk)})
 }
 
 // parsePrivateKey reads a PEM (PKCS#1, PKCS#8, SEC 1) or JWK private key.

@@ -15,7 +15,7 @@ const maxErrorBody = 64 << 10
 // do sends req with the given client and returns the answer with its body
 // (at most 64 KiB) already read and closed.
 func (r *runner) do(c *http.Client, req *http.Request) (Response, error) {
-	resp, err := c.Do(req)
+	resp, err := c.Do(req) //nolint:bodyclose // transport.ReadBody closes it
 	if err != nil {
 		return Response{}, err
 	}

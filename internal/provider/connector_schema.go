@@ -63,9 +63,10 @@ func resourceAttribute(f field) schema.Attribute {
 // arguments plus what the resource computes.
 func connectorResourceSchema(c *connector.Catalog) schema.Schema {
 	attrs := resourceAttributes(connectorFields(c))
-	on := attrs["on_failure"].(schema.StringAttribute)
-	on.Computed, on.Default = true, stringdefault.StaticString("error")
-	attrs["on_failure"] = on
+	if on, ok := attrs["on_failure"].(schema.StringAttribute); ok {
+		on.Computed, on.Default = true, stringdefault.StaticString("error")
+		attrs["on_failure"] = on
+	}
 	attrs["id"] = schema.StringAttribute{Computed: true, MarkdownDescription: "`<service>/<name>`; also the import id.",
 		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
 	attrs["status"] = schema.StringAttribute{Computed: true, MarkdownDescription: statusDescription}

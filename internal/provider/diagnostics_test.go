@@ -34,7 +34,7 @@ func TestAppendFindings(t *testing.T) {
 		finding.Errorf(finding.RedirectURIInvalid, finding.Attr("redirect_uris").Index(0), "Redirect URI must use https").
 			WithCode("RFC9700-2.6").WithDetail("Plain http exposes the code.").WithFix("Use https.", "Register the new URI."),
 		finding.Warnf(finding.ExpiringCredentials, nil, "The client secret expires in 3 days").WithFix("Rotate it."),
-		finding.Finding{Severity: finding.Error, Category: finding.Timeout, Summary: "No answer", Retryable: true},
+		{Severity: finding.Error, Category: finding.Timeout, Summary: "No answer", Retryable: true},
 	}
 	var diags diag.Diagnostics
 	appendFindings(&diags, path.Empty(), fs)

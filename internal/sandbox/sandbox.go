@@ -86,7 +86,7 @@ func StartOn(addr string) *Server {
 		if err != nil {
 			panic(fmt.Sprintf("sandbox: listen %s: %v", addr, err))
 		}
-		s.plain.Listener.Close()
+		_ = s.plain.Listener.Close()
 		s.plain.Listener = l
 	}
 	s.plain.Start()

@@ -13,7 +13,7 @@ func TestControlRevoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusNoContent || !s.Revoked("xoxb-revoked") || s.Revoked("other") {
 		t.Fatalf("revoke did not take: %d", resp.StatusCode)
 	}

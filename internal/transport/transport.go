@@ -203,8 +203,12 @@ func (c *Client) HandshakeTLS(ctx context.Context, addr, serverName string) (tls
 	if err != nil {
 		return tls.ConnectionState{}, err
 	}
-	defer conn.Close()
-	return conn.(*tls.Conn).ConnectionState(), nil
+	defer func() { _ = conn.Close() }()
+	tc, ok := conn.(*tls.Conn)
+	if !ok {
+		return tls.ConnectionState{}, fmt.Errorf("tls dialer returned %T", conn)
+	}
+	return tc.ConnectionState(), nil
 }
 
 // acquire takes a slot for host, waiting at most until ctx is done.

@@ -48,11 +48,14 @@ func main() {
 	}
 	sort.Strings(rows)
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "CONNECTOR\tSERVICE\tSTATUS\tFINDINGS")
+	_, _ = fmt.Fprintln(w, "CONNECTOR\tSERVICE\tSTATUS\tFINDINGS")
 	for _, r := range rows {
-		fmt.Fprintln(w, r)
+		_, _ = fmt.Fprintln(w, r)
 	}
-	_ = w.Flush()
+	if err := w.Flush(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 }
 
 func str(v any) string {

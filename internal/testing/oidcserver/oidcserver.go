@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -205,7 +206,7 @@ func (s *Server) start(t testing.TB, cfg Config) error {
 		s.mu.Lock()
 		s.cmd, s.stdin, s.stderr, s.exited = cmd, stdin, stderr, exited
 		s.URL, s.Issuer = u, u
-		fmt.Sscanf(pu.Port(), "%d", &s.port)
+		s.port, _ = strconv.Atoi(pu.Port())
 		s.mu.Unlock()
 		return nil
 	case <-exited:
@@ -333,7 +334,7 @@ func ensureInstalled() (string, error) {
 			return
 		}
 		if _, err := exec.LookPath("node"); err != nil {
-			installErr = errors.New("Node.js (node) is not installed")
+			installErr = errors.New("node (Node.js) is not installed")
 			return
 		}
 		marker := filepath.Join(installDir, "node_modules", "oidc-provider", "package.json")
