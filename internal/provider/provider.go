@@ -204,5 +204,5 @@ func (p *handshakeProvider) EphemeralResources(_ context.Context) []func() ephem
 }
 
 func (p *handshakeProvider) Functions(_ context.Context) []func() function.Function {
-	return nil
+	return []func() function.Function{NewDiagnoseFunction}
 }

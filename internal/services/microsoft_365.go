@@ -29,5 +29,10 @@ func microsoft365() *connector.Profile {
 			entraAPI{"graph_url", "https://graph.microsoft.com"},
 			entraAPI{"management_url", "https://manage.office.com"},
 		),
+		// One decoder for both profiles: Microsoft 365 authenticates
+		// through Entra and calls Graph, and adds the Management Activity
+		// API's AF codes, which entraDecode reads too.
+		Decode:    entraDecode,
+		Recognize: microsoft365Recognize,
 	}
 }
