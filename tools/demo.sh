@@ -29,7 +29,7 @@ wait_line() {
 
 # The vendor sandbox: serves until its standard input closes.
 mkfifo "$work/sandbox.in"
-"$root/bin/handshake-sandbox" < "$work/sandbox.in" > "$work/sandbox.json" & pids+=($!)
+"$root/bin/handshake-sandbox" -demo-files "$work" < "$work/sandbox.in" > "$work/sandbox.json" & pids+=($!)
 exec 3>"$work/sandbox.in"
 wait_line "$work/sandbox.json" '"url"'
 sandbox_url=$(sed -n 's/.*"url":"\([^"]*\)".*/\1/p' "$work/sandbox.json")

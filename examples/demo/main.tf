@@ -1,6 +1,8 @@
 # A fleet of connectors, most of them broken in the ways integrations usually
-# break. `make demo` plans this directory with the locally built provider.
-# Broken connectors use on_failure = "warn" so that one plan shows them all.
+# break. `make demo` builds the provider, starts the in-repo vendor sandbox
+# and a real OAuth server on 127.0.0.1, and plans this directory. Broken
+# connectors use on_failure = "warn" so that one plan shows them all; with the
+# default, each of them would stop the plan.
 
 terraform {
   required_providers {
@@ -15,10 +17,10 @@ provider "handshake" {
   timeout        = "5s"
 }
 
-# make demo starts these on 127.0.0.1 and passes their addresses in.
+# make demo passes these in.
 variable "sandbox_url" {
   type        = string
-  description = "The in-repo vendor sandbox."
+  description = "The in-repo vendor sandbox (Entra ID, GitHub, Okta, Google, Slack)."
 }
 variable "untrusted_tls_url" {
   type        = string
@@ -29,24 +31,159 @@ variable "idp_url" {
   description = "A real OAuth 2.0 / OpenID Connect server (oidc-provider)."
 }
 
-variable "idp_secret" {
-  type      = string
+# Secrets as a CI job would pass them (TF_VAR_…); the sandbox picks its
+# scenario from the secret.
+variable "secrets" {
+  type      = map(string)
   sensitive = true
-  default   = "demo-governance-sync-secret-0123456789"
+  default = {
+    entra_ok        = "sandbox-entra-ok-demo"
+    entra_expired   = "sandbox-entra-expired-demo"
+    entra_secret_id = "3f1c9a2e-7b4d-4c8e-9f0a-1b2c3d4e5f60" # the Secret ID column, pasted instead of the Value
+    slack_revoked   = "xoxb-1111-sandbox-revoked-AbCdEfGhIj"
+    slack_scopes    = "xoxb-1111-sandbox-scopes-AbCdEfGhIjKl"
+    github_token    = "github_pat_sandbox_11ABCDEFG0demo"
+    okta_token      = "healthy.00demoOktaApiToken0123456789"
+    idp_sync        = "demo-governance-sync-secret-0123456789"
+    idp_legacy      = "demo-legacy-export-secret-0123456789"
+  }
 }
 
-variable "legacy_secret" {
-  type      = string
-  sensitive = true
-  default   = "demo-legacy-export-secret-0123456789"
+locals {
+  entra = {
+    tenant_id     = "8f1c2e4a-5b6d-4e7f-9a0b-1c2d3e4f5a6b"
+    client_id     = "0f3b1c2d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+    authority_url = "${var.sandbox_url}/entra"
+  }
 }
 
-# Healthy: client credentials against a real OAuth server.
+# ── Microsoft Entra ID ────────────────────────────────────────────────────
+
+# Healthy: app-only Graph access with admin-consented permissions.
+resource "handshake_connector" "entra_directory" {
+  name            = "governance-directory"
+  service         = "entra_id"
+  entra_id        = { tenant_id = local.entra.tenant_id, authority_url = local.entra.authority_url, graph_url = local.entra.authority_url }
+  auth            = { client_id = local.entra.client_id, client_secret_wo = var.secrets["entra_ok"] }
+  redirect_uris   = ["https://governance.example.com/oauth/callback"]
+}
+
+# Broken: the client secret passed its end date (AADSTS7000222).
+resource "handshake_connector" "entra_hr_sync" {
+  name       = "hr-sync"
+  service    = "entra_id"
+  entra_id   = { tenant_id = local.entra.tenant_id, authority_url = local.entra.authority_url, graph_url = local.entra.authority_url }
+  auth       = { client_id = local.entra.client_id, client_secret_wo = var.secrets["entra_expired"] }
+  on_failure = "warn"
+}
+
+# Broken: the Secret ID was pasted instead of the secret's Value (AADSTS7000215).
+resource "handshake_connector" "entra_audit" {
+  name       = "audit-logs"
+  service    = "entra_id"
+  entra_id   = { tenant_id = local.entra.tenant_id, authority_url = local.entra.authority_url, graph_url = local.entra.authority_url }
+  auth       = { client_id = local.entra.client_id, client_secret_wo = var.secrets["entra_secret_id"] }
+  on_failure = "warn"
+}
+
+# Broken offline: client credentials cannot use the multi-tenant "common" endpoint.
+resource "handshake_connector" "entra_reports" {
+  name       = "usage-reports"
+  service    = "entra_id"
+  entra_id   = { tenant_id = "common" }
+  auth       = { client_id = local.entra.client_id, client_secret_wo = var.secrets["entra_ok"] }
+  on_failure = "warn"
+}
+
+# ── Slack ─────────────────────────────────────────────────────────────────
+
+# Broken: an admin revoked the bot token.
+resource "handshake_connector" "slack_alerts" {
+  name       = "slack-alerts"
+  service    = "slack"
+  slack      = { base_url = "${var.sandbox_url}/slack/api" }
+  auth       = { token_wo = var.secrets["slack_revoked"] }
+  on_failure = "warn"
+}
+
+# Broken: the app was never granted a scope the connector needs.
+resource "handshake_connector" "slack_digest" {
+  name            = "slack-digest"
+  service         = "slack"
+  slack           = { base_url = "${var.sandbox_url}/slack/api" }
+  auth            = { token_wo = var.secrets["slack_scopes"] }
+  required_scopes = ["chat:write", "channels:history"]
+  on_failure      = "warn"
+}
+
+# ── GitHub ────────────────────────────────────────────────────────────────
+
+# Healthy: a fine-grained token reading the organisation.
+resource "handshake_connector" "github_audit" {
+  name    = "github-audit"
+  service = "github"
+  github  = { base_url = "${var.sandbox_url}/github", app_type = "token", organization = "octo-org" }
+  auth    = { token_wo = var.secrets["github_token"] }
+}
+
+# Broken: the GitHub App is not installed on the organisation.
+resource "handshake_connector" "github_app" {
+  name       = "github-governance-app"
+  service    = "github"
+  github     = { base_url = "${var.sandbox_url}/github", app_type = "github_app", app_id = "123456", organization = "acme-corp" }
+  auth       = { private_key_wo = file("${path.module}/github-app.pem") }
+  on_failure = "warn"
+}
+
+# ── Google Workspace ──────────────────────────────────────────────────────
+
+# Broken: the service account has no domain-wide delegation for the scope.
+resource "handshake_connector" "google_directory" {
+  name             = "google-directory"
+  service          = "google_workspace"
+  google_workspace = { impersonate = "admin@example.com", base_url = "${var.sandbox_url}/google" }
+  auth             = { service_account_key_wo = file("${path.module}/google-directory-sync.json") }
+  required_scopes  = ["https://www.googleapis.com/auth/admin.directory.user.readonly"]
+  on_failure       = "warn"
+}
+
+# Broken offline: a Google scope in short form instead of its URL.
+resource "handshake_connector" "google_groups" {
+  name             = "google-groups"
+  service          = "google_workspace"
+  google_workspace = { impersonate = "admin@example.com", base_url = "${var.sandbox_url}/google" }
+  auth             = { service_account_key_wo = file("${path.module}/google-directory-sync.json") }
+  required_scopes  = ["admin.directory.group.readonly"]
+  on_failure       = "warn"
+}
+
+# ── Okta ──────────────────────────────────────────────────────────────────
+
+# Healthy: an API token (sent as SSWS <token>).
+resource "handshake_connector" "okta_users" {
+  name    = "okta-users"
+  service = "okta"
+  okta    = { domain = "acme.okta.com", base_url = "${var.sandbox_url}/okta" }
+  auth    = { token_wo = var.secrets["okta_token"] }
+}
+
+# Broken offline: the Okta domain was typed with https://.
+resource "handshake_connector" "okta_groups" {
+  name       = "okta-groups"
+  service    = "okta"
+  okta       = { domain = "https://acme.okta.com" }
+  auth       = { token_wo = var.secrets["okta_token"] }
+  on_failure = "warn"
+}
+
+# ── Generic OAuth 2.0, against a real authorization server ───────────────
+
+# Healthy: client credentials with the scope the client is allowed.
 resource "handshake_connector" "governance_sync" {
   name            = "governance-sync"
   service         = "oauth2"
   oauth2          = { token_url = "${var.idp_url}/token", authorization_url = "${var.idp_url}/auth" }
-  auth            = { client_id = "governance-sync", client_secret_wo = var.idp_secret }
+  auth            = { client_id = "governance-sync", client_secret_wo = var.secrets["idp_sync"] }
   required_scopes = ["api:read"]
   redirect_uris   = ["https://governance.example.com/oauth/callback"]
 }
@@ -56,7 +193,7 @@ resource "handshake_connector" "governance_portal" {
   name            = "governance-portal"
   service         = "oauth2"
   oauth2          = { token_url = "${var.idp_url}/token", authorization_url = "${var.idp_url}/auth" }
-  auth            = { client_id = "governance-sync", client_secret_wo = var.idp_secret }
+  auth            = { client_id = "governance-sync", client_secret_wo = var.secrets["idp_sync"] }
   required_scopes = ["api:read"]
   redirect_uris   = ["https://portal.example.com/oauth/callback"]
   on_failure      = "warn"
@@ -67,8 +204,19 @@ resource "handshake_connector" "legacy_export" {
   name       = "legacy-export"
   service    = "oauth2"
   oauth2     = { token_url = "${var.idp_url}/token" }
-  auth       = { client_id = "legacy-export", client_secret_wo = var.legacy_secret }
+  auth       = { client_id = "legacy-export", client_secret_wo = var.secrets["idp_legacy"] }
   on_failure = "warn"
+}
+
+# Broken offline: a refresh token is needed but the refresh_token scope is not requested.
+resource "handshake_connector" "snowflake_bi" {
+  name                  = "snowflake-bi"
+  service               = "snowflake"
+  snowflake             = { account = "myorg-analytics" }
+  auth                  = { client_id = "sf-client", client_secret_wo = var.secrets["idp_sync"] }
+  required_scopes       = ["session:role:ANALYST"]
+  require_refresh_token = true
+  on_failure            = "warn"
 }
 
 # Broken: the endpoint's TLS certificate comes from an unknown authority.
@@ -77,115 +225,6 @@ resource "handshake_connector" "status_page" {
   service    = "http"
   http       = { url = "${var.untrusted_tls_url}/health", auth_scheme = "none" }
   on_failure = "warn"
-}
-
-variable "entra_secret" {
-  type      = string
-  sensitive = true
-  # The Secret ID column of "Certificates & secrets", pasted instead of the Value.
-  default = "8c2f5a91-3b7e-4d2a-9f61-0e4b7c9d1a23"
-}
-
-variable "demo_token" {
-  type      = string
-  sensitive = true
-  default   = "00demo-token-value-0123456789abcdef"
-}
-
-# Healthy: Okta through an API token (sent as SSWS <token>).
-resource "handshake_connector" "okta_users" {
-  name    = "okta-users"
-  service = "okta"
-  okta    = { domain = "acme.okta.com" }
-  auth    = { token_wo = var.demo_token }
-}
-
-# Healthy: a GitHub organisation read with a fine-grained token.
-resource "handshake_connector" "github_audit" {
-  name    = "github-audit"
-  service = "github"
-  github  = { app_type = "token", organization = "acme" }
-  auth    = { token_wo = "github_pat_11ABCDEFG0123456789_demoTokenValue0123456789abcdefghijklmnopqrstuvwxyzAB" }
-}
-
-# Broken: the Okta domain was typed with https://.
-resource "handshake_connector" "okta_groups" {
-  name       = "okta-groups"
-  service    = "okta"
-  okta       = { domain = "https://acme.okta.com" }
-  auth       = { token_wo = var.demo_token }
-  on_failure = "warn"
-}
-
-# Broken: the Entra client secret is the Secret ID, not the Value (AADSTS7000215).
-resource "handshake_connector" "entra_directory" {
-  name     = "governance-directory"
-  service  = "entra_id"
-  entra_id = { tenant_id = "72f988bf-86f1-41af-91ab-2d7cd011db47" }
-  auth = {
-    client_id        = "0f3b6a1e-2c4d-4e5f-8a9b-1c2d3e4f5a6b"
-    client_secret_wo = var.entra_secret
-  }
-  required_scopes = ["https://graph.microsoft.com/.default"]
-  on_failure      = "warn"
-}
-
-# Broken: client credentials cannot use the multi-tenant "common" endpoint.
-resource "handshake_connector" "entra_audit" {
-  name       = "audit-logs"
-  service    = "entra_id"
-  entra_id   = { tenant_id = "common" }
-  auth       = { client_id = "0f3b6a1e-2c4d-4e5f-8a9b-1c2d3e4f5a6b", client_secret_wo = var.demo_token }
-  on_failure = "warn"
-}
-
-# Broken: Slack only accepts https redirect URLs.
-resource "handshake_connector" "slack_alerts" {
-  name            = "slack-alerts"
-  service         = "slack"
-  auth            = { token_wo = "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx" }
-  required_scopes = ["chat:write"]
-  redirect_uris   = ["http://alerts.example.com/slack/oauth"]
-  on_failure      = "warn"
-}
-
-# Broken: a Google scope in short form, not as its full URL.
-resource "handshake_connector" "google_directory" {
-  name             = "google-directory"
-  service          = "google_workspace"
-  google_workspace = { impersonate = "admin@example.com" }
-  required_scopes  = ["admin.directory.user.readonly"]
-  on_failure       = "warn"
-}
-
-# Broken: a refresh token is needed but the refresh_token scope is not requested.
-resource "handshake_connector" "snowflake_bi" {
-  name                  = "snowflake-bi"
-  service               = "snowflake"
-  snowflake             = { account = "myorg-analytics" }
-  required_scopes       = ["session:role:ANALYST"]
-  require_refresh_token = true
-  on_failure            = "warn"
-}
-
-# Broken: GitHub OAuth apps never issue refresh tokens.
-resource "handshake_connector" "github_oauth" {
-  name                  = "github-sso"
-  service               = "github"
-  github                = { app_type = "oauth_app", organization = "acme" }
-  auth                  = { client_id = "Iv1.8a61f9b3a7aba766", client_secret_wo = var.demo_token }
-  require_refresh_token = true
-  on_failure            = "warn"
-}
-
-# Broken: a redirect URI with a fragment, and one on plain http.
-resource "handshake_connector" "internal_idp" {
-  name          = "internal-idp"
-  service       = "oauth2"
-  oauth2        = { token_url = "https://idp.example.com/oauth2/token" }
-  auth          = { client_id = "internal-sync", client_secret_wo = var.demo_token }
-  redirect_uris = ["https://app.example.com/callback#done", "http://app.example.com/callback"]
-  on_failure    = "warn"
 }
 
 # Expiring: an API key that runs out in ten days.
