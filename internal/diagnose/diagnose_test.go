@@ -128,8 +128,6 @@ func TestGenericOAuthBodies(t *testing.T) {
 			status: 401,
 			body:   `{"error":"invalid_client","error_description":"The client secret supplied for a confidential client is invalid.","errorId":"oaeAbCdEf0123456789"}`,
 			want:   want{category: finding.InvalidCredentials, code: "invalid_client"},
-			knownIssue: "probe.OAuthError.Finding reads \"confidential client is invalid\" as app_not_found " +
-				"(its \"client is invalid\" phrase); Okta's wording for a wrong secret",
 		},
 		{
 			name:   "oidc-provider wrong secret",

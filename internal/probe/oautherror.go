@@ -129,6 +129,9 @@ func (e OAuthError) Finding(status int) finding.Finding {
 		case expired:
 			return mk(finding.ExpiredCredentials, "The client secret or key has expired",
 				"Create a new client secret (or key) for this client in the authorization server and update the credential.")
+		case has(desc, "secret", "assertion", "credentials") && !has(desc, "not found", "does not exist", "unknown client"):
+			// "The client secret supplied for a confidential client is
+			// invalid" (Okta) is a wrong secret, not a missing client.
 		case has(desc, "not found", "unknown client", "does not exist", "no such client", "client not registered", "client is invalid", "was not found"):
 			return mk(finding.AppNotFound, "The OAuth client does not exist",
 				"Check auth.client_id: the client may have been deleted or belong to another tenant or environment.")
