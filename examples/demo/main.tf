@@ -66,6 +66,8 @@ resource "handshake_connector" "entra_directory" {
   entra_id        = { tenant_id = local.entra.tenant_id, authority_url = local.entra.authority_url, graph_url = local.entra.authority_url }
   auth            = { client_id = local.entra.client_id, client_secret_wo = var.secrets["entra_ok"] }
   redirect_uris   = ["https://governance.example.com/oauth/callback"]
+  # Application permissions, checked against what admin consent granted.
+  required_permissions = ["User.Read.All", "GroupMember.Read.All"]
 }
 
 # Broken: the client secret passed its end date (AADSTS7000222).

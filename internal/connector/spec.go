@@ -19,7 +19,11 @@ type Spec struct {
 
 	Auth Auth
 
-	RequiredScopes      []string
+	RequiredScopes []string
+	// RequiredPermissions are permissions granted to the app rather than
+	// scopes a token requests (Entra application permissions such as
+	// User.Read.All); live checks compare them with what was granted.
+	RequiredPermissions []string
 	RedirectURIs        []string
 	RequireRefreshToken bool
 

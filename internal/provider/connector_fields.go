@@ -81,6 +81,9 @@ func connectorFields(c *connector.Catalog) []field {
 		{name: "auth", sensitive: true, description: "The connector's credentials (sensitive as a whole). Every secret has a variant kept in state and a write-only `_wo` variant that never is.",
 			nested: authFields()},
 		{name: "required_scopes", kind: connector.StringList, description: "Scopes (or permissions) the connector needs. Checked offline for form and, on live tests, against what the service granted."},
+		{name: "required_permissions", kind: connector.StringList, description: "Permissions the app must have been granted, as opposed to scopes a token requests: " +
+			"Microsoft Entra ID / Microsoft 365 application permissions such as `User.Read.All`. Live checks compare them with the token's `roles` claim " +
+			"(what admin consent actually granted)."},
 		{name: "redirect_uris", kind: connector.StringList, description: "Redirect URIs the app uses. Checked offline against RFC 9700, RFC 8252 and the service's own rules."},
 		{name: "require_refresh_token", kind: connector.Bool, description: "Whether the connector needs a refresh token (long-running syncs). Checks that the scope which asks for one is requested and that the service can issue one."},
 		{name: "on_failure", oneOf: []string{"error", "warn"}, description: "What a failed check does: `error` (the default) stops the plan; `warn` reports the same findings as warnings and lets the plan go on."},

@@ -25,11 +25,12 @@ func readSpec(ctx context.Context, src attrGetter, c *connector.Catalog) (*conne
 	s := &connector.Spec{Settings: map[string]string{}, Lists: map[string][]string{}, Unknown: map[string]bool{}}
 
 	var name, service types.String
-	var scopes, redirects types.List
+	var scopes, perms, redirects types.List
 	var refresh types.Bool
 	diags.Append(src.GetAttribute(ctx, path.Root("name"), &name)...)
 	diags.Append(src.GetAttribute(ctx, path.Root("service"), &service)...)
 	diags.Append(src.GetAttribute(ctx, path.Root("required_scopes"), &scopes)...)
+	diags.Append(src.GetAttribute(ctx, path.Root("required_permissions"), &perms)...)
 	diags.Append(src.GetAttribute(ctx, path.Root("redirect_uris"), &redirects)...)
 	diags.Append(src.GetAttribute(ctx, path.Root("require_refresh_token"), &refresh)...)
 	if diags.HasError() {
@@ -41,6 +42,7 @@ func readSpec(ctx context.Context, src attrGetter, c *connector.Catalog) (*conne
 		s.Unknown["service"] = true
 	}
 	s.RequiredScopes = stringList(scopes, "required_scopes", s.Unknown)
+	s.RequiredPermissions = stringList(perms, "required_permissions", s.Unknown)
 	s.RedirectURIs = stringList(redirects, "redirect_uris", s.Unknown)
 	s.RequireRefreshToken = refresh.ValueBool()
 	if refresh.IsUnknown() {

@@ -318,8 +318,8 @@ func entraScopes(s *connector.Spec) []finding.Finding {
 		case graphPermissionRE.MatchString(sc):
 			f.Summary = fmt.Sprintf("%s is an application permission, not a scope a token can request", sc)
 			f = f.WithDetail("The client credentials flow cannot ask for individual permissions (Entra answers AADSTS1002012): the token is requested as %s/.default and carries, in its roles claim, every application permission an administrator consented to. Live checks request %s/.default and report %q as missing when the roles claim lacks it.", graph, graph, sc).
-				WithFix("Keep the entry if the connector needs this permission: grant "+sc+" as an Application permission in App registrations > <app> > API permissions, then select Grant admin consent.",
-					"Whatever requests tokens for this app must ask for "+graph+"/.default, not for "+sc+".")
+				WithFix("Move it to required_permissions: live checks then compare it with the token's roles claim, and this warning goes away.",
+					"Grant "+sc+" as an Application permission in App registrations > <app> > API permissions, then select Grant admin consent.")
 		default:
 			f = f.WithDetail("The client credentials flow only accepts a scope of the form <resource>/.default (for example %s/.default); %q would be rejected with AADSTS1002012.", graph, sc).
 				WithFix("Request the resource's /.default scope, and grant the permissions as application permissions in the app registration.")

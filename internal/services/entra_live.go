@@ -68,11 +68,11 @@ var (
 	entraManagementPerms = []string{"ActivityFeed.Read", "ActivityFeed.ReadDlp", "ServiceHealth.Read"}
 )
 
-// entraPerm is a permission the connector requires, and the required_scopes
-// entry that names it.
+// entraPerm is a permission the connector requires, and the
+// required_permissions (or required_scopes) entry that names it.
 type entraPerm struct {
-	index int
-	name  string
+	path finding.Path
+	name string
 }
 
 // entraCheck is one live check of an Entra-backed connector: the plan's
@@ -193,12 +193,22 @@ func (c *entraCheck) parseScopes() {
 				c.scope = sc
 			}
 		case graphPermissionRE.MatchString(sc):
-			c.addPerm(i, sc, "")
+			c.addPerm(finding.Attr("required_scopes").Index(i), sc, "")
 		case strings.Contains(sc, "://"):
 			// https://graph.microsoft.com/User.Read.All: a permission of a resource.
 			if j := strings.LastIndex(sc, "/"); j > 0 && graphPermissionRE.MatchString(sc[j+1:]) {
-				c.addPerm(i, sc[j+1:], sc[:j])
+				c.addPerm(finding.Attr("required_scopes").Index(i), sc[j+1:], sc[:j])
 			}
+		}
+	}
+	for i, raw := range c.spec.RequiredPermissions {
+		name := strings.TrimSpace(raw)
+		resource := ""
+		if j := strings.LastIndex(name, "/"); strings.Contains(name, "://") && j > 0 {
+			resource, name = name[:j], name[j+1:]
+		}
+		if name != "" {
+			c.addPerm(finding.Attr("required_permissions").Index(i), name, resource)
 		}
 	}
 	if c.scope == "" {
@@ -210,8 +220,8 @@ func (c *entraCheck) parseScopes() {
 	c.graphToken = entraSameHost(strings.TrimSuffix(c.scope, "/.default"), c.graph, entraDefaultGraph)
 }
 
-func (c *entraCheck) addPerm(i int, name, resource string) {
-	p := entraPerm{index: i, name: name}
+func (c *entraCheck) addPerm(path finding.Path, name, resource string) {
+	p := entraPerm{path: path, name: name}
 	isMgmt := slices.Contains(entraManagementPerms, name)
 	if resource != "" {
 		isMgmt = entraSameHost(resource, c.mgmt, entraDefaultManagement)
@@ -356,7 +366,7 @@ func (c *entraCheck) missingPerms(perms []entraPerm, roles []string, api, code s
 		if code == "AF10001" {
 			answer = "the Management Activity API answers 401 AF10001"
 		}
-		out = append(out, finding.Errorf(finding.InsufficientScope, finding.Attr("required_scopes").Index(p.index),
+		out = append(out, finding.Errorf(finding.InsufficientScope, p.path,
 			"Application permission %s has not been granted to the app (%s)", p.name, code).
 			WithCode(code).
 			WithDetail("Entra ID issued the token for app %s, but without %s. %s A permission that was added but never consented, added as Delegated instead of Application, or removed, is missing in the same way, and %s to calls that need it.",
@@ -688,13 +698,13 @@ func (c *entraCheck) stepManagement(ctx context.Context, env *probe.Env) probe.S
 		f.Code == "AF20010" || f.Code == "AF20013":
 		f.Path = c.tenantPath
 	case f.Category == finding.InsufficientScope:
-		f.Path = finding.Attr("required_scopes")
+		f.Path = finding.Attr("required_permissions")
 		for _, p := range c.mgmtPerms {
 			if strings.EqualFold(p.name, "ActivityFeed.Read") {
-				f.Path = f.Path.Index(p.index)
+				f.Path = p.path
 			}
 		}
-		f.Remediation = append(f.Remediation, "Add ActivityFeed.Read to required_scopes so plans name this permission when it is missing.")
+		f.Remediation = append(f.Remediation, "Add ActivityFeed.Read to required_permissions so plans name this permission when it is missing.")
 	default:
 		f.Path = c.mgmtPath
 	}

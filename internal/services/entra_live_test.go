@@ -124,7 +124,7 @@ func TestEntraLive(t *testing.T) {
 		{name: "microsoft 365 ActivityFeed.Read missing from the token", spec: entraLiveSpec(srv, "microsoft_365", tenant, app, sandbox.EntraSecretLimited, withScopes("ActivityFeed.Read")),
 			status: probe.StatusUnhealthy, cat: finding.InsufficientScope, code: "AF10001", path: "required_scopes[0]", step: "management_api"},
 		{name: "microsoft 365 API refuses a token without ActivityFeed.Read", spec: entraLiveSpec(srv, "microsoft_365", tenant, app, sandbox.EntraSecretLimited),
-			status: probe.StatusUnhealthy, cat: finding.InsufficientScope, code: "AF10001", path: "required_scopes", step: "management_api"},
+			status: probe.StatusUnhealthy, cat: finding.InsufficientScope, code: "AF10001", path: "required_permissions", step: "management_api"},
 		{name: "microsoft 365 with a certificate", spec: entraLiveSpec(srv, "microsoft_365", tenant, app, "", withKey(sandbox.EntraCertificatePEM())),
 			status: probe.StatusHealthy},
 	}
@@ -274,8 +274,8 @@ func TestEntraPlanScopes(t *testing.T) {
 
 	c := &entraCheck{spec: spec, m365: true, graph: entraDefaultGraph, mgmt: entraDefaultManagement}
 	c.parseScopes()
-	if c.mgmtScope != "https://manage.office.com/.default" || len(c.mgmtPerms) != 1 || c.mgmtPerms[0].index != 2 ||
-		len(c.graphPerms) != 2 || c.graphPerms[1].name != "Group.Read.All" || c.graphPerms[1].index != 3 {
+	if c.mgmtScope != "https://manage.office.com/.default" || len(c.mgmtPerms) != 1 || c.mgmtPerms[0].path.String() != "required_scopes[2]" ||
+		len(c.graphPerms) != 2 || c.graphPerms[1].name != "Group.Read.All" || c.graphPerms[1].path.String() != "required_scopes[3]" {
 		t.Errorf("parsed %+v", c)
 	}
 

@@ -16,7 +16,7 @@ resource "handshake_connector" "entra" {
     client_secret_wo = var.entra_client_secret
     secret_version   = 3
   }
-  required_scopes = ["https://graph.microsoft.com/.default"]
+  required_permissions = ["User.Read.All", "GroupMember.Read.All"] # application permissions, checked against the token's roles
   redirect_uris   = ["https://governance.example.com/oauth/callback"]
 }
 
