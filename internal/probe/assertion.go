@@ -7,6 +7,8 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
@@ -117,15 +119,23 @@ func withAlg(k crypto.Signer) (signingKey, error) {
 	return signingKey{}, &keyError{"unsupported private key type"}
 }
 
-// clientAssertion builds an RFC 7523 §2.2 client assertion for
+// ClientAssertion builds an RFC 7523 §2.2 client assertion for
 // private_key_jwt (OIDC Core §9): iss = sub = client_id, aud = token
-// endpoint, a unique jti, valid for five minutes.
-func clientAssertion(clientID, audience, privateKey string, now time.Time) (string, error) {
+// endpoint, a unique jti, valid for five minutes. When the PEM bundles the
+// key's certificate, its thumbprints go in the x5t and x5t#S256 headers,
+// which Microsoft Entra ID requires for certificate credentials. Vendor
+// steps that need a second token use it too.
+func ClientAssertion(clientID, audience, privateKey string, now time.Time) (string, error) {
 	k, err := parsePrivateKey(privateKey)
 	if err != nil {
 		return "", err
 	}
 	opts := (&jose.SignerOptions{}).WithType("JWT")
+	if der := firstCertificateDER(privateKey); der != nil {
+		s1, s256 := sha1.Sum(der), sha256.Sum256(der)
+		opts = opts.WithHeader("x5t", base64.RawURLEncoding.EncodeToString(s1[:])).
+			WithHeader("x5t#S256", base64.RawURLEncoding.EncodeToString(s256[:]))
+	}
 	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: k.alg, Key: jose.JSONWebKey{Key: k.key, KeyID: k.kid}}, opts)
 	if err != nil {
 		return "", &keyError{"the private key cannot sign " + string(k.alg)}
@@ -133,16 +143,34 @@ func clientAssertion(clientID, audience, privateKey string, now time.Time) (stri
 	var jti [16]byte
 	_, _ = rand.Read(jti[:])
 	claims := josejwt.Claims{
-		Issuer:   clientID,
-		Subject:  clientID,
-		Audience: josejwt.Audience{audience},
-		ID:       base64.RawURLEncoding.EncodeToString(jti[:]),
-		IssuedAt: josejwt.NewNumericDate(now),
-		Expiry:   josejwt.NewNumericDate(now.Add(5 * time.Minute)),
+		Issuer:    clientID,
+		Subject:   clientID,
+		Audience:  josejwt.Audience{audience},
+		ID:        base64.RawURLEncoding.EncodeToString(jti[:]),
+		IssuedAt:  josejwt.NewNumericDate(now),
+		NotBefore: josejwt.NewNumericDate(now),
+		Expiry:    josejwt.NewNumericDate(now.Add(5 * time.Minute)),
 	}
 	out, err := josejwt.Signed(signer).Claims(claims).Serialize()
 	if err != nil {
 		return "", &keyError{"signing the client assertion failed"}
 	}
 	return out, nil
+}
+
+// firstCertificateDER returns the first parseable certificate in a PEM
+// bundle, or nil.
+func firstCertificateDER(pemText string) []byte {
+	for rest := []byte(pemText); ; {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			return nil
+		}
+		if b.Type == "CERTIFICATE" {
+			if _, err := x509.ParseCertificate(b.Bytes); err == nil {
+				return b.Bytes
+			}
+		}
+	}
 }

@@ -75,7 +75,7 @@ func (r *runner) fetchToken(ctx context.Context, grant, refreshToken string) (*o
 		style = oauth2.AuthStyleInParams
 	case AuthPrivateKeyJWT:
 		style, secret = oauth2.AuthStyleInParams, ""
-		assertion, err := clientAssertion(o.ClientID, o.TokenURL, o.PrivateKey.Value, time.Now())
+		assertion, err := ClientAssertion(o.ClientID, o.TokenURL, o.PrivateKey.Value, time.Now())
 		if err != nil {
 			return nil, err
 		}

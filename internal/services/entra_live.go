@@ -2,14 +2,7 @@ package services
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/sha1"
-	"crypto/sha256"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -23,8 +16,6 @@ import (
 	"strings"
 	"time"
 
-	jose "github.com/go-jose/go-jose/v4"
-	josejwt "github.com/go-jose/go-jose/v4/jwt"
 	xoauth2 "golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
@@ -779,61 +770,16 @@ type entraKeyError struct{ msg string }
 func (e entraKeyError) Error() string { return e.msg }
 
 // entraAssertion signs a client assertion as Entra ID's certificate
-// credentials expect: RS256 (or the key's algorithm), with the certificate's
-// thumbprints (x5t, x5t#S256) when the certificate is bundled with the key.
+// credentials expect (the probe's, with the certificate thumbprints).
 func entraAssertion(clientID, audience, pemText string, now time.Time) (string, error) {
-	signer, err := connector.ParsePrivateKeyPEM(pemText)
-	if err != nil {
+	if _, err := connector.ParsePrivateKeyPEM(pemText); err != nil {
 		return "", entraKeyError{"the private key cannot be read: " + err.Error()}
 	}
-	var alg jose.SignatureAlgorithm
-	switch k := signer.(type) {
-	case *rsa.PrivateKey:
-		alg = jose.RS256
-	case *ecdsa.PrivateKey:
-		switch k.Curve {
-		case elliptic.P384():
-			alg = jose.ES384
-		case elliptic.P521():
-			alg = jose.ES512
-		default:
-			alg = jose.ES256
-		}
-	case ed25519.PrivateKey:
-		alg = jose.EdDSA
-	default:
-		return "", entraKeyError{"unsupported private key type"}
-	}
-	opts := (&jose.SignerOptions{}).WithType("JWT")
-	for rest := []byte(pemText); ; {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			break
-		}
-		if b.Type == "CERTIFICATE" {
-			if _, err := x509.ParseCertificate(b.Bytes); err == nil {
-				s1, s256 := sha1.Sum(b.Bytes), sha256.Sum256(b.Bytes)
-				opts = opts.WithHeader("x5t", base64.RawURLEncoding.EncodeToString(s1[:])).
-					WithHeader("x5t#S256", base64.RawURLEncoding.EncodeToString(s256[:]))
-			}
-			break
-		}
-	}
-	js, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: signer}, opts)
+	a, err := probe.ClientAssertion(clientID, audience, pemText, now)
 	if err != nil {
-		return "", entraKeyError{"the private key cannot sign " + string(alg)}
+		return "", entraKeyError{err.Error()}
 	}
-	var jti [16]byte
-	_, _ = rand.Read(jti[:])
-	claims := josejwt.Claims{Issuer: clientID, Subject: clientID, Audience: josejwt.Audience{audience},
-		ID: base64.RawURLEncoding.EncodeToString(jti[:]), IssuedAt: josejwt.NewNumericDate(now),
-		NotBefore: josejwt.NewNumericDate(now), Expiry: josejwt.NewNumericDate(now.Add(5 * time.Minute))}
-	out, err := josejwt.Signed(js).Claims(claims).Serialize()
-	if err != nil {
-		return "", entraKeyError{"signing the client assertion failed"}
-	}
-	return out, nil
+	return a, nil
 }
 
 // lowerFirstWord lower-cases the first letter of a summary unless it starts
