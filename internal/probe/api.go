@@ -21,6 +21,9 @@ func (r *runner) stepAPI(name string) StepResult {
 func (r *runner) callAPI(name string, tok *oauth2.Token) StepResult {
 	rp := r.plan.Request
 	if rp == nil {
+		if len(r.plan.Steps) > 0 {
+			return StepResult{Outcome: OutcomeSkipped, Message: "the service's own steps below make the API calls"}
+		}
 		return StepResult{Outcome: OutcomeSkipped, Message: "no probe URL configured"}
 	}
 	method := rp.Method
