@@ -322,22 +322,7 @@ const googleDelegationPage = "Admin console > Security > Access and data control
 // (Google's "JWT error codes" table), in the provider's words.
 func googleOAuthFinding(e probe.OAuthError, status int) finding.Finding {
 	desc := strings.ToLower(e.Description)
-	detail := fmt.Sprintf("Google's token endpoint answered %q", e.Code)
-	if e.Description != "" {
-		detail += fmt.Sprintf(": %q", e.Description)
-	}
-	if status > 0 {
-		detail += fmt.Sprintf(" (HTTP %d)", status)
-	}
-	detail += "."
-	mk := func(cat finding.Category, summary, why string, fixes ...string) finding.Finding {
-		d := detail
-		if why != "" {
-			d += " " + why
-		}
-		return finding.Finding{Severity: finding.Error, Category: cat, Code: e.Code,
-			Summary: summary + " (" + e.Code + ")", Detail: d, Remediation: fixes}
-	}
+	mk := oauthFindingMaker("Google's token endpoint", e, status)
 	switch e.Code {
 	case "unauthorized_client":
 		if vendorHas(desc, "retrieve access tokens using this method", "any of the scopes") {
@@ -405,7 +390,7 @@ func googleOAuthFinding(e probe.OAuthError, status int) finding.Finding {
 			"", "Impersonate a user of the organisation that owns the project, or change the project's OAuth user type.")
 	}
 	f := e.Finding(status)
-	f.Detail = detail
+	f.Detail = mk("", "", "").Detail
 	return f
 }
 

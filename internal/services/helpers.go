@@ -6,6 +6,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 )
 
 // Shared building blocks for service profiles. Every profile file may use
@@ -175,4 +176,26 @@ func clientIDHygiene(s *connector.Spec) []finding.Finding {
 		WithCode("CLIENT-ID-WHITESPACE").
 		WithDetail("Client ids never contain spaces or line breaks; the service would not find a client with this id. It usually comes from copying or from file() without trimspace().").
 		WithFix("Remove the white space, e.g. auth = { client_id = trimspace(var.client_id) }.")}
+}
+
+// oauthFindingMaker returns a builder of findings for one OAuth error answer
+// (RFC 6749 §5.2) from who ("Okta's authorization server"): each finding
+// quotes the answer in its detail, followed by the vendor-specific why.
+func oauthFindingMaker(who string, e probe.OAuthError, status int) func(cat finding.Category, summary, why string, fixes ...string) finding.Finding {
+	detail := fmt.Sprintf("%s answered %q", who, e.Code)
+	if e.Description != "" {
+		detail += fmt.Sprintf(": %q", e.Description)
+	}
+	if status > 0 {
+		detail += fmt.Sprintf(" (HTTP %d)", status)
+	}
+	detail += "."
+	return func(cat finding.Category, summary, why string, fixes ...string) finding.Finding {
+		d := detail
+		if why != "" {
+			d += " " + why
+		}
+		return finding.Finding{Severity: finding.Error, Category: cat, Code: e.Code,
+			Summary: summary + " (" + e.Code + ")", Detail: d, Remediation: fixes}
+	}
 }

@@ -504,22 +504,7 @@ func oktaCodeFinding(e oktaError, status int) finding.Finding {
 // not know goes to the generic OAuth decoder.
 func oktaOAuthFinding(e probe.OAuthError, status int) finding.Finding {
 	desc := strings.ToLower(e.Description)
-	detail := fmt.Sprintf("Okta's authorization server answered %q", e.Code)
-	if e.Description != "" {
-		detail += fmt.Sprintf(": %q", e.Description)
-	}
-	if status > 0 {
-		detail += fmt.Sprintf(" (HTTP %d)", status)
-	}
-	detail += "."
-	mk := func(cat finding.Category, summary, why string, fixes ...string) finding.Finding {
-		d := detail
-		if why != "" {
-			d += " " + why
-		}
-		return finding.Finding{Severity: finding.Error, Category: cat, Code: e.Code,
-			Summary: summary + " (" + e.Code + ")", Detail: d, Remediation: fixes}
-	}
+	mk := oauthFindingMaker("Okta's authorization server", e, status)
 	switch e.Code {
 	case "invalid_client":
 		switch {
