@@ -39,7 +39,7 @@ variable "secret" {
   service = "okta"
   okta = { domain = "dev-123456.okta.com" }
   auth = { token = "00okta-api-token-0123456789abcdef" }
-  required_scopes = ["okta.users.read", "okta.users.read"]`, "", "required_scopes"},
+  required_scopes = ["okta.users.read", "okta.users.read"]`, "invalid_scope", "required_scopes"},
 		{"auth attribute the service ignores", "", `
   service = "slack"
   auth = { token = "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx", service_account_key = "{}" }`, "invalid_configuration", "service_account_key"},

@@ -197,8 +197,10 @@ check "idp_healthy" {
 }`, srv.TokenURL())
 	cli.run(config, "init", "-no-color")
 	out, code := cli.run("", "apply", "-auto-approve", "-no-color", "-input=false")
-	if code != 0 || !strings.Contains(out, `Check block assertion failed`) || !strings.Contains(out, "rejected the client") && !strings.Contains(out, "client") {
-		t.Fatalf("apply exited %d; want 0 with a failed check assertion:\n%s", code, out)
+	// The assertion's message is the data source's summary: the cause, with
+	// the vendor's code, not a generic "unhealthy".
+	if code != 0 || !strings.Contains(out, `Check block assertion failed`) || !strings.Contains(out, "(invalid_client)") {
+		t.Fatalf("apply exited %d; want 0 with a failed check assertion naming invalid_client:\n%s", code, out)
 	}
 }
 

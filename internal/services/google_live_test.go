@@ -264,16 +264,7 @@ func TestGoogleDecode(t *testing.T) {
 			finding.ServiceUnavailable, "backendError"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f, ok := googleDecode(tc.status, tc.body)
-			if !ok {
-				t.Fatal("not recognised")
-			}
-			if f.Category != tc.cat || f.Code != tc.code || f.Severity != finding.Error {
-				t.Fatalf("got %s %s %s, want %s %s\n%s", f.Severity, f.Category, f.Code, tc.cat, tc.code, f.Detail)
-			}
-			if len(f.Remediation) == 0 || f.Summary == "" || f.Detail == "" {
-				t.Fatalf("incomplete finding: %+v", f)
-			}
+			f := checkDecoded(t, googleDecode, tc.status, tc.body, tc.cat, tc.code)
 			if (f.Category == finding.RateLimited || f.Category == finding.ServiceUnavailable) != f.Retryable {
 				t.Errorf("retryable %v for %s", f.Retryable, f.Category)
 			}

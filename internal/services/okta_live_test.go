@@ -275,16 +275,7 @@ func TestOktaDecode(t *testing.T) {
 			finding.InvalidCredentials, "invalid_client"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f, ok := oktaDecode(tc.status, tc.body)
-			if !ok {
-				t.Fatal("not recognised")
-			}
-			if f.Category != tc.cat || f.Code != tc.code || f.Severity != finding.Error {
-				t.Fatalf("got %s %s %s, want %s %s\n%s", f.Severity, f.Category, f.Code, tc.cat, tc.code, f.Detail)
-			}
-			if len(f.Remediation) == 0 || f.Summary == "" || f.Detail == "" {
-				t.Fatalf("incomplete finding: %+v", f)
-			}
+			f := checkDecoded(t, oktaDecode, tc.status, tc.body, tc.cat, tc.code)
 			if strings.Contains(f.Detail, "oae") {
 				t.Errorf("errorId in the detail: %s", f.Detail)
 			}

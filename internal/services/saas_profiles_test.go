@@ -219,3 +219,21 @@ func rsaPEM(bits int) string {
 	}
 	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
 }
+
+// checkDecoded runs a vendor decoder on a raw answer and fails unless it
+// recognises it as an error of category cat with code, carrying a summary,
+// a detail and a fix.
+func checkDecoded(t *testing.T, decode func(int, string) (finding.Finding, bool), status int, body string, cat finding.Category, code string) finding.Finding {
+	t.Helper()
+	f, ok := decode(status, body)
+	if !ok {
+		t.Fatal("not recognised")
+	}
+	if f.Category != cat || f.Code != code || f.Severity != finding.Error {
+		t.Fatalf("got %s %s %s, want %s %s\n%s", f.Severity, f.Category, f.Code, cat, code, f.Detail)
+	}
+	if len(f.Remediation) == 0 || f.Summary == "" || f.Detail == "" {
+		t.Fatalf("incomplete finding: %+v", f)
+	}
+	return f
+}
