@@ -4,6 +4,9 @@ import (
 	"context"
 	"flag"
 	"log"
+	"os"
+	"runtime/pprof"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -18,6 +21,17 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
+	quietLogsUnlessAsked()
+
+	// HANDSHAKE_CPUPROFILE=<file> profiles one provider process (make
+	// bench-fleet uses it); Terraform starts the provider, so an
+	// environment variable is the only switch that reaches it.
+	if file := os.Getenv("HANDSHAKE_CPUPROFILE"); file != "" {
+		if stop := startCPUProfile(file); stop != nil {
+			defer stop()
+		}
+	}
+
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/handshake-tf/handshake",
 		Debug:   debug,
@@ -25,4 +39,33 @@ func main() {
 	if err != nil {
 		log.Fatal(err.Error())
 	}
+}
+
+// quietLogsUnlessAsked turns the plugin's logs off when no TF_LOG* variable
+// asks for them. Without one the SDK logs at trace level and Terraform parses
+// and then discards every line; at fleet scale that was a fifth of the
+// provider's CPU. Any TF_LOG* variable keeps the usual behaviour.
+func quietLogsUnlessAsked() {
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "TF_LOG") {
+			return
+		}
+	}
+	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"} {
+		_ = os.Setenv(name, "off")
+	}
+}
+
+func startCPUProfile(file string) func() {
+	f, err := os.Create(file)
+	if err != nil {
+		log.Printf("HANDSHAKE_CPUPROFILE: %v", err)
+		return nil
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		log.Printf("HANDSHAKE_CPUPROFILE: %v", err)
+		_ = f.Close()
+		return nil
+	}
+	return func() { pprof.StopCPUProfile(); _ = f.Close() }
 }
