@@ -23,13 +23,17 @@ func main() {
 
 	quietLogsUnlessAsked()
 
-	// HANDSHAKE_CPUPROFILE=<file> profiles one provider process (make
-	// bench-fleet uses it); Terraform starts the provider, so an
-	// environment variable is the only switch that reaches it.
+	// HANDSHAKE_CPUPROFILE=<file> and HANDSHAKE_MEMPROFILE=<file> profile
+	// one provider process (make bench-fleet); Terraform starts the
+	// provider, so an environment variable is the only switch that reaches it.
 	if file := os.Getenv("HANDSHAKE_CPUPROFILE"); file != "" {
 		if stop := startCPUProfile(file); stop != nil {
 			defer stop()
 		}
+	}
+
+	if file := os.Getenv("HANDSHAKE_MEMPROFILE"); file != "" {
+		defer writeHeapProfile(file)
 	}
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
@@ -53,6 +57,19 @@ func quietLogsUnlessAsked() {
 	}
 	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"} {
 		_ = os.Setenv(name, "off")
+	}
+}
+
+// writeHeapProfile records what is still live when the provider stops.
+func writeHeapProfile(file string) {
+	f, err := os.Create(file)
+	if err != nil {
+		log.Printf("HANDSHAKE_MEMPROFILE: %v", err)
+		return
+	}
+	defer func() { _ = f.Close() }()
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		log.Printf("HANDSHAKE_MEMPROFILE: %v", err)
 	}
 }
 

@@ -37,7 +37,7 @@ func main() {
 	runs := flag.Int("runs", 3, "plans per configuration (the median is reported)")
 	live := flag.Bool("live", true, "live_checks on the provider")
 	provider := flag.String("provider", "bin", "directory holding terraform-provider-handshake")
-	cpuprofile := flag.String("cpuprofile", "", "write the provider's CPU profile of the last connector plan here")
+	cpuprofile := flag.String("cpuprofile", "", "write the provider's CPU profile of the last connector plan here (and its heap profile at exit to FILE.heap)")
 	flag.Parse()
 
 	root, err := os.Getwd()
@@ -103,7 +103,7 @@ func plan(dir, rc, cpuprofile string) (time.Duration, int64) {
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
 	if cpuprofile != "" {
-		cmd.Env = append(cmd.Env, "HANDSHAKE_CPUPROFILE="+cpuprofile)
+		cmd.Env = append(cmd.Env, "HANDSHAKE_CPUPROFILE="+cpuprofile, "HANDSHAKE_MEMPROFILE="+cpuprofile+".heap")
 	}
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
