@@ -26,13 +26,14 @@ func readSpec(ctx context.Context, src attrGetter, c *connector.Catalog) (*conne
 
 	var name, service types.String
 	var scopes, perms, redirects types.List
-	var refresh types.Bool
+	var refresh, redeem types.Bool
 	diags.Append(src.GetAttribute(ctx, path.Root("name"), &name)...)
 	diags.Append(src.GetAttribute(ctx, path.Root("service"), &service)...)
 	diags.Append(src.GetAttribute(ctx, path.Root("required_scopes"), &scopes)...)
 	diags.Append(src.GetAttribute(ctx, path.Root("required_permissions"), &perms)...)
 	diags.Append(src.GetAttribute(ctx, path.Root("redirect_uris"), &redirects)...)
 	diags.Append(src.GetAttribute(ctx, path.Root("require_refresh_token"), &refresh)...)
+	diags.Append(src.GetAttribute(ctx, path.Root("redeem_refresh_token"), &redeem)...)
 	if diags.HasError() {
 		return nil, diags
 	}
@@ -48,6 +49,8 @@ func readSpec(ctx context.Context, src attrGetter, c *connector.Catalog) (*conne
 	if refresh.IsUnknown() {
 		s.Unknown["require_refresh_token"] = true
 	}
+	// Unknown counts as false: a check spends nothing unless told to.
+	s.RedeemRefreshToken = redeem.ValueBool()
 
 	diags.Append(readAuth(ctx, src, s)...)
 	for _, p := range c.Profiles() {
