@@ -189,7 +189,7 @@ func (r *runner) introspect() (bool, string, *finding.Finding) {
 	note := "the refresh token is active (RFC 7662 introspection)"
 	if body.Exp != nil && *body.Exp > 0 {
 		at := time.Unix(*body.Exp, 0)
-		r.expiries = append(r.expiries, expiry{at: at, path: tokPath, what: pathLabel(tokPath) + " (introspection exp)"})
+		r.expiries = append(r.expiries, expiry{at: at, path: tokPath, what: "refresh token in " + pathLabel(tokPath)})
 	}
 	return true, note, nil
 }
