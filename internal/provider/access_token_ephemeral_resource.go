@@ -79,9 +79,13 @@ func (e *accessTokenEphemeralResource) Open(ctx context.Context, req ephemeral.O
 	if tok == nil {
 		fs := res.Findings
 		if why := noTokenReason(res); why != "" && !finding.HasErrors(fs) {
-			fs = append(fs, finding.Errorf(finding.InvalidConfiguration, finding.Attr("redeem_refresh_token"),
-				"No access token for this connector").WithDetail("The live check obtained none: %s.", why).
-				WithFix("For a refresh token, set redeem_refresh_token = true here and write the refresh_token attribute back to where the integration keeps it, since the service may rotate it."))
+			f := finding.Errorf(finding.InvalidConfiguration, finding.Attr("service"),
+				"No access token for this connector").WithDetail("The live check obtained none: %s.", why)
+			if strings.Contains(why, "redeem_refresh_token") {
+				f.Path = finding.Attr("redeem_refresh_token")
+				f = f.WithFix("Set redeem_refresh_token = true here, and write the refresh_token attribute back to where the integration keeps it, since the service may rotate it.")
+			}
+			fs = append(fs, f)
 		} else if !finding.HasErrors(fs) {
 			fs = append(fs, finding.Errorf(finding.InvalidConfiguration, finding.Attr("service"),
 				"No access token for this connector").WithDetail("%s. Services with a static token or key (api_key, http) "+
