@@ -26,6 +26,10 @@ type Spec struct {
 	RequiredPermissions []string
 	RedirectURIs        []string
 	RequireRefreshToken bool
+	// RedeemRefreshToken opts in to live checks that redeem the refresh
+	// token in auth.token; without it a check never spends one (single-use
+	// and rotating refresh tokens would stop working for the integration).
+	RedeemRefreshToken bool
 
 	// Blocks lists the service blocks that are set (normally just Service's).
 	Blocks []string

@@ -15,6 +15,7 @@ type discoveryDoc struct {
 	Issuer                string   `json:"issuer"`
 	TokenEndpoint         string   `json:"token_endpoint"`
 	AuthorizationEndpoint string   `json:"authorization_endpoint"`
+	IntrospectionEndpoint string   `json:"introspection_endpoint"`
 	GrantTypesSupported   []string `json:"grant_types_supported"`
 }
 
@@ -97,6 +98,9 @@ func (r *runner) stepDiscovery() StepResult {
 		}
 		o.TokenURL, o.TokenURLPath = doc.TokenEndpoint, o.IssuerPath
 		notes = append(notes, "token endpoint "+doc.TokenEndpoint)
+	}
+	if o.IntrospectionURL == "" {
+		o.IntrospectionURL = doc.IntrospectionEndpoint
 	}
 	if o.AuthorizationURL == "" && doc.AuthorizationEndpoint != "" {
 		o.AuthorizationURL, o.AuthorizationURLPath = doc.AuthorizationEndpoint, o.IssuerPath

@@ -19,6 +19,9 @@ func planOAuth2(s *connector.Spec) (*Plan, []finding.Finding) {
 		Issuer:               issuer,
 		TokenURL:             tokenURL,
 		AuthorizationURL:     strings.TrimSpace(s.Setting("authorization_url")),
+		RefreshURL:           strings.TrimSpace(s.Setting("refresh_url")),
+		IntrospectionURL:     strings.TrimSpace(s.Setting("introspection_url")),
+		RefreshURLPath:       s.SettingPath("refresh_url"),
 		IssuerPath:           s.SettingPath("issuer"),
 		TokenURLPath:         s.SettingPath("token_url"),
 		AuthorizationURLPath: s.SettingPath("authorization_url"),
@@ -61,7 +64,7 @@ func planOAuth2(s *connector.Spec) (*Plan, []finding.Finding) {
 			"Missing auth.client_id"))
 	}
 	switch p.GrantType {
-	case GrantClientCredentials, GrantJWTBearer:
+	case GrantClientCredentials, GrantJWTBearer, GrantAuthorizationCode:
 	case GrantRefreshToken:
 		if p.RefreshToken.Value == "" {
 			out = append(out, finding.Errorf(finding.InvalidConfiguration, secretPath(p.RefreshToken, "token"),

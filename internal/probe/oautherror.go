@@ -126,6 +126,13 @@ func (e OAuthError) Finding(status int) finding.Finding {
 	switch e.Code {
 	case "invalid_client", "unauthorized":
 		switch {
+		case e.IsAmbiguousClientError() && !expired:
+			// fosite (ORY Hydra) and others answer an unknown client and a
+			// wrong secret alike; the live check asks the authorization
+			// endpoint which it is.
+			return mk(finding.InvalidCredentials, "The client authentication failed: unknown client or wrong secret",
+				"Check auth.client_id: the client may have been deleted or belong to another environment.",
+				"Check the client secret or private key: a rotated secret, a secret ID instead of its value or a typo fail the same way.")
 		case expired:
 			return mk(finding.ExpiredCredentials, "The client secret or key has expired",
 				"Create a new client secret (or key) for this client in the authorization server and update the credential.")
@@ -177,6 +184,10 @@ func (e OAuthError) Finding(status int) finding.Finding {
 			"Change grant_type to one the server supports (see grant_types_supported in its discovery document).")
 	case "invalid_request":
 		switch {
+		case has(desc, "grant type is not allowed", "grant_type is not allowed", "grant type not allowed"):
+			// oidc-provider: "requested grant type is not allowed for this client".
+			return mk(finding.AccessDenied, "The client is not allowed to use this grant type",
+				"Allow the grant (client credentials, refresh token …) for the client in the authorization server, or change grant_type.")
 		case has(desc, "redirect_uri", "redirect uri", "reply url"):
 			return mk(finding.RedirectURIMismatch, "The redirect URI was rejected",
 				"Register the redirect URI for the client exactly as written (scheme, host, port, path, trailing slash).")

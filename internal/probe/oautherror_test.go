@@ -24,6 +24,10 @@ func TestDecodeOAuthError(t *testing.T) {
 		{400, `{"error":"invalid_scope","error_description":"requested scope is not allowed","scope":"api:write"}`, finding.InvalidScope, "invalid_scope"},
 		{400, `{"error":"invalid_redirect_uri","error_description":"redirect_uri did not match any of the client's registered redirect_uris","state":"x","iss":"http://127.0.0.1:1"}`, finding.RedirectURIMismatch, "invalid_redirect_uri"},
 		{400, `{"error":"invalid_grant","error_description":"grant request is invalid"}`, finding.RevokedCredentials, "invalid_grant"},
+		{400, `{"error":"invalid_request","error_description":"requested grant type is not allowed for this client"}`, finding.AccessDenied, "invalid_request"},
+		// fosite (ORY Hydra) ErrInvalidClient, errors.go: an unknown client and
+		// a wrong secret alike; not app_not_found (the live check asks further).
+		{401, `{"error":"invalid_client","error_description":"Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method)."}`, finding.InvalidCredentials, "invalid_client"},
 		// Other servers' wordings, with trace ids, CRLFs, a BOM and extra fields.
 		{400, "\xef\xbb\xbf{\r\n  \"error\": \"invalid_grant\",\r\n  \"error_description\": \"Token has been expired or revoked.\"\r\n}", finding.ExpiredCredentials, "invalid_grant"},
 		{400, `{"error":"invalid_grant","error_description":"Invalid JWT Signature."}`, finding.InvalidCredentials, "invalid_grant"},

@@ -207,6 +207,7 @@ func TestOIDCProvider(t *testing.T) {
 		s := oauthSpec(map[string]string{"token_url": srv.TokenURL(), "grant_type": "refresh_token", "probe_url": api.URL + "/api/read"},
 			"web", "web-secret-0123456789", "api:read")
 		s.Auth.Token = connector.Secret{Value: rt, Attr: "token_wo"}
+		s.RedeemRefreshToken = true // oidc-provider does not rotate a confidential client's refresh token by default
 		res := probe.Run(ctx, opts, s)
 		want(t, res, probe.StatusHealthy, "", "")
 		if !slices.Contains(res.GrantedScopes, "offline_access") {

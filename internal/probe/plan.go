@@ -50,10 +50,19 @@ type Plan struct {
 // OAuth2Plan is the token request and what it is checked against.
 type OAuth2Plan struct {
 	Issuer, TokenURL, AuthorizationURL string
+	// RefreshURL is where refresh grants go when the service has a refresh
+	// endpoint distinct from its token endpoint; "" means TokenURL.
+	RefreshURL string
+	// IntrospectionURL is the RFC 7662 endpoint (from discovery or the
+	// vendor), used to check a refresh token without spending it.
+	IntrospectionURL string
 	// Paths of the settings above, for findings.
-	IssuerPath, TokenURLPath, AuthorizationURLPath finding.Path
+	IssuerPath, TokenURLPath, AuthorizationURLPath, RefreshURLPath finding.Path
 
-	GrantType string // client_credentials, refresh_token, jwt_bearer
+	// GrantType is client_credentials, refresh_token, jwt_bearer or
+	// authorization_code (an interactive client: the check verifies its
+	// authentication with a deliberately invalid code, obtaining no token).
+	GrantType string
 	AuthStyle string // client_secret_basic, client_secret_post, private_key_jwt, none
 	ClientID  string
 	// ClientSecret, PrivateKey and RefreshToken are the secrets as declared
@@ -65,11 +74,20 @@ type OAuth2Plan struct {
 	Params url.Values
 }
 
+// refreshEndpoint is where refresh grants go, and the setting naming it.
+func (o *OAuth2Plan) refreshEndpoint() (string, finding.Path) {
+	if o.RefreshURL != "" {
+		return o.RefreshURL, o.RefreshURLPath
+	}
+	return o.TokenURL, o.TokenURLPath
+}
+
 // Grant types and auth styles.
 const (
 	GrantClientCredentials = "client_credentials"
 	GrantRefreshToken      = "refresh_token"
 	GrantJWTBearer         = "jwt_bearer"
+	GrantAuthorizationCode = "authorization_code"
 
 	AuthClientSecretBasic = "client_secret_basic"
 	AuthClientSecretPost  = "client_secret_post"

@@ -1,7 +1,9 @@
 // Package probe tests a connector live: it runs ordered steps (DNS, TCP,
 // TLS, discovery, token request, token response checks, probe API call,
-// refresh, redirect URIs, expiry), stops at the first failure, and reports
-// every step with its outcome and Findings. It is plain Go: the provider
+// refresh, redirect URIs, expiry) and reports every step with its outcome
+// and Findings. A step that needs an earlier step's result skips, naming
+// it, when that step failed; independent checks (redirect URIs, expiry) always
+// run, so one check shows every independent problem. It is plain Go: the provider
 // layer turns the Result into diagnostics and computed attributes.
 package probe
 
@@ -225,10 +227,16 @@ type runner struct {
 	cacheKey  transport.CredentialKey
 	granted   []string
 	expiries  []expiry
-	stopped   bool
 	cancelled bool
-	// untestable says why the check could not be completed (status unknown).
-	untestable string
+	// untestable says why the check could not be completed (status unknown),
+	// and untestableStep which step found that.
+	untestable, untestableStep string
+	// blocked holds, for each step that did not produce its result, the
+	// root cause ("the token step failed"); dependent steps skip.
+	blocked map[string]string
+	// noToken says why the token step succeeded without an access token
+	// (an authorization-code client, a refresh token not redeemed).
+	noToken string
 }
 
 type expiry struct {
@@ -237,57 +245,103 @@ type expiry struct {
 	what string
 }
 
+// stepDef is one step and what it depends on. A step runs only when every
+// step it needs produced its result (ok, warning, or skipped because it did
+// not apply); otherwise it is skipped and says which step it waited for.
+// Steps with needsToken also need the access token the token step obtained.
 type stepDef struct {
-	name string
-	run  func() StepResult
+	name       string
+	run        func() StepResult
+	needs      []string
+	needsToken bool
 }
 
 func (r *runner) stepList() []stepDef {
 	steps := []stepDef{
-		{StepDNS, r.stepDNS},
-		{StepTCP, r.stepTCP},
-		{StepTLS, r.stepTLS},
+		{name: StepDNS, run: r.stepDNS},
+		{name: StepTCP, run: r.stepTCP, needs: []string{StepDNS}},
+		{name: StepTLS, run: r.stepTLS, needs: []string{StepTCP}},
 	}
-	if r.plan.OAuth2 != nil {
+	oauth := r.plan.OAuth2 != nil
+	if oauth {
 		steps = append(steps,
-			stepDef{StepDiscovery, r.stepDiscovery},
-			stepDef{StepToken, r.stepToken},
-			stepDef{StepTokenResponse, r.stepTokenResponse},
+			stepDef{name: StepDiscovery, run: r.stepDiscovery, needs: []string{StepTLS}},
+			stepDef{name: StepToken, run: r.stepToken, needs: []string{StepDiscovery}},
+			stepDef{name: StepTokenResponse, run: r.stepTokenResponse, needs: []string{StepToken}, needsToken: true},
 		)
 	}
-	steps = append(steps, stepDef{StepAPI, func() StepResult { return r.stepAPI(StepAPI) }})
-	if r.plan.OAuth2 != nil {
+	api := stepDef{name: StepAPI, run: func() StepResult { return r.stepAPI(StepAPI) }, needs: []string{StepTLS}}
+	if r.plan.Request != nil && r.plan.Request.Credential.Kind == "oauth2" {
+		api.needs, api.needsToken = []string{StepToken}, true
+	}
+	steps = append(steps, api)
+	if oauth {
 		steps = append(steps,
-			stepDef{StepRefresh, r.stepRefresh},
-			stepDef{StepAPIAfterRefresh, r.stepAPIAfterRefresh},
+			stepDef{name: StepRefresh, run: r.stepRefresh, needs: []string{StepToken}, needsToken: true},
+			stepDef{name: StepAPIAfterRefresh, run: r.stepAPIAfterRefresh, needs: []string{StepRefresh}},
 		)
+	}
+	// A vendor's steps build on everything before them (they read what the
+	// token and api steps found), as they always have.
+	chain := make([]string, 0, len(steps)+len(r.plan.Steps))
+	for _, sd := range steps {
+		chain = append(chain, sd.name)
 	}
 	for _, cs := range r.plan.Steps {
-		steps = append(steps, stepDef{cs.Name, func() StepResult {
+		steps = append(steps, stepDef{name: cs.Name, needs: slices.Clone(chain), needsToken: oauth, run: func() StepResult {
 			r.env.Token = r.token
 			return cs.Run(r.ctx, r.env)
 		}})
+		chain = append(chain, cs.Name)
 	}
-	if r.plan.OAuth2 != nil {
-		steps = append(steps, stepDef{StepRedirectURIs, r.stepRedirectURIs})
+	if oauth {
+		// Independent of the token: asks the authorization endpoint only.
+		steps = append(steps, stepDef{name: StepRedirectURIs, run: r.stepRedirectURIs, needs: []string{StepTLS}})
 	}
-	return append(steps, stepDef{StepExpiry, r.stepExpiry})
+	// Offline: always runs.
+	return append(steps, stepDef{name: StepExpiry, run: r.stepExpiry})
+}
+
+// blockedBy says why a step cannot run ("" when it can): the first step it
+// needs that did not produce its result, and the root cause.
+func (r *runner) blockedBy(sd stepDef) string {
+	for _, dep := range sd.needs {
+		if why, ok := r.blocked[dep]; ok {
+			if why == "the "+dep+" step failed" || why == "the "+dep+" step could not be tested" {
+				return "not run: it needs the " + dep + " step, which " + strings.TrimPrefix(why, "the "+dep+" step ")
+			}
+			return "not run: it needs the " + dep + " step, which did not run (" + why + ")"
+		}
+	}
+	if sd.needsToken && r.token == nil {
+		why := r.noToken
+		if why == "" {
+			why = "the token step obtained none"
+		}
+		return "not run: it needs an access token from the token step; " + why
+	}
+	return ""
 }
 
 func (r *runner) execute() {
+	r.blocked = map[string]string{}
 	for _, sd := range r.stepList() {
-		if r.stopped {
-			msg := "not run: an earlier step failed"
-			if r.untestable != "" {
-				msg = "not run: an earlier step could not be tested"
-			}
-			r.steps = append(r.steps, Step{Name: sd.name, Outcome: OutcomeSkipped, Message: msg})
-			continue
-		}
 		if r.ctx.Err() != nil {
 			r.cancelled = true
-			r.stopped = true
 			r.steps = append(r.steps, Step{Name: sd.name, Outcome: OutcomeSkipped, Message: "not run: the check was cancelled"})
+			continue
+		}
+		if msg := r.blockedBy(sd); msg != "" {
+			for _, dep := range sd.needs {
+				if why, ok := r.blocked[dep]; ok {
+					r.blocked[sd.name] = why
+					break
+				}
+			}
+			if _, ok := r.blocked[sd.name]; !ok {
+				r.blocked[sd.name] = "no access token"
+			}
+			r.steps = append(r.steps, Step{Name: sd.name, Outcome: OutcomeSkipped, Message: msg})
 			continue
 		}
 		r.trace.Reset()
@@ -317,8 +371,11 @@ func (r *runner) execute() {
 		r.findings = append(r.findings, res.Findings...)
 		tflog.Debug(r.ctx, "handshake: live check step", map[string]any{
 			"step": sd.name, "outcome": st.Outcome, "category": string(st.Category)})
-		if res.Outcome == OutcomeFailed {
-			r.stopped = true
+		switch {
+		case res.Outcome == OutcomeFailed:
+			r.blocked[sd.name] = "the " + sd.name + " step failed"
+		case r.untestableStep == sd.name:
+			r.blocked[sd.name] = "the " + sd.name + " step could not be tested"
 		}
 	}
 }
@@ -327,7 +384,10 @@ func (r *runner) execute() {
 // have no better one.
 func (r *runner) stepPath(step string) finding.Path {
 	switch o := r.plan.OAuth2; {
-	case o != nil && (step == StepToken || step == StepRefresh):
+	case o != nil && step == StepRefresh:
+		_, p := o.refreshEndpoint()
+		return p
+	case o != nil && step == StepToken:
 		return o.TokenURLPath
 	case o != nil && step == StepDiscovery:
 		return o.IssuerPath

@@ -31,11 +31,12 @@ func (r *runner) stepRedirectURIs() StepResult {
 	switch {
 	case len(uris) == 0:
 		return StepResult{Outcome: OutcomeSkipped, Message: "no redirect_uris configured"}
+	case o.AuthorizationURL == "" && r.blocked[StepDiscovery] != "":
+		return StepResult{Outcome: OutcomeSkipped, Message: "not run: it needs the authorization endpoint from the discovery step; " + r.blocked[StepDiscovery]}
 	case o.AuthorizationURL == "":
 		return StepResult{Outcome: OutcomeSkipped, Message: "no authorization endpoint known (set authorization_url or issuer)"}
 	}
-	base, err := url.Parse(o.AuthorizationURL)
-	if err != nil || base.Host == "" {
+	if base, err := url.Parse(o.AuthorizationURL); err != nil || base.Host == "" {
 		return failed(finding.Errorf(finding.InvalidConfiguration, o.AuthorizationURLPath, "The authorization endpoint is not an absolute URL"))
 	}
 	var (
@@ -44,26 +45,10 @@ func (r *runner) stepRedirectURIs() StepResult {
 	)
 	for i, uri := range uris {
 		path := finding.Attr("redirect_uris").Index(i)
-		q := base.Query()
-		q.Set("response_type", "code")
-		q.Set("client_id", o.ClientID)
-		q.Set("redirect_uri", uri)
-		q.Set("scope", "openid")
-		q.Set("state", "handshake-redirect-check")
-		q.Set("code_challenge", oauth2.S256ChallengeFromVerifier(redirectCheckVerifier))
-		q.Set("code_challenge_method", "S256")
-		u := *base
-		u.RawQuery = q.Encode()
-		req, err := http.NewRequestWithContext(r.ctx, http.MethodGet, u.String(), nil)
-		if err != nil {
-			return failed(finding.Errorf(finding.InvalidConfiguration, path, "redirect_uris[%d] cannot be sent", i))
-		}
-		req.Header.Set("Accept", "text/html,application/json;q=0.9")
-		resp, err := r.do(r.client.NoRedirect(), req)
+		resp, err := r.authorizationRequest(uri)
 		if err != nil {
 			return failed(r.netFinding(err, o.AuthorizationURLPath, "Authorization endpoint"))
 		}
-		resp.Step = StepRedirectURIs
 		verdict, f := r.judgeRedirect(resp, uri)
 		switch verdict {
 		case redirectRegistered:
@@ -89,6 +74,37 @@ func (r *runner) stepRedirectURIs() StepResult {
 			Message: "could not verify " + strings.Join(unverified, ", ") + ": the authorization endpoint refused the request for another reason"}
 	}
 	return StepResult{Outcome: OutcomeOK, Message: fmt.Sprintf("%d redirect URI(s) registered", len(uris))}
+}
+
+// authorizationRequest asks the authorization endpoint to start a code
+// flow for the client (with redirectURI when not empty), without following
+// redirects. The request is never completed: it only has to look like a
+// real client's.
+func (r *runner) authorizationRequest(redirectURI string) (Response, error) {
+	o := r.plan.OAuth2
+	base, err := url.Parse(o.AuthorizationURL)
+	if err != nil || base.Host == "" {
+		return Response{}, fmt.Errorf("the authorization endpoint is not an absolute URL")
+	}
+	q := base.Query()
+	q.Set("response_type", "code")
+	q.Set("client_id", o.ClientID)
+	if redirectURI != "" {
+		q.Set("redirect_uri", redirectURI)
+	}
+	q.Set("scope", "openid")
+	q.Set("state", "handshake-redirect-check")
+	q.Set("code_challenge", oauth2.S256ChallengeFromVerifier(redirectCheckVerifier))
+	q.Set("code_challenge_method", "S256")
+	base.RawQuery = q.Encode()
+	req, err := http.NewRequestWithContext(r.ctx, http.MethodGet, base.String(), nil)
+	if err != nil {
+		return Response{}, err
+	}
+	req.Header.Set("Accept", "text/html,application/json;q=0.9")
+	resp, err := r.do(r.client.NoRedirect(), req)
+	resp.Step = StepRedirectURIs
+	return resp, err
 }
 
 type redirectVerdict int

@@ -35,6 +35,9 @@ func (r *runner) stepToken() StepResult {
 		return failed(finding.Errorf(finding.InvalidConfiguration, o.TokenURLPath, "The token endpoint is not an absolute URL").
 			WithDetail("%q cannot be requested.", transport.RedactURL(o.TokenURL)))
 	}
+	if o.GrantType == GrantAuthorizationCode || o.GrantType == GrantRefreshToken && !r.spec.RedeemRefreshToken {
+		return r.stepClientAuth()
+	}
 	r.cacheKey = transport.CredentialKey{
 		TokenURL: o.TokenURL,
 		ClientID: o.ClientID,
@@ -47,7 +50,7 @@ func (r *runner) stepToken() StepResult {
 	})
 	var nt errNotTestable
 	if errors.As(err, &nt) {
-		r.stopped, r.untestable = true, nt.reason
+		r.untestable, r.untestableStep = nt.reason, StepToken
 		return StepResult{Outcome: OutcomeSkipped, Message: "not testable: " + nt.reason}
 	}
 	if err != nil {
@@ -98,8 +101,9 @@ func (r *runner) fetchToken(ctx context.Context, grant, refreshToken string) (*o
 			// x/oauth2 sends no extra parameters with a refresh grant.
 			return nil, errNotTestable{"the refresh_token grant with private_key_jwt client authentication is not supported by live checks"}
 		}
+		endpoint, _ := o.refreshEndpoint()
 		cfg := oauth2.Config{ClientID: o.ClientID, ClientSecret: secret,
-			Endpoint: oauth2.Endpoint{TokenURL: o.TokenURL, AuthStyle: style}}
+			Endpoint: oauth2.Endpoint{TokenURL: endpoint, AuthStyle: style}}
 		return cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: refreshToken}).Token()
 	case GrantJWTBearer:
 		key, err := parsePrivateKey(o.PrivateKey.Value)
@@ -141,6 +145,10 @@ func (r *runner) tokenFinding(err error, step string) finding.Finding {
 		f = r.decode(resp, nil)
 		if strings.HasPrefix(f.Code, "HTTP ") {
 			f.Summary = "Token endpoint: " + lowerFirst(f.Summary)
+		}
+		if e, ok := ParseOAuthError(resp.Body); ok && e.IsAmbiguousClientError() {
+			f = r.resolveClient(f)
+			return f
 		}
 	case isTokenParseError(err):
 		f = finding.Errorf(finding.UnexpectedResponse, o.TokenURLPath, "The token endpoint's answer is not a token response").
@@ -195,7 +203,7 @@ func (r *runner) tokenErrorPath(f finding.Finding, step string) finding.Path {
 	case finding.InvalidScope, finding.InsufficientScope:
 		return finding.Attr("required_scopes")
 	case finding.AccessDenied, finding.ConsentRequired:
-		if f.Code == "unauthorized_client" {
+		if f.Code == "unauthorized_client" || strings.Contains(f.Summary, "grant type") {
 			return r.spec.SettingPath("grant_type")
 		}
 		return finding.Attr("auth", "client_id")
@@ -203,6 +211,10 @@ func (r *runner) tokenErrorPath(f finding.Finding, step string) finding.Path {
 		if f.Code == "unsupported_grant_type" {
 			return r.spec.SettingPath("grant_type")
 		}
+	}
+	if step == StepRefresh || o.GrantType == GrantRefreshToken {
+		_, p := o.refreshEndpoint()
+		return p
 	}
 	return o.TokenURLPath
 }
@@ -239,9 +251,10 @@ func (r *runner) stepTokenResponse() StepResult {
 	}
 
 	if tok.Expiry.IsZero() {
-		fs = append(fs, finding.Warnf(finding.UnexpectedResponse, o.TokenURLPath, "The token response has no expires_in").
+		fs = append(fs, finding.Warnf(finding.UnexpectedResponse, o.TokenURLPath, "The token response has no expires_in: clients cannot know when to refresh").
 			WithCode("RFC6749-5.1").
-			WithDetail("Without expires_in (RECOMMENDED by RFC 6749 §5.1) clients cannot tell when to renew the token; they find out when a call fails."))
+			WithDetail("The token endpoint issued an access token without expires_in (RECOMMENDED by RFC 6749 §5.1). A client cannot know when the token expires, so it cannot refresh it ahead of time: it finds out when an API call fails with 401 and must then request a new token and retry. handshake_access_token reports no expires_at for it and Terraform cannot renew it early.").
+			WithFix("Have the authorization server include expires_in in token responses, or make sure the integration requests a new token when a call fails with 401 (invalid_token)."))
 	} else if v := tok.Extra("expires_in"); v != nil {
 		notes = append(notes, fmt.Sprintf("expires_in %v", v))
 	}
@@ -263,9 +276,9 @@ func (r *runner) stepTokenResponse() StepResult {
 		fs = append(fs, finding.Warnf(finding.RevokedCredentials, secretPath(o.RefreshToken, "token"),
 			"The service rotated the refresh token during the check").
 			WithCode("RFC6749-6").
-			WithDetail("The refresh grant returned a new refresh token, so the one in %s has been used up; services that rotate refresh tokens may reject it from now on, and some revoke the whole grant when a used refresh token is presented again.", pathLabel(secretPath(o.RefreshToken, "token"))).
-			WithFix("Live checks spend rotating refresh tokens: turn live checks off for this connector, or use a grant the service does not rotate (client credentials).",
-				"Whatever stores this refresh token for the integration must store the rotated one too."))
+			WithDetail("redeem_refresh_token is true, so the check redeemed the refresh token, and the server returned a new one: the one in %s has been used up. Services that rotate refresh tokens may reject it from now on, and some revoke the whole grant when a used refresh token is presented again.", pathLabel(secretPath(o.RefreshToken, "token"))).
+			WithFix("Remove redeem_refresh_token (it defaults to false): the check then verifies the client and, where the server offers introspection, the refresh token, without spending it.",
+				"To redeem on purpose, use ephemeral \"handshake_access_token\" with redeem_refresh_token = true: it returns the rotated token in its ephemeral refresh_token attribute, for a secret store's write-only argument."))
 	}
 
 	granted, echoed := grantedScopes(tok)
@@ -333,6 +346,10 @@ func (r *runner) stepRefresh() StepResult {
 	switch {
 	case o.GrantType == GrantRefreshToken:
 		return StepResult{Outcome: OutcomeSkipped, Message: "the token step already used the refresh grant"}
+	case r.token.RefreshToken == o.RefreshToken.Value:
+		// Never spend a configured refresh token here: only one the check
+		// itself was just issued.
+		return StepResult{Outcome: OutcomeSkipped, Message: "the refresh token is the configured one; it is not redeemed"}
 	case r.token.RefreshToken == "":
 		return StepResult{Outcome: OutcomeSkipped, Message: "no refresh token was issued"}
 	case !r.spec.RequireRefreshToken:

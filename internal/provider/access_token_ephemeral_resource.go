@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -39,6 +40,12 @@ func (e *accessTokenEphemeralResource) Schema(_ context.Context, _ ephemeral.Sch
 	attrs["expires_at"] = schema.StringAttribute{Computed: true,
 		MarkdownDescription: "When the token expires (RFC 3339); empty when the service did not say."}
 	attrs["granted_scopes"] = schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: grantedScopesDescription}
+	attrs["refresh_token"] = schema.StringAttribute{Computed: true, Sensitive: true,
+		MarkdownDescription: "The refresh token the service returned with this access token; null when it returned none. " +
+			"A connector whose credential is a refresh token is redeemed only with `redeem_refresh_token = true`; when the " +
+			"service rotates refresh tokens, this is the new one and the configured one is used up, so pass it in the same " +
+			"run to a secret store's write-only argument (for example `aws_secretsmanager_secret_version.secret_string_wo`), " +
+			"the only way Terraform hands a secret on without storing it. Never stored in state or plan."}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Runs a connector's token flow (after the same checks as `handshake_connector`) and returns a " +
 			"short-lived access token for configuring other providers. Ephemeral: the token is never stored. " +
@@ -71,7 +78,15 @@ func (e *accessTokenEphemeralResource) Open(ctx context.Context, req ephemeral.O
 	tok, res := probe.AccessToken(ctx, e.data.probeOptions(), spec)
 	if tok == nil {
 		fs := res.Findings
-		if !finding.HasErrors(fs) {
+		if why := noTokenReason(res); why != "" && !finding.HasErrors(fs) {
+			f := finding.Errorf(finding.InvalidConfiguration, finding.Attr("service"),
+				"No access token for this connector").WithDetail("The live check obtained none: %s.", why)
+			if strings.Contains(why, "redeem_refresh_token") {
+				f.Path = finding.Attr("redeem_refresh_token")
+				f = f.WithFix("Set redeem_refresh_token = true here, and write the refresh_token attribute back to where the integration keeps it, since the service may rotate it.")
+			}
+			fs = append(fs, f)
+		} else if !finding.HasErrors(fs) {
 			fs = append(fs, finding.Errorf(finding.InvalidConfiguration, finding.Attr("service"),
 				"No access token for this connector").WithDetail("%s. Services with a static token or key (api_key, http) "+
 				"have no token flow: use the secret directly.", res.Summary))
@@ -89,9 +104,29 @@ func (e *accessTokenEphemeralResource) Open(ctx context.Context, req ephemeral.O
 	if scopes == nil {
 		scopes = []string{}
 	}
-	for name, v := range map[string]any{"access_token": tok.AccessToken, "token_type": tok.Type(), "expires_at": expires, "granted_scopes": scopes} {
+	refresh := types.StringNull()
+	if tok.RefreshToken != "" {
+		refresh = types.StringValue(tok.RefreshToken)
+	}
+	for name, v := range map[string]any{"access_token": tok.AccessToken, "token_type": tok.Type(), "expires_at": expires,
+		"granted_scopes": scopes, "refresh_token": refresh} {
 		resp.Diagnostics.Append(resp.Result.SetAttribute(ctx, path.Root(name), v)...)
 	}
+}
+
+// noTokenReason is the live check's own account of why it obtained no token
+// although nothing failed (a refresh token it may not redeem, an
+// authorization-code client), or "".
+func noTokenReason(res probe.Result) string {
+	for _, st := range res.Steps {
+		if st.Outcome == probe.OutcomeOK && (strings.Contains(st.Message, "redeem_refresh_token") || strings.Contains(st.Message, "requests none")) {
+			return st.Message
+		}
+		if i := strings.Index(st.Message, "needs an access token from the token step; "); i >= 0 {
+			return st.Message[i+len("needs an access token from the token step; "):]
+		}
+	}
+	return ""
 }
 
 // ephemeralAttributes emits the shared connector fields for an ephemeral

@@ -86,6 +86,13 @@ func connectorFields(c *connector.Catalog) []field {
 			"(what admin consent actually granted)."},
 		{name: "redirect_uris", kind: connector.StringList, description: "Redirect URIs the app uses. Checked offline against RFC 9700, RFC 8252 and the service's own rules."},
 		{name: "require_refresh_token", kind: connector.Bool, description: "Whether the connector needs a refresh token (long-running syncs). Checks that the scope which asks for one is requested and that the service can issue one."},
+		{name: "redeem_refresh_token", kind: connector.Bool, description: "Whether live checks may redeem the refresh token in `auth` " +
+			"(default `false`). Off, a check never spends it: many services rotate refresh tokens or make them single-use, so " +
+			"redeeming one at plan time would break the integration that holds it. Handshake then verifies the client's " +
+			"authentication with a deliberately invalid refresh token (`invalid_grant` proves the client authenticated) and, where " +
+			"the server offers RFC 7662 introspection, asks whether the refresh token is active. Set it to `true` only where " +
+			"the refresh token is not rotated, or on `ephemeral.handshake_access_token`, which returns the rotated refresh token " +
+			"in its ephemeral `refresh_token` attribute for a secret store's write-only argument."},
 		{name: "on_failure", oneOf: []string{"error", "warn"}, description: "What a failed check does: `error` (the default) stops the plan; `warn` reports the same findings as warnings and lets the plan go on."},
 	}
 	for _, p := range c.Profiles() {

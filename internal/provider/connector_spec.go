@@ -49,6 +49,10 @@ func readSpec(_ context.Context, src attrGetter, c *connector.Catalog) (*connect
 	if v, ok := scalar(top["require_refresh_token"], "require_refresh_token", u); ok {
 		_ = v.As(&s.RequireRefreshToken)
 	}
+	// Unknown counts as false: a check spends nothing unless told to.
+	if v := top["redeem_refresh_token"]; v.Type() != nil && v.IsKnown() && !v.IsNull() {
+		_ = v.As(&s.RedeemRefreshToken)
+	}
 
 	if auth, ok := nestedFields(top["auth"], "auth", u); ok {
 		readAuth(auth, s)

@@ -60,7 +60,7 @@ func TestAccLive_slackFailuresThroughPlan(t *testing.T) {
 		{name: "other_workspace", body: token("otherteam"),
 			kind: "Warning", category: "invalid_configuration", line: "team_id", text: "T0OTHERWS2"},
 		{name: "rotation_healthy", body: rotating("refresh", "client", `  required_scopes = ["chat:write"]`)},
-		{name: "rotation_refresh_token_invalid", body: rotating("refresh_bad", "client"),
+		{name: "rotation_refresh_token_invalid", body: rotating("refresh_bad", "client", "  redeem_refresh_token = true"),
 			kind: "Error", category: "revoked_credentials", line: "token_wo", text: "invalid_refresh_token"},
 		{name: "rotation_wrong_client_secret", body: rotating("refresh", "client_bad"),
 			kind: "Error", category: "invalid_credentials", line: "client_secret_wo", text: "bad_client_secret"},

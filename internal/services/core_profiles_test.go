@@ -91,7 +91,7 @@ func testSAKey(t testing.TB, edit func(map[string]any)) string {
 // rely on: stable ids, documented settings with the agreed names.
 func TestCoreProfilesShape(t *testing.T) {
 	wantSettings := map[string][]string{
-		"oauth2":           {"token_url", "authorization_url", "issuer", "client_type", "grant_type", "auth_style", "probe_url", "audience"},
+		"oauth2":           {"token_url", "authorization_url", "issuer", "client_type", "grant_type", "auth_style", "probe_url", "audience", "refresh_url", "introspection_url"},
 		"api_key":          {"probe_url", "location", "name", "prefix"},
 		"http":             {"url", "auth_scheme"},
 		"entra_id":         {"tenant_id", "authority_url", "graph_url"},
@@ -102,7 +102,7 @@ func TestCoreProfilesShape(t *testing.T) {
 	}
 	wantOneOf := map[string][]string{
 		"oauth2.client_type": {"confidential", "public"},
-		"oauth2.grant_type":  {"client_credentials", "refresh_token", "jwt_bearer"},
+		"oauth2.grant_type":  {"client_credentials", "refresh_token", "jwt_bearer", "authorization_code"},
 		"oauth2.auth_style":  {"client_secret_basic", "client_secret_post", "private_key_jwt"},
 		"api_key.location":   {"header", "query"},
 		"http.auth_scheme":   {"none", "basic", "bearer"},

@@ -25,16 +25,27 @@ func oauth2() *connector.Profile {
 			{Name: "token_url", Kind: connector.String, Description: "Token endpoint, e.g. `https://idp.example.com/oauth2/token`. " +
 				"Required unless `issuer` is set. Plain `http` is accepted only on loopback addresses."},
 			{Name: "authorization_url", Kind: connector.String, Description: "Authorization endpoint, for interactive " +
-				"(authorization-code) clients. Optional; read from discovery when `issuer` is set."},
+				"(authorization-code) clients. Optional; read from discovery when `issuer` is set. Handshake asks it whether " +
+				"each of `redirect_uris` is registered, and whether the client exists when the token endpoint's `invalid_client` " +
+				"does not say."},
+			{Name: "refresh_url", Kind: connector.String, Description: "Refresh endpoint, for services whose refresh grants go to " +
+				"a URL other than the token endpoint (custom connectors list Authorization, Token and Refresh URLs). Optional; " +
+				"defaults to `token_url`."},
+			{Name: "introspection_url", Kind: connector.String, Description: "RFC 7662 token introspection endpoint. Optional; " +
+				"read from discovery (`introspection_endpoint`) when `issuer` is set. With a refresh token that is not redeemed, " +
+				"Handshake asks it whether the refresh token is active."},
 			{Name: "issuer", Kind: connector.String, Description: "Issuer identifier of an OpenID Connect provider or an RFC 8414 " +
 				"authorization server, e.g. `https://idp.example.com/realms/main`. Handshake appends " +
 				"`/.well-known/openid-configuration` itself, so give the issuer, not the discovery URL."},
 			{Name: "client_type", Kind: connector.String, OneOf: []string{"confidential", "public"}, Description: "Whether the client " +
 				"can keep a secret (RFC 6749 §2.1). Defaults to `confidential`. A `public` client has no secret."},
-			{Name: "grant_type", Kind: connector.String, OneOf: []string{"client_credentials", "refresh_token", "jwt_bearer"},
-				Description: "How Handshake obtains a token: `client_credentials` (the default for confidential clients), " +
-					"`refresh_token` (exchanges the refresh token in `auth.token`; the default for public clients) or " +
-					"`jwt_bearer` (an RFC 7523 assertion signed with `auth.private_key`)."},
+			{Name: "grant_type", Kind: connector.String, OneOf: []string{"client_credentials", "refresh_token", "jwt_bearer", "authorization_code"},
+				Description: "The grant the client uses: `client_credentials` (the default for confidential clients), " +
+					"`refresh_token` (the refresh token in `auth.token`; the default for public clients; redeemed only with " +
+					"`redeem_refresh_token = true`, otherwise the client is verified with a deliberately invalid refresh token), " +
+					"`jwt_bearer` (an RFC 7523 assertion signed with `auth.private_key`) or `authorization_code` (an interactive, " +
+					"user-facing client: no token can be obtained without a user, so Handshake sends a deliberately invalid code, " +
+					"which the server answers `invalid_grant` when the client authenticated and `invalid_client` when it did not)."},
 			{Name: "auth_style", Kind: connector.String, OneOf: []string{"client_secret_basic", "client_secret_post", "private_key_jwt"},
 				Description: "How the client authenticates at the token endpoint. Defaults to `private_key_jwt` when " +
 					"`auth.private_key` is set and `client_secret_basic` otherwise; some servers accept only `client_secret_post`."},
@@ -48,7 +59,7 @@ func oauth2() *connector.Profile {
 		// OfflineScope stays empty: only OpenID Connect servers tie refresh
 		// tokens to offline_access, so oauth2RefreshToken decides per server.
 		Rules: []connector.Rule{
-			endpointRules("token_url", "authorization_url", "issuer", "probe_url"),
+			endpointRules("token_url", "authorization_url", "issuer", "probe_url", "refresh_url", "introspection_url"),
 			oauth2Endpoints,
 			oauth2Issuer,
 			clientIDHygiene,
@@ -228,6 +239,14 @@ func oauth2Grant(s *connector.Spec) []finding.Finding {
 				WithDetail("With grant_type = refresh_token Handshake exchanges the refresh token in auth.token for an access token (RFC 6749 §6); none is set.").
 				WithFix("Set auth.token_wo (or auth.token) to a refresh token obtained through the authorization-code flow.",
 					"Or use grant_type = \"client_credentials\" for a confidential client acting on its own behalf.")}
+		}
+	case "authorization_code":
+		if len(s.RedirectURIs) == 0 && !s.IsUnknown("redirect_uris") {
+			return []finding.Finding{finding.Warnf(finding.RedirectURIMissing, finding.Attr("redirect_uris"),
+				"An authorization-code client should list its redirect URIs").
+				WithCode("RFC6749-3.1.2").
+				WithDetail("The authorization-code grant sends the user back to a registered redirect URI (RFC 6749 §3.1.2). With redirect_uris set, Handshake asks the authorization endpoint whether each one is registered, and sends the first with its client check.").
+				WithFix("Set redirect_uris to the callback URLs the app uses.")}
 		}
 	case "jwt_bearer":
 		// A missing client_id is reported once, by oauth2ClientAuth.

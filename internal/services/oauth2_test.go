@@ -22,6 +22,13 @@ func TestOAuth2Profile(t *testing.T) {
 		{name: "valid public client with refresh token", spec: newSpec("oauth2", set("issuer", "http://127.0.0.1:4000", "client_type", "public"),
 			withClient("cli-tool", ""), withToken("rt-8d7f6e5d4c3b2a19"), withScopes("openid", "offline_access"), withRefresh(),
 			withRedirects("http://127.0.0.1:8400/callback", "com.example.cli:/oauth2redirect"))},
+		{name: "valid authorization-code client", spec: newSpec("oauth2", tu("grant_type", "authorization_code", "authorization_url", "https://idp.example.com/oauth2/authorize"),
+			withClient("portal", secret), withRedirects("https://portal.example.com/oauth/callback"))},
+		{name: "authorization-code client without redirect URIs", spec: newSpec("oauth2", tu("grant_type", "authorization_code"), withClient("portal", secret)),
+			want: []want{wantWarn(finding.RedirectURIMissing, "RFC6749-3.1.2", "redirect_uris")}},
+		{name: "refresh URL is an endpoint", spec: newSpec("oauth2", tu("grant_type", "refresh_token", "refresh_url", "http://idp.example.com/refresh"),
+			withClient("svc", secret), withToken("rt-8d7f6e5d4c3b2a19")),
+			want: []want{wantErr(conf, "ENDPOINT-TLS", "oauth2.refresh_url")}},
 		{name: "loopback token endpoint for tests", spec: newSpec("oauth2", set("token_url", "http://127.0.0.1:9000/token"), withClient("svc", secret))},
 
 		{name: "no token endpoint", spec: newSpec("oauth2", set("probe_url", "https://api.example.com/v1/me"), withClient("svc", secret)),

@@ -90,7 +90,7 @@ func planOkta(s *connector.Spec) (*probe.Plan, []finding.Finding) {
 		server, serverPath = base+"/oauth2/"+url.PathEscape(as)+"/v1", s.SettingPath("authorization_server")
 	}
 	o := &probe.OAuth2Plan{
-		TokenURL: server + "/token", AuthorizationURL: server + "/authorize",
+		TokenURL: server + "/token", AuthorizationURL: server + "/authorize", IntrospectionURL: server + "/introspect",
 		IssuerPath: basePath, TokenURLPath: serverPath, AuthorizationURLPath: serverPath,
 		ClientID: s.Auth.ClientID, ClientSecret: s.Auth.ClientSecret, PrivateKey: s.Auth.PrivateKey,
 		RefreshToken: tok, Scopes: s.RequiredScopes, Params: url.Values{},

@@ -97,6 +97,9 @@ func withRedirects(u ...string) func(*connector.Spec) {
 func withRefresh() func(*connector.Spec) {
 	return func(s *connector.Spec) { s.RequireRefreshToken = true }
 }
+func withRedeem() func(*connector.Spec) {
+	return func(s *connector.Spec) { s.RedeemRefreshToken = true }
+}
 func withoutBlock() func(*connector.Spec) { return func(s *connector.Spec) { s.Blocks = nil } }
 func withUnknown(paths ...string) func(*connector.Spec) {
 	return func(s *connector.Spec) {

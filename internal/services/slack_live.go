@@ -226,8 +226,13 @@ func (sl *slackRun) netFailure(err error, what string) probe.StepResult {
 	return sl.failed(f)
 }
 
-// stepRefresh exchanges the refresh token for an access token.
+// stepRefresh exchanges the refresh token for an access token, when the
+// connector allows it (redeem_refresh_token): Slack rotates refresh tokens,
+// so redeeming one at plan time would spend the integration's.
 func (sl *slackRun) stepRefresh(ctx context.Context, env *probe.Env) probe.StepResult {
+	if !sl.spec.RedeemRefreshToken {
+		return sl.verifyClient(ctx, env)
+	}
 	rt := sl.spec.Auth.Token.Value
 	resp, err := sl.post(ctx, env, probe.StepRefresh, "oauth.v2.access",
 		url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}},
@@ -267,10 +272,31 @@ func (sl *slackRun) stepRefresh(ctx context.Context, env *probe.Env) probe.StepR
 			"The refresh token was rotated by Slack during the check").
 			WithCode("refresh_token").
 			WithDetail("oauth.v2.access answered with a refresh token other than the one in %s, so the stored one may stop working once Slack retires it.", sl.tokenPath()).
-			WithFix("Whatever stores this app's refresh token must store the new one from each refresh.",
-				"Turn live checks off for this connector if the integration itself must be the only one to spend the refresh token."))
+			WithFix("Remove redeem_refresh_token (it defaults to false): the check then verifies the app's client id and secret without spending the refresh token.",
+				"To redeem on purpose, use ephemeral \"handshake_access_token\" with redeem_refresh_token = true: it returns the rotated token in its ephemeral refresh_token attribute, for a secret store's write-only argument."))
 	}
 	return res
+}
+
+// verifyClient checks the app's client id and secret without spending the
+// refresh token: oauth.v2.access checks them before the refresh token, so a
+// deliberately invalid one is answered invalid_refresh_token exactly when
+// they are right (invalid_client_id / bad_client_secret otherwise).
+func (sl *slackRun) verifyClient(ctx context.Context, env *probe.Env) probe.StepResult {
+	resp, err := sl.post(ctx, env, probe.StepRefresh, "oauth.v2.access",
+		url.Values{"grant_type": {"refresh_token"}, "refresh_token": {"xoxe-1-handshake-deliberately-invalid"}},
+		func(r *http.Request) { r.SetBasicAuth(sl.spec.Auth.ClientID, sl.spec.Auth.ClientSecret.Value) })
+	if err != nil {
+		return sl.netFailure(err, "Client check")
+	}
+	if e, ok := readSlackError(resp.StatusCode, string(resp.Body)); ok && e.code == "invalid_refresh_token" {
+		return probe.StepResult{Outcome: probe.OutcomeOK, Message: "client id and secret verified (oauth.v2.access refused a deliberately invalid refresh token with invalid_refresh_token); " +
+			"the refresh token in " + sl.tokenPath().String() + " was not redeemed, since Slack rotates it and the integration's copy would stop working (redeem_refresh_token = true allows it)"}
+	}
+	f := env.Decode(resp)
+	f.Path = sl.pathFor(f)
+	f.Summary = "Client check: " + lowerFirstRune(f.Summary)
+	return sl.failed(f)
 }
 
 func (sl *slackRun) stepAuthTestRefreshed(ctx context.Context, env *probe.Env) probe.StepResult {

@@ -49,21 +49,24 @@ func TestSlackLive(t *testing.T) {
 			return newSpec("slack", set("base_url", srv.VendorURL("slack")+"/nowhere"), withToken(slackTok("ok")))
 		}, probe.StatusUnhealthy, finding.EndpointNotFound, basep, ""},
 
-		{"rotation: refresh and auth.test", refresh(rt, sandbox.SlackClientID, sandbox.SlackClientSecret, withScopes("chat:write")), probe.StatusHealthy, "", "", ""},
-		{"rotation: refresh token invalid", refresh("xoxe-1-sandbox-invalid-My0x", sandbox.SlackClientID, sandbox.SlackClientSecret),
+		// By default the refresh token is not redeemed (Slack rotates it):
+		// the client id and secret are checked with an invalid one.
+		{"rotation: client verified, refresh token not spent", refresh(rt, sandbox.SlackClientID, sandbox.SlackClientSecret), probe.StatusHealthy, "", "", ""},
+		{"rotation: refresh and auth.test", refresh(rt, sandbox.SlackClientID, sandbox.SlackClientSecret, withScopes("chat:write"), withRedeem()), probe.StatusHealthy, "", "", ""},
+		{"rotation: refresh token invalid", refresh("xoxe-1-sandbox-invalid-My0x", sandbox.SlackClientID, sandbox.SlackClientSecret, withRedeem()),
 			probe.StatusUnhealthy, finding.RevokedCredentials, tok, "new refresh token"},
 		{"rotation: wrong client secret", refresh(rt, sandbox.SlackClientID, "0000000000000000000000000000000"),
 			probe.StatusUnhealthy, finding.InvalidCredentials, "auth.client_secret_wo", "Client Secret"},
 		{"rotation: unknown client id", refresh(rt, "9999999999.8888888888", sandbox.SlackClientSecret),
 			probe.StatusUnhealthy, finding.AppNotFound, "auth.client_id", "Client ID"},
-		{"rotation: Slack rotates the refresh token", refresh("xoxe-1-sandbox-rotate-My0x", sandbox.SlackClientID, sandbox.SlackClientSecret),
-			probe.StatusDegraded, finding.RevokedCredentials, tok, "store the new one"},
-		{"rotation: refreshed token lacks a scope", refresh("xoxe-1-sandbox-scopes-My0x", sandbox.SlackClientID, sandbox.SlackClientSecret, withScopes("users:read")),
+		{"rotation: Slack rotates the refresh token", refresh("xoxe-1-sandbox-rotate-My0x", sandbox.SlackClientID, sandbox.SlackClientSecret, withRedeem()),
+			probe.StatusDegraded, finding.RevokedCredentials, tok, "refresh_token attribute"},
+		{"rotation: refreshed token lacks a scope", refresh("xoxe-1-sandbox-scopes-My0x", sandbox.SlackClientID, sandbox.SlackClientSecret, withScopes("users:read"), withRedeem()),
 			probe.StatusUnhealthy, finding.InsufficientScope, "required_scopes[0]", "reinstall"},
 	})
 
 	t.Run("refreshed token for the ephemeral resource", func(t *testing.T) {
-		tok, res := probe.AccessToken(context.Background(), liveOpts(), refresh(rt, sandbox.SlackClientID, sandbox.SlackClientSecret)())
+		tok, res := probe.AccessToken(context.Background(), liveOpts(), refresh(rt, sandbox.SlackClientID, sandbox.SlackClientSecret, withRedeem())())
 		if tok == nil || !strings.HasPrefix(tok.AccessToken, "xoxe.xoxb-") || tok.Expiry.IsZero() {
 			t.Fatalf("token %+v\n%s", tok, dumpResult(res))
 		}

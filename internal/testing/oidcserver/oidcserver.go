@@ -66,6 +66,13 @@ type Config struct {
 	// AccessToken, RefreshToken.
 	TTL  map[string]int `json:"ttl,omitempty"`
 	Port int            `json:"port,omitempty"`
+	// RotateRefreshTokens, when set, makes every refresh grant rotate (true)
+	// or keep (false) the refresh token; nil keeps oidc-provider's default
+	// (rotate for public clients and near expiry).
+	RotateRefreshTokens *bool `json:"rotate_refresh_tokens,omitempty"`
+	// OmitExpiresIn removes expires_in from token responses, as some servers
+	// send them (oidc-provider always includes it; see server.mjs).
+	OmitExpiresIn bool `json:"omit_expires_in,omitempty"`
 }
 
 // Server is a running oidc-provider.

@@ -14,7 +14,11 @@
 //     "clients": [ { oidc-provider client metadata: client_id, client_secret,
 //                    client_secret_expires_at, grant_types, response_types,
 //                    redirect_uris, scope, token_endpoint_auth_method, jwks } ],
-//     "ttl": { "ClientCredentials": 600, "AccessToken": 3600, "RefreshToken": 86400 }
+//     "ttl": { "ClientCredentials": 600, "AccessToken": 3600, "RefreshToken": 86400 },
+//     "rotate_refresh_tokens": true,   // every refresh grant rotates the refresh
+//                                      // token (the old one stops working);
+//                                      // absent: oidc-provider's default policy
+//     "omit_expires_in": true          // token responses without expires_in
 //   }
 //
 // Once listening it prints exactly one line on stdout:
@@ -75,6 +79,9 @@ server.listen(cfg.port ?? 0, '127.0.0.1', () => {
       devInteractions: { enabled: true },
     },
     cookies: { keys: ['handshake-test-only-cookie-key'] },
+    ...(typeof cfg.rotate_refresh_tokens === 'boolean'
+      ? { rotateRefreshToken: () => cfg.rotate_refresh_tokens }
+      : {}),
     ttl: {
       ClientCredentials: ttl.ClientCredentials,
       AccessToken: ttl.AccessToken,
@@ -96,6 +103,17 @@ server.listen(cfg.port ?? 0, '127.0.0.1', () => {
   provider.on('server_error', (ctx, err) => {
     process.stderr.write(`oidcserver: server_error: ${err?.stack ?? err}\n`);
   });
+
+  if (cfg.omit_expires_in) {
+    // Emulates servers whose token responses carry no expires_in (RFC 6749
+    // §5.1 only RECOMMENDS it); oidc-provider itself always sends it.
+    provider.use(async (ctx, next) => {
+      await next();
+      if (ctx.path === '/token' && ctx.body && typeof ctx.body === 'object' && ctx.body.access_token) {
+        delete ctx.body.expires_in;
+      }
+    });
+  }
 
   handler = provider.callback();
   process.stdout.write(`HANDSHAKE_OIDC_LISTENING ${issuer}\n`);
