@@ -142,6 +142,8 @@ func (r *runner) tokenFinding(err error, step string) finding.Finding {
 		if strings.HasPrefix(f.Code, "HTTP ") {
 			f.Summary = "Token endpoint: " + lowerFirst(f.Summary)
 		}
+	case transport.IsRefusedRedirect(err): // before the parse check: x/oauth2/jwt flattens it into text
+		return r.netFinding(err, o.TokenURLPath, "Token request")
 	case isTokenParseError(err):
 		f = finding.Errorf(finding.UnexpectedResponse, o.TokenURLPath, "The token endpoint's answer is not a token response").
 			WithDetail("RFC 6749 §5.1 expects a JSON object with access_token and token_type; the answer could not be used (%s).",

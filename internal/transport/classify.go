@@ -43,6 +43,9 @@ func Classify(err error) finding.Finding {
 		rootsErr   x509.SystemRootsError
 		constraint x509.ConstraintViolationError
 	)
+	if re, ok := asRedirectError(err); ok {
+		return redirectFinding(re)
+	}
 	switch {
 	case errors.Is(err, context.Canceled):
 		return f(finding.Timeout, true, "The check was cancelled", "The request was cancelled before the service answered.")
