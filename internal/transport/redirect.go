@@ -234,13 +234,18 @@ func redirectFinding(e *RedirectError) finding.Finding {
 		summary = "The endpoint redirects from https to http"
 		why = "Following it would send the request, and any credential in it, unencrypted."
 	case RedirectBody:
-		why = "The request has a body (a token request carries the client's credentials in it): a 307 or 308 would resend it to the other origin, and a 301, 302 or 303 would turn it into a GET whose answer says nothing about the endpoint configured."
+		why = "The request has a body, and a token request carries the client's credentials in it: "
+		if e.Status == http.StatusTemporaryRedirect || e.Status == http.StatusPermanentRedirect {
+			why += fmt.Sprintf("a %d resends that body to the new location.", e.Status)
+		} else {
+			why += fmt.Sprintf("a %d turns the request into a GET to the new location, whose answer would say nothing about the endpoint configured.", e.Status)
+		}
 	default:
 		why = "The request carries a credential, which is never sent to another origin, and without it the answer would say nothing about the credential."
 	}
 	return f(finding.InvalidConfiguration, false, summary,
 		fmt.Sprintf("%s answered HTTP %d, a redirect to %s; Handshake did not follow it. %s", e.From, e.Status, e.To, why)).
-		WithFix(fmt.Sprintf("If %s is the service's real endpoint and you trust it, use that URL here instead.", e.To),
+		WithFix(fmt.Sprintf("If %s is the service's real endpoint and you trust it, use that URL here instead.", strings.TrimSuffix(e.To, "?…")),
 			"Otherwise find what redirects (a moved endpoint, a proxy, a mistyped host name, an open redirect) and point the URL at the service itself.").
 		WithCode(fmt.Sprintf("HTTP %d", e.Status))
 }
