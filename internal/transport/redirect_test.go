@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -294,4 +297,43 @@ func FuzzRedirectPolicy(f *testing.F) {
 			t.Fatalf("the credential left its origin:\n%s", strings.Join(leaks, "\n---\n"))
 		}
 	})
+}
+
+// TestOneRedirectPolicy: no provider code builds its own HTTP client or uses
+// net/http's default one, whose redirect policy resends a 307's body to any
+// host; every request goes through Client (HTTP, NoRedirect, OAuth2Context).
+// The sandbox and the OAuth test server are test fixtures, not the provider.
+func TestOneRedirectPolicy(t *testing.T) {
+	forbidden := []string{"http.Client{", "http.DefaultClient", "http.DefaultTransport", "http.Transport{",
+		"http.Get(", "http.Head(", "http.Post(", "http.PostForm(", "cleanhttp.Default", "oauth2.NoContext"}
+	skip := map[string]bool{"node_modules": true, ".git": true, "sandbox": true, "testing": true, "transport": true}
+	var files int
+	err := filepath.WalkDir(filepath.Join("..", ".."), func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if skip[d.Name()] {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		files++
+		for _, f := range forbidden {
+			if strings.Contains(string(src), f) {
+				t.Errorf("%s uses %s: send requests through transport.Client so its redirect policy applies", path, f)
+			}
+		}
+		return nil
+	})
+	if err != nil || files < 20 {
+		t.Fatalf("walked %d files: %v", files, err)
+	}
 }
