@@ -69,7 +69,7 @@ func (e *RedirectError) Error() string {
 	return fmt.Sprintf("%sHTTP %d from %s to %s: %s", redirectPrefix, e.Status, e.From, e.To, e.Reason)
 }
 
-var redirectText = regexp.MustCompile(`redirect refused: HTTP (\d{3}) from (\S+) to (\S+): (.+)`)
+var redirectText = regexp.MustCompile(regexp.QuoteMeta(redirectPrefix) + `HTTP (\d{3}) from (\S+) to (\S+): (.+)`)
 
 // IsRefusedRedirect reports whether err is (or wraps, or quotes) a
 // *RedirectError; Classify turns it into a Finding.
