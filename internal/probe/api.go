@@ -53,13 +53,15 @@ func (r *runner) callAPI(name string, tok *oauth2.Token) StepResult {
 	case "basic":
 		req.SetBasicAuth(c.Username, c.Secret)
 	case "api_key":
+		// Whatever its name, the key is a credential: the redirect policy
+		// never takes it (header or query parameter) to another origin.
+		req = req.WithContext(transport.WithSensitiveHeaders(ctx, c.Name))
 		if c.Location == "query" {
 			q := req.URL.Query()
 			q.Set(c.Name, c.Prefix+c.Secret)
 			req.URL.RawQuery = q.Encode()
 		} else {
 			req.Header.Set(c.Name, c.Prefix+c.Secret)
-			req = req.WithContext(transport.WithSensitiveHeaders(ctx, c.Name))
 		}
 	}
 	where := method + " " + transport.RedactURL(rp.URL)

@@ -150,6 +150,8 @@ func (r *runner) tokenFinding(err error, step string) finding.Finding {
 			f = r.resolveClient(f)
 			return f
 		}
+	case transport.IsRefusedRedirect(err): // before the parse check: x/oauth2/jwt flattens it into text
+		return r.netFinding(err, o.TokenURLPath, "Token request")
 	case isTokenParseError(err):
 		f = finding.Errorf(finding.UnexpectedResponse, o.TokenURLPath, "The token endpoint's answer is not a token response").
 			WithDetail("RFC 6749 §5.1 expects a JSON object with access_token and token_type; the answer could not be used (%s).",

@@ -43,7 +43,10 @@ func Classify(err error) finding.Finding {
 		rootsErr   x509.SystemRootsError
 		constraint x509.ConstraintViolationError
 	)
+	var redirect *RedirectError
 	switch {
+	case errors.As(err, &redirect):
+		return redirectFinding(redirect)
 	case errors.Is(err, context.Canceled):
 		return f(finding.Timeout, true, "The check was cancelled", "The request was cancelled before the service answered.")
 	case errors.As(err, &dnsErr):
@@ -117,6 +120,9 @@ func Classify(err error) finding.Finding {
 			WithFix("Check the URL: a login page or a redirect loop answers this way.")
 	case errors.As(err, &opErr):
 		return f(finding.NetworkError, true, "The network request failed", sanitize(opErr.Err.Error()))
+	}
+	if re, ok := asRedirectError(err); ok { // flattened into text by a library
+		return redirectFinding(re)
 	}
 	return f(finding.UnexpectedResponse, false, "The request failed", sanitize(describeErr(err)))
 }

@@ -1,6 +1,7 @@
 // Package transport builds the HTTP client every live check uses: bounded
 // timeouts, a custom CA bundle, retries with backoff for 429 and 5xx only,
-// credential headers dropped on cross-origin redirects, capped response
+// one redirect policy (no credential or body ever follows a redirect to
+// another origin; see checkRedirect), capped response
 // bodies, bounded concurrency per host and a process-wide token cache. It
 // also turns network, TLS and HTTP failures into Findings (Classify).
 package transport
@@ -141,12 +142,15 @@ func New(opts Options) (*Client, error) {
 	return c, nil
 }
 
-// HTTP returns the client probes use: it follows up to 5 redirects and drops
-// credential headers when a redirect leaves the original origin.
+// HTTP returns the client every request uses (probes, vendor steps, and
+// token requests through OAuth2Context): it follows up to 5 same-origin
+// redirects and refuses, with a *RedirectError, one that would take a body
+// or a credential to another origin or downgrade https to http.
 func (c *Client) HTTP() *http.Client { return c.http }
 
 // NoRedirect returns a client that never follows redirects (the 3xx is
-// returned), for checks that must look at the redirect itself.
+// returned), for checks that must look at the redirect itself (the
+// authorization-endpoint check).
 func (c *Client) NoRedirect() *http.Client { return c.noRedirect }
 
 // Tokens returns the client's token cache.
