@@ -66,7 +66,7 @@ func (r *runner) callAPI(name string, tok *oauth2.Token) StepResult {
 	}
 	where := method + " " + transport.RedactURL(rp.URL)
 
-	resp, err := r.do(r.client.HTTP(), req)
+	resp, err := r.doShared(req)
 	if err != nil {
 		return failed(r.netFinding(err, rp.URLPath, "Probe call "+where))
 	}

@@ -26,6 +26,16 @@ func (r *runner) do(c *http.Client, req *http.Request) (Response, error) {
 	return Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body}, nil
 }
 
+// doShared is do for probe calls: identical calls of one run (connectors
+// sharing a credential and a probe URL) share the first one's answer.
+func (r *runner) doShared(req *http.Request) (Response, error) {
+	cr, _, err := r.client.Responses().Do(req.Context(), req, func(context.Context) (transport.CachedResponse, error) {
+		resp, err := r.do(r.client.HTTP(), req)
+		return transport.CachedResponse{StatusCode: resp.StatusCode, Header: resp.Header, Body: resp.Body}, err
+	})
+	return Response{StatusCode: cr.StatusCode, Header: cr.Header, Body: cr.Body}, err
+}
+
 func (r *runner) get(ctx context.Context, url string, header http.Header) (Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {

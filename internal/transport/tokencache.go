@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"golang.org/x/oauth2"
@@ -48,81 +47,30 @@ func (k CredentialKey) String() string {
 // connectors sharing a bad secret send it once, not N times (services lock
 // accounts after repeated failures). Transient failures are not cached.
 type TokenCache struct {
-	mu      sync.Mutex
-	entries map[string]*tokenEntry
+	calls   sharedCalls[*oauth2.Token]
 	fetches atomic.Int64
 }
 
-type tokenEntry struct {
-	done chan struct{}
-	tok  *oauth2.Token
-	err  error
-}
-
 // NewTokenCache returns an empty cache.
-func NewTokenCache() *TokenCache {
-	return &TokenCache{entries: map[string]*tokenEntry{}}
-}
+func NewTokenCache() *TokenCache { return &TokenCache{} }
 
 // Token returns the cached token for key, or calls fetch once to get it.
 // shared reports whether the answer (token or error) came from an earlier or
 // concurrent fetch. The returned token must not be modified.
 func (c *TokenCache) Token(ctx context.Context, key CredentialKey, fetch func(context.Context) (*oauth2.Token, error)) (tok *oauth2.Token, shared bool, err error) {
-	id := key.String()
-	for {
-		c.mu.Lock()
-		e, ok := c.entries[id]
-		if !ok {
-			e = &tokenEntry{done: make(chan struct{})}
-			c.entries[id] = e
-			c.mu.Unlock()
-			c.fetches.Add(1)
-			e.tok, e.err = fetch(ctx)
-			if e.err != nil && !cacheable(e.err) {
-				c.forget(id, e)
-			}
-			close(e.done)
-			return e.tok, false, e.err
-		}
-		c.mu.Unlock()
-
-		select {
-		case <-e.done:
-		case <-ctx.Done():
-			return nil, false, ctx.Err()
-		}
-		switch {
-		case e.err != nil && (errors.Is(e.err, context.Canceled) || errors.Is(e.err, context.DeadlineExceeded)) && ctx.Err() == nil:
-			continue // the first caller gave up; try ourselves
-		case e.err != nil:
-			return nil, true, e.err
-		case !e.tok.Valid():
-			c.forget(id, e)
-			continue
-		}
-		return e.tok, true, nil
+	counted := func(ctx context.Context) (*oauth2.Token, error) {
+		c.fetches.Add(1)
+		return fetch(ctx)
 	}
+	keep := func(_ *oauth2.Token, err error) bool { return err == nil || cacheable(err) }
+	return c.calls.do(ctx, key.String(), counted, keep, (*oauth2.Token).Valid)
 }
 
 // Put stores tok under key (after a refresh grant rotated it).
-func (c *TokenCache) Put(key CredentialKey, tok *oauth2.Token) {
-	e := &tokenEntry{done: make(chan struct{}), tok: tok}
-	close(e.done)
-	c.mu.Lock()
-	c.entries[key.String()] = e
-	c.mu.Unlock()
-}
+func (c *TokenCache) Put(key CredentialKey, tok *oauth2.Token) { c.calls.put(key.String(), tok) }
 
 // Fetches reports how many times a fetch function was called.
 func (c *TokenCache) Fetches() int64 { return c.fetches.Load() }
-
-func (c *TokenCache) forget(id string, e *tokenEntry) {
-	c.mu.Lock()
-	if c.entries[id] == e {
-		delete(c.entries, id)
-	}
-	c.mu.Unlock()
-}
 
 func cacheable(err error) bool {
 	var re *oauth2.RetrieveError

@@ -97,6 +97,7 @@ type Client struct {
 	http       *http.Client
 	noRedirect *http.Client
 	tokens     *TokenCache
+	responses  *ResponseCache
 
 	mu    sync.Mutex
 	hosts map[string]chan struct{}
@@ -133,6 +134,7 @@ func New(opts Options) (*Client, error) {
 		dialer:    dialer,
 		base:      base,
 		tokens:    NewTokenCache(),
+		responses: &ResponseCache{},
 		hosts:     map[string]chan struct{}{},
 	}
 	rt := &roundTripper{c: c}
@@ -155,6 +157,9 @@ func (c *Client) NoRedirect() *http.Client { return c.noRedirect }
 
 // Tokens returns the client's token cache.
 func (c *Client) Tokens() *TokenCache { return c.tokens }
+
+// Responses returns the client's cache of probe-call answers.
+func (c *Client) Responses() *ResponseCache { return c.responses }
 
 // Options returns the effective options (defaults filled in).
 func (c *Client) Options() Options { return c.opts }
