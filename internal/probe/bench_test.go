@@ -88,8 +88,8 @@ func BenchmarkProbe(b *testing.B) {
 }
 
 // TestSharedCredentialFetchesOnce: N connectors sharing one credential,
-// checked concurrently with one client, cause exactly one token request;
-// each still makes its own probe call.
+// checked concurrently with one client, cause exactly one token request and
+// one probe call (issue 14: at most one per distinct credential and probe).
 func TestSharedCredentialFetchesOnce(t *testing.T) {
 	stub := newOAuthStub(t)
 	client, err := transport.New(transport.Options{Timeout: 5 * time.Second})
@@ -114,14 +114,17 @@ func TestSharedCredentialFetchesOnce(t *testing.T) {
 	if got := stub.tokens.Load(); got != 1 {
 		t.Fatalf("%d token requests for one credential, want 1", got)
 	}
-	if got := stub.calls.Load(); got != n {
-		t.Fatalf("%d probe calls, want %d", got, n)
+	if got := stub.calls.Load(); got != 1 {
+		t.Fatalf("%d probe calls for one credential and one probe URL, want 1", got)
 	}
 	// A different secret for the same client is a different credential.
 	s := oauthSpec(stub.settings(), "shared", "another-secret-0123456789", "api:read")
 	probe.Run(context.Background(), probe.Options{Client: client}, s)
 	if got := stub.tokens.Load(); got != 2 {
 		t.Fatalf("%d token requests after a second credential, want 2", got)
+	}
+	if got := stub.calls.Load(); got != 2 {
+		t.Fatalf("%d probe calls after a second credential, want 2", got)
 	}
 	if !strings.Contains(strings.Join(probe.Supported(), ","), "oauth2") {
 		t.Fatal("oauth2 planner not registered")
