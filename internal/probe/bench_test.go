@@ -123,9 +123,6 @@ func TestSharedCredentialFetchesOnce(t *testing.T) {
 	if got := stub.tokens.Load(); got != 2 {
 		t.Fatalf("%d token requests after a second credential, want 2", got)
 	}
-	if got := stub.calls.Load(); got != 2 {
-		t.Fatalf("%d probe calls after a second credential, want 2", got)
-	}
 	if !strings.Contains(strings.Join(probe.Supported(), ","), "oauth2") {
 		t.Fatal("oauth2 planner not registered")
 	}
