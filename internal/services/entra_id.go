@@ -413,12 +413,12 @@ var (
 	// whole words, so hex runs inside GUIDs never match.
 	afCodeRE = regexp.MustCompile(`\bAF(10001|2\d{4}|429|50000)\b`)
 	// A "code" member or the Graph .NET SDK's "Code: X" line.
-	graphCodeRE = regexp.MustCompile(`(?:"code"\s*:\s*"|\bCode:\s*)([A-Za-z][A-Za-z0-9_]{2,60})`)
+	graphCodeRE = regexp.MustCompile(`(?:"code"\s*:\s*"|\b[Cc]ode:\s*)([A-Za-z][A-Za-z0-9_]{2,60})`)
 	// The parts of an STS description that differ on every request.
 	entraVolatileRE = regexp.MustCompile(`(?is)(\s*(\\r\\n|\\n|[\r\n])*\s*(Trace ID|Correlation ID|Request ID|Timestamp)\s*:.*$)`)
 	// A message member ("message":"…", 'message':'…') or an SDK's "Message: …" line.
 	// A double-quoted message may hold single quotes ('user@contoso.com').
-	entraMessageFieldRE = regexp.MustCompile(`"message"\s*:\s*"([^"\r\n]{1,400})|(?:'message'\s*:\s*'|\bMessage:\s*)([^"'\r\n]{1,400})`)
+	entraMessageFieldRE = regexp.MustCompile(`"message"\s*:\s*"([^"\r\n]{1,400})|'message'\s*:\s*'([^'\r\n]{1,400})|\b[Mm]essage:\s*([^"'\s][^"\r\n]{0,399})`)
 	// HTML error pages (the authorize endpoint's) carry the message in markup.
 	htmlTagRE = regexp.MustCompile(`(?s)<[^>]*>`)
 	// msal-node prefixes "7000215 - [2023-03-05 22:32:01Z]: " to the description.
@@ -555,7 +555,7 @@ func entraMessageFromText(text, code string) string {
 			i = 0
 		}
 		if m := entraMessageFieldRE.FindStringSubmatch(text[i:]); m != nil {
-			return m[1] + m[2]
+			return m[1] + m[2] + m[3]
 		}
 		lower := strings.ToLower(text)
 		for _, gm := range append(entraGraphMessages, entraMailboxMessages...) {
