@@ -312,8 +312,15 @@ func googleDecode(status int, body string) (finding.Finding, bool) {
 	if e, ok := parseGoogleAPIError(body); ok {
 		return googleAPIFinding(e, status), true
 	}
+	// A log line quoting the Reports API's refusal without its JSON (the
+	// Reports API gives it with 401 only).
+	if m := googleActivityDeniedRE.FindString(body); m != "" {
+		return googleAPIFinding(googleAPIError{Code: http.StatusUnauthorized, Message: m}, status), true
+	}
 	return finding.Finding{}, false
 }
+
+var googleActivityDeniedRE = regexp.MustCompile(`(?i)(access denied\. )?you are not authorized to read activity records\.?`)
 
 // googleDelegationPage is where domain-wide delegation is managed.
 const googleDelegationPage = "Admin console > Security > Access and data control > API controls > Manage Domain Wide Delegation"
