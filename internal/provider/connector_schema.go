@@ -27,7 +27,7 @@ const (
 		"response's `scope` (the requested scopes when it has none), Slack's and GitHub's `x-oauth-scopes` header, a GitHub " +
 		"App installation's permissions as `name:level`, or the application permissions in an Entra ID token's `roles` " +
 		"claim. Empty when not tested, or when the service reports none (GitHub fine-grained tokens)."
-	findingsDescription      = "What the checks found, most severe first. Each has `severity` (`error`|`warning`), `category` " +
+	findingsDescription = "What the checks found, most severe first. Each has `severity` (`error`|`warning`), `category` " +
 		"(a stable id such as `redirect_uri_invalid`), `code` (the vendor's or the rule's), `summary` and `attribute` (the path at fault)."
 )
 
