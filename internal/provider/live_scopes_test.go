@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -75,4 +76,59 @@ resource "handshake_connector" "entra" {
 			},
 		},
 	})
+}
+
+// TestAccLive_removedScopeDrift: the drift the guide promises for a removed
+// scope. An admin edits a GitHub classic token and reinstalls a Slack app
+// with fewer scopes (both keep their token); a scheduled
+// `plan -refresh-only -detailed-exitcode` exits 2, shows the scope leaving
+// granted_scopes, and names it as insufficient_scope.
+func TestAccLive_removedScopeDrift(t *testing.T) {
+	srv := sandbox.Start()
+	defer srv.Close()
+	cli := newTerraformCLI(t, defaultProviderFactory)
+	const (
+		ghToken    = "ghp_sandbox_edited_0123456789abcdefABCDEF"
+		slackToken = "xoxb-1111-sandbox-reinstalled-AbCdEfGhIjKl"
+	)
+	// Plain tokens: Read re-tests only what state holds.
+	config := fmt.Sprintf(`
+resource "handshake_connector" "gh" {
+  name            = "gh-scopes"
+  service         = "github"
+  github          = { base_url = %q }
+  auth            = { token = %q }
+  required_scopes = ["read:org"]
+}
+resource "handshake_connector" "slack" {
+  name            = "slack-scopes"
+  service         = "slack"
+  slack           = { base_url = %q }
+  auth            = { token = %q }
+  required_scopes = ["users:read"]
+}`, srv.VendorURL("github"), ghToken, srv.VendorURL("slack")+"/api", slackToken)
+	cli.run(config, "init", "-no-color", "-input=false")
+	if out, code := cli.run("", "apply", "-auto-approve", "-no-color", "-input=false"); code != 0 {
+		t.Fatalf("apply failed:\n%s", out)
+	}
+	if out, code := cli.run("", "plan", "-refresh-only", "-detailed-exitcode", "-no-color", "-input=false"); code != 0 {
+		t.Fatalf("unchanged connectors: refresh-only plan exited %d, want 0:\n%s", code, out)
+	}
+	srv.SetScopes(ghToken, "repo, read:user")
+	srv.SetScopes(slackToken, "chat:write")
+	out, code := cli.run("", "plan", "-refresh-only", "-detailed-exitcode", "-no-color", "-input=false")
+	if code != 2 {
+		t.Fatalf("removed scopes: refresh-only plan exited %d, want 2:\n%s", code, out)
+	}
+	for _, removed := range []string{`- "read:org"`, `- "users:read"`} {
+		if !strings.Contains(out, removed) {
+			t.Errorf("the plan does not show %s leaving granted_scopes:\n%s", removed, out)
+		}
+	}
+	for resource, scope := range map[string]string{"gh": "read:org", "slack": "users:read"} {
+		block, ok := vendorDiagnostic(out, "Warning", resource, "insufficient_scope", "")
+		if !ok || !strings.Contains(block, scope) {
+			t.Errorf("no insufficient_scope warning naming %s for %s:\n%s", scope, resource, out)
+		}
+	}
 }

@@ -12,7 +12,7 @@ import (
 
 // TestGrantedScopesReported: a healthy check reports what the service says
 // was granted (Slack's and GitHub's x-oauth-scopes header, a GitHub App
-// installation's permissions), and nothing for a token the service reports
+// installation's permissions, an OAuth token response's scope), and nothing for a token the service reports
 // no scopes for (fine-grained GitHub tokens).
 func TestGrantedScopesReported(t *testing.T) {
 	srv := sandbox.Start()
@@ -30,6 +30,9 @@ func TestGrantedScopesReported(t *testing.T) {
 			withClient(sandbox.SlackClientID, sandbox.SlackClientSecret)), "channels:read chat:write users:read users:read.email"},
 		{"github classic token", newSpec("github", set("base_url", gh), withToken(ghClassic)), "read:org read:user repo"},
 		{"github fine-grained token", newSpec("github", set("base_url", gh), withToken(ghFine)), ""},
+		{"okta service app (the token response's scope)", oktaLiveSpec(nil, withClient("healthy.0oa1b2c3d4", ""), withKey(testRSA2048()),
+			withScopes("okta.users.read", "okta.groups.read")), "okta.groups.read okta.users.read"},
+		{"google service account (the requested scopes)", googleLiveSpec(googleLiveKey(t, "directory-sync", nil), nil), googleUserRO},
 		{"github app installation", newSpec("github", set("base_url", gh, "app_id", sandbox.GitHubAppID, "installation_id", "1001"),
 			withKey(srv.GitHubAppPrivateKey())), "contents:read members:read metadata:read"},
 	} {
