@@ -436,6 +436,10 @@ var entraGraphMessages = []struct{ text, code string }{
 	{"compacttoken parsing failed", "InvalidAuthenticationToken"},
 	{"the identity of the calling application could not be established", "Authorization_IdentityNotFound"},
 	{"/me request is only valid with delegated authentication flow", "BadRequest"},
+	// Exchange Online's mailbox answers (entra_mailbox.go).
+	{"the mailbox is either inactive, soft-deleted, or is hosted on-premise", "MailboxNotEnabledForRESTAPI"},
+	{"rest api is not yet supported for this mailbox", "MailboxNotEnabledForRESTAPI"},
+	{"the smtp address has no mailbox associated with it", "ErrorNonExistentMailbox"},
 }
 
 // parseEntraError reads an STS, Graph or Management API error from a body or
@@ -476,7 +480,7 @@ func parseEntraError(raw string) (entraError, bool) {
 			e.Code = m[1]
 		} else {
 			lower := strings.ToLower(text)
-			for _, gm := range append(entraGraphMessages, entraMailboxMessages...) {
+			for _, gm := range entraGraphMessages {
 				if strings.Contains(lower, gm.text) {
 					e.Code = gm.code
 					break
@@ -558,7 +562,7 @@ func entraMessageFromText(text, code string) string {
 			return m[1] + m[2] + m[3]
 		}
 		lower := strings.ToLower(text)
-		for _, gm := range append(entraGraphMessages, entraMailboxMessages...) {
+		for _, gm := range entraGraphMessages {
 			if j := strings.Index(lower, gm.text); j >= 0 {
 				return text[j : j+len(gm.text)]
 			}

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 
@@ -60,13 +59,6 @@ const (
 	entraFixMailboxUser = "Set microsoft_365.mailbox to the user principal name of an existing, licensed user (Microsoft 365 admin center > Users > Active users), or check the address for typos."
 )
 
-// The mailbox-related messages an SDK may print without their code.
-var entraMailboxMessages = []struct{ text, code string }{
-	{"the mailbox is either inactive, soft-deleted, or is hosted on-premise", "MailboxNotEnabledForRESTAPI"},
-	{"rest api is not yet supported for this mailbox", "MailboxNotEnabledForRESTAPI"},
-	{"the smtp address has no mailbox associated with it", "ErrorNonExistentMailbox"},
-}
-
 // entraQuotedRE finds the object a Graph message names ('user@contoso.com').
 var entraQuotedRE = regexp.MustCompile(`'([^'\s]{1,256})'`)
 
@@ -104,12 +96,16 @@ func (e entraError) refineMailbox(k entraKnown) entraKnown {
 	return k
 }
 
-// entraMailboxRoles are the application permissions that reach a mailbox,
-// in the order the probe call prefers them.
+// The application permissions that reach a mailbox: the probe call reads
+// mailboxSettings with the first kind, else the inbox with the second.
 var (
 	entraMailboxSettingsRoles = []string{"MailboxSettings.Read", "MailboxSettings.ReadWrite"}
-	entraMailRoles            = []string{"Mail.ReadBasic.All", "Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"}
+	entraMailRoles            = []string{"Mail.ReadBasic.All", "Mail.Read", "Mail.ReadWrite"}
 )
+
+func entraMailboxRole(roles []string) bool {
+	return entraHasRole(roles, entraMailboxSettingsRoles...) || entraHasRole(roles, entraMailRoles...)
+}
 
 // microsoft365Mailbox checks the mailbox setting offline.
 func microsoft365Mailbox(s *connector.Spec) []finding.Finding {
@@ -168,18 +164,15 @@ func (c *entraCheck) stepMailbox(ctx context.Context, env *probe.Env) probe.Step
 // mailboxAccess explains a 403 on the mailbox: a permission the token lacks
 // (named), or an application access policy that leaves the mailbox out.
 func (c *entraCheck) mailboxAccess(f finding.Finding) finding.Finding {
-	if entraHasRole(c.claims.Roles, append(slices.Clone(entraMailboxSettingsRoles), entraMailRoles...)...) {
+	if entraMailboxRole(c.claims.Roles) {
 		f.Detail += fmt.Sprintf(" The token carries a mailbox permission, so an Exchange Online application access policy (or RBAC for Applications) most likely excludes %s.", c.mailbox)
 		f.Remediation = append(f.Remediation, fmt.Sprintf("Check the app's application access policies (Get-ApplicationAccessPolicy in Exchange Online PowerShell) and include %s.", c.mailbox))
 		return f
 	}
+	// A required mailbox permission the token lacks fails the permissions
+	// step first, so this one is not in required_permissions.
 	f.Category = finding.InsufficientScope
 	f.Path = finding.Attr("required_permissions")
-	for i, p := range c.spec.RequiredPermissions {
-		if entraHasRole([]string{strings.TrimSpace(p)}, append(slices.Clone(entraMailboxSettingsRoles), entraMailRoles...)...) {
-			f.Path = finding.Attr("required_permissions").Index(i)
-		}
-	}
 	f.Summary = fmt.Sprintf("The app may not read the mailbox of %s: no MailboxSettings.Read or Mail.* permission (%s)", c.mailbox, f.Code)
 	f.Detail += " The token carries no Exchange Online application permission (MailboxSettings.Read, Mail.ReadBasic.All, Mail.Read …), so Exchange Online refuses every mailbox request."
 	f.Remediation = []string{
@@ -191,9 +184,7 @@ func (c *entraCheck) mailboxAccess(f finding.Finding) finding.Finding {
 
 // entraUser is what the directory says about the mailbox's user.
 type entraUser struct {
-	UPN                   string `json:"userPrincipalName"`
-	AccountEnabled        *bool  `json:"accountEnabled"`
-	OnPremisesSyncEnabled *bool  `json:"onPremisesSyncEnabled"`
+	OnPremisesSyncEnabled *bool `json:"onPremisesSyncEnabled"`
 	AssignedPlans         []struct {
 		Service          string    `json:"service"`
 		CapabilityStatus string    `json:"capabilityStatus"`
@@ -203,10 +194,10 @@ type entraUser struct {
 
 // mailboxCause reads the user from the directory after a 404 on its mailbox
 // and names the cause: no such user, a deleted user, no (or a lapsed)
-// Exchange Online licence, a mailbox hosted on-premises, a disabled user.
+// Exchange Online licence, a mailbox hosted on-premises.
 // Without User.Read.All the mailbox answer stands as decoded.
 func (c *entraCheck) mailboxCause(ctx context.Context, env *probe.Env, f finding.Finding) finding.Finding {
-	u := c.graph + "/v1.0/users/" + url.PathEscape(c.mailbox) + "?$select=id,userPrincipalName,accountEnabled,onPremisesSyncEnabled,assignedPlans"
+	u := c.graph + "/v1.0/users/" + url.PathEscape(c.mailbox) + "?$select=id,onPremisesSyncEnabled,assignedPlans"
 	resp, err := entraGet(ctx, env, "mailbox", u, env.Token.AccessToken)
 	if err != nil {
 		return f
@@ -215,7 +206,7 @@ func (c *entraCheck) mailboxCause(ctx context.Context, env *probe.Env, f finding
 	switch {
 	case resp.StatusCode == http.StatusNotFound:
 		f.Category = finding.AccountDisabled
-		if f.Code == "MailboxNotEnabledForRESTAPI" {
+		if strings.HasPrefix(f.Code, "MailboxNot") {
 			// Exchange Online still holds a mailbox the directory has no
 			// user for: an inactive or soft-deleted mailbox.
 			f.Summary = fmt.Sprintf("User %s was deleted; its mailbox is inactive or soft-deleted (%s)", c.mailbox, f.Code)
@@ -248,7 +239,6 @@ func (c *entraCheck) mailboxCause(ctx context.Context, env *probe.Env, f finding
 		}
 	}
 	onPrem := usr.OnPremisesSyncEnabled != nil && *usr.OnPremisesSyncEnabled
-	disabled := usr.AccountEnabled != nil && !*usr.AccountEnabled
 	switch {
 	case len(exchange) == 0 && len(lapsed) > 0:
 		f.Category = finding.LicenseRequired
@@ -265,11 +255,6 @@ func (c *entraCheck) mailboxCause(ctx context.Context, env *probe.Env, f finding
 		f.Summary = fmt.Sprintf("User %s has no Exchange Online licence, so no mailbox (%s)", c.mailbox, f.Code)
 		f.Detail += fmt.Sprintf(" The user exists in tenant %s but none of its assigned plans is an Exchange Online plan, so Exchange Online never created a mailbox for it.", tenant)
 		f.Remediation = []string{entraFixLicence}
-	case disabled:
-		f.Category = finding.AccountDisabled
-		f.Summary = fmt.Sprintf("User %s is disabled and its mailbox is not available (%s)", c.mailbox, f.Code)
-		f.Detail += fmt.Sprintf(" %s is licensed for Exchange Online but its account is disabled (accountEnabled false).", c.mailbox)
-		f.Remediation = []string{"Enable the account (Microsoft 365 admin center > Users > Active users > <user> > Unblock sign-in), or set microsoft_365.mailbox to an active user."}
 	default:
 		f.Detail += fmt.Sprintf(" %s has had an Exchange Online licence since %s; a mailbox is created within minutes to hours of the licence, so a recent licence may not have one yet.", c.mailbox, exchange[0])
 	}
@@ -292,8 +277,8 @@ func entraMailboxRecognize(text string) bool {
 		}
 	}
 	lower := strings.ToLower(text)
-	for _, m := range entraMailboxMessages {
-		if strings.Contains(lower, m.text) {
+	for _, m := range entraGraphMessages {
+		if _, exchange := entraExchange[m.code]; exchange && strings.Contains(lower, m.text) {
 			return true
 		}
 	}
