@@ -47,6 +47,19 @@ func TestDiagnoseGoogleWorkspace(t *testing.T) {
 		{"Admin SDK 403, googleapiclient HttpError", 0,
 			`googleapiclient.errors.HttpError: <HttpError 403 when requesting https://admin.googleapis.com/admin/directory/v1/users?customer=my_customer&maxResults=1&alt=json returned "Not Authorized to access this resource/api". Details: "[{'message': 'Not Authorized to access this resource/api', 'domain': 'global', 'reason': 'forbidden'}]">`,
 			finding.AccessDenied, "forbidden", "Admin roles", false},
+		// Reports API, impersonated user without the Reports privilege:
+		// the message of seed 003 (Defender for Cloud Apps' connector
+		// table) in the Admin SDK's 401 shape.
+		{"Reports API 401 for a non-admin", 401,
+			"{\n \"error\": {\n  \"errors\": [\n   {\n    \"domain\": \"global\",\n    \"reason\": \"authError\",\n    \"message\": \"Access denied. You are not authorized to read activity records.\",\n    \"locationType\": \"header\",\n    \"location\": \"Authorization\"\n   }\n  ],\n  \"code\": 401,\n  \"message\": \"Access denied. You are not authorized to read activity records.\"\n }\n}\n",
+			finding.AccessDenied, "authError", "Reports privilege", false},
+		{"Reports API 401 as Defender for Cloud Apps prints it", 0,
+			"GoogleJsonResponseException: 401 Unauthorized\nAccess denied. You are not authorized to read activity records. The user you log into Google Workspace with must be an admin user.",
+			finding.AccessDenied, "HTTP 401", "super administrator", false},
+		// A 401 that means a bad token stays invalid_credentials (pastebin e5Y3yQDd).
+		{"401 Invalid Credentials", 401,
+			"{\n \"error\": {\n  \"errors\": [\n   {\n    \"domain\": \"global\",\n    \"reason\": \"authError\",\n    \"message\": \"Invalid Credentials\",\n    \"locationType\": \"header\",\n    \"location\": \"Authorization\"\n   }\n  ],\n  \"code\": 401,\n  \"message\": \"Invalid Credentials\"\n }\n}",
+			finding.InvalidCredentials, "authError", "", false},
 		{"domain not found", 400,
 			`{"error":{"code":400,"message":"Domain not found.","errors":[{"message":"Domain not found.","domain":"global","reason":"badRequest"}]}}`,
 			finding.TenantNotFound, "badRequest", "customer_id", false},

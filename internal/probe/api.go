@@ -73,6 +73,11 @@ func (r *runner) callAPI(name string, tok *oauth2.Token) StepResult {
 	resp.Step = name
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		res := StepResult{Outcome: OutcomeOK, Message: fmt.Sprintf("%s answered %d", where, resp.StatusCode)}
+		if r.plan.GrantedScopes != nil {
+			if sc, ok := r.plan.GrantedScopes(resp); ok {
+				r.grant(sc)
+			}
+		}
 		if r.plan.Check != nil {
 			for _, f := range r.plan.Check(resp) {
 				f = normalize(f)

@@ -41,6 +41,11 @@ type Plan struct {
 	// fail the api step; warnings are kept.
 	Check func(r Response) []finding.Finding
 
+	// GrantedScopes reads the scopes a 2xx probe-call answer reports as
+	// granted (Slack's and GitHub's x-oauth-scopes header), for
+	// Result.GrantedScopes; ok is false when the answer reports none.
+	GrantedScopes func(r Response) (scopes []string, ok bool)
+
 	// Steps run after the probe call(s) and before the redirect-URI and
 	// expiry checks (listing granted permissions, discovering when a secret
 	// expires …).
@@ -171,6 +176,11 @@ func (e *Env) UseToken(t *oauth2.Token) {
 	e.r.token = t
 	e.Token = t
 }
+
+// GrantScopes records what the service reports as granted (scopes, or
+// permissions such as an Entra token's roles claim) for Result.GrantedScopes,
+// replacing what the token response said.
+func (e *Env) GrantScopes(scopes []string) { e.r.grant(scopes) }
 
 // Decode runs the plan's and the generic decoders on an error answer, the
 // way the built-in steps do.

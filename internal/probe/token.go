@@ -290,8 +290,7 @@ func (r *runner) stepTokenResponse() StepResult {
 			notes = append(notes, "no scope in the response: the requested scopes are granted (RFC 6749 §5.1)")
 		}
 	}
-	sort.Strings(granted)
-	r.granted = slices.Compact(granted)
+	r.grant(granted)
 	if echoed {
 		for i, req := range r.spec.RequiredScopes {
 			if !slices.Contains(granted, req) {
@@ -319,6 +318,13 @@ func (r *runner) stepTokenResponse() StepResult {
 		res.Message = "token response checked"
 	}
 	return res
+}
+
+// grant records the granted scopes, sorted and without duplicates.
+func (r *runner) grant(scopes []string) {
+	g := slices.Clone(scopes)
+	sort.Strings(g)
+	r.granted = slices.Compact(g)
 }
 
 // grantedScopes reads the "scope" member of the token response (a string,

@@ -23,8 +23,11 @@ var findingAttrTypes = map[string]attr.Type{
 const (
 	statusDescription = "Connector health: `healthy`, `degraded` (works, with warnings), `unhealthy` (the service refused), " +
 		"`unreachable` (network, DNS, TLS, timeout) or `unknown` (not tested live)."
-	grantedScopesDescription = "Scopes or permissions the service granted on the last live test (empty when not tested)."
-	findingsDescription      = "What the checks found, most severe first. Each has `severity` (`error`|`warning`), `category` " +
+	grantedScopesDescription = "Scopes or permissions the service reported as granted on the last live test: the token " +
+		"response's `scope` (the requested scopes when it has none), Slack's and GitHub's `x-oauth-scopes` header, a GitHub " +
+		"App installation's permissions as `name:level`, or the application permissions in an Entra ID token's `roles` " +
+		"claim. Empty when not tested, or when the service reports none (GitHub fine-grained tokens)."
+	findingsDescription = "What the checks found, most severe first. Each has `severity` (`error`|`warning`), `category` " +
 		"(a stable id such as `redirect_uri_invalid`), `code` (the vendor's or the rule's), `summary` and `attribute` (the path at fault)."
 )
 

@@ -21,6 +21,7 @@ import (
 type entraAcc struct {
 	name, service, tenant, clientID string
 	secret                          string // key into var.secrets; "" uses the certificate
+	mailbox                         string // microsoft_365.mailbox, when set
 	scopes, redirects               []string
 	// The diagnostic expected: kind ("Error", "Warning", "" for none),
 	// category, a regexp for the source line it points at, and a fragment
@@ -34,6 +35,9 @@ func (c entraAcc) hcl(base string) string {
 	fmt.Fprintf(&b, "    tenant_id     = %q\n    authority_url = %q\n    graph_url     = %q\n", c.tenant, base, base)
 	if c.service == "microsoft_365" {
 		fmt.Fprintf(&b, "    management_url = %q\n", base)
+	}
+	if c.mailbox != "" {
+		fmt.Fprintf(&b, "    mailbox        = %q\n", c.mailbox)
 	}
 	fmt.Fprintf(&b, "  }\n  auth = {\n    client_id        = %q\n", c.clientID)
 	if c.secret != "" {
@@ -161,6 +165,18 @@ func TestAccLive_entraFailuresThroughPlan(t *testing.T) {
 			kind: "Error", category: "feature_disabled", line: "tenant_id", text: "Purview"},
 		{name: "m365_activity_feed", service: "microsoft_365", tenant: tenant, clientID: app, secret: "limited", scopes: []string{"ActivityFeed.Read"},
 			kind: "Error", category: "insufficient_scope", line: "required_scopes", text: "ActivityFeed.Read"},
+		// The mailbox the connector acts for (shared seed 003: Exchange Online answers 404).
+		{name: "m365_mailbox", service: "microsoft_365", tenant: tenant, clientID: app, secret: "ok", mailbox: sandbox.EntraMailboxUser},
+		{name: "m365_mailbox_unlicensed", service: "microsoft_365", tenant: tenant, clientID: app, secret: "ok", mailbox: sandbox.EntraUnlicensedUser,
+			kind: "Error", category: "license_required", line: `mailbox\s+=`, text: "User " + sandbox.EntraUnlicensedUser + " has no Exchange Online licence"},
+		{name: "m365_mailbox_on_premises", service: "microsoft_365", tenant: tenant, clientID: app, secret: "ok", mailbox: sandbox.EntraOnPremUser,
+			kind: "Error", category: "license_required", line: `mailbox\s+=`, text: "hosted on-premises"},
+		{name: "m365_mailbox_deleted_user", service: "microsoft_365", tenant: tenant, clientID: app, secret: "ok", mailbox: sandbox.EntraDeletedUser,
+			kind: "Error", category: "account_disabled", line: `mailbox\s+=`, text: "inactive or soft-deleted"},
+		{name: "m365_mailbox_no_such_user", service: "microsoft_365", tenant: tenant, clientID: app, secret: "ok", mailbox: "nobody@" + sandbox.EntraTenantDomain,
+			kind: "Error", category: "account_disabled", line: `mailbox\s+=`, text: "ErrorInvalidUser"},
+		{name: "m365_mailbox_no_permission", service: "microsoft_365", tenant: tenant, clientID: app, secret: "limited", mailbox: sandbox.EntraMailboxUser,
+			kind: "Error", category: "insufficient_scope", line: "", text: "MailboxSettings.Read"},
 	}
 	var config strings.Builder
 	config.WriteString("provider \"handshake\" {\n  expiry_warning = \"720h\"\n  timeout        = \"5s\"\n}\n")

@@ -153,3 +153,37 @@ func TestAccLive_googleWorkspaceDrift(t *testing.T) {
 		t.Error("the key appears in the output")
 	}
 }
+
+// TestAccLive_googleReportsNonAdmin: the Reports API's 401 for an
+// impersonated user without the Reports privilege ("You are not authorized
+// to read activity records", shared seed 003) is access_denied on
+// impersonate, naming the user and the privilege, not a bad key.
+func TestAccLive_googleReportsNonAdmin(t *testing.T) {
+	sb := sandbox.Start()
+	t.Cleanup(sb.Close)
+	cli := newTerraformCLI(t, defaultProviderFactory)
+	cli.init()
+	const audit = "https://www.googleapis.com/auth/admin.reports.audit.readonly"
+	kid := "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567"
+	config := googleConnectorTF(sb, "audit_admin", "audit-sync", "service_account_key_wo", googleKeyFile(t, cli, sb, "audit-sync", kid), nil, audit) +
+		googleConnectorTF(sb, "audit_not_admin", "not-admin", "service_account_key_wo", googleKeyFile(t, cli, sb, "not-admin", kid), nil, audit)
+	out, code := cli.run(config, "plan", "-no-color", "-input=false")
+	if code != 1 {
+		t.Fatalf("plan exited %d, want 1:\n%s", code, out)
+	}
+	block := ogDiagBlock(out, "Error", ogScenarioLine("impersonate", "not-admin"), "access_denied")
+	flat := strings.Join(strings.Fields(block), " ")
+	for _, want := range []string{"Reports API: not-admin-admin@example.com may not read activity records", "Reports privilege", "authError", "not authorized to read activity records"} {
+		if !strings.Contains(flat, want) {
+			t.Fatalf("the access_denied error on impersonate lacks %q:\n%s", want, out)
+		}
+	}
+	if hasDiagnostic(out, "Error", "", "invalid_credentials") {
+		t.Fatalf("the non-admin subject is reported as a bad credential:\n%s", out)
+	}
+	for _, b := range diagnosticHeading.Split(out, -1) {
+		if strings.Contains(b, "# audit-sync\n") {
+			t.Errorf("the administrator's connector got a diagnostic:\n%s", b)
+		}
+	}
+}

@@ -17,6 +17,8 @@ package sandbox
 //	GET  /v1.0/applications?$filter=appId eq '…'                the app registration (passwordCredentials,
 //	GET  /v1.0/applications(appId='…')                          keyCredentials, web/spa/publicClient redirect URIs)
 //	GET  /api/v1.0/{tenant}/activity/feed/subscriptions/list    Management Activity API
+//	GET  /v1.0/users/{upn}[/mailboxSettings|/mailFolders/inbox] a user and its Exchange Online mailbox
+//	                                                            (entra_mailbox.go: one user per mailbox scenario)
 //
 // Scenario keys. The request's tenant, client_id and client secret pick the
 // answer; a client secret matches a key when it starts with it, so tests may
@@ -114,7 +116,7 @@ const (
 )
 
 // EntraDefaultRoles are the application permissions a healthy token carries.
-var EntraDefaultRoles = []string{"ActivityFeed.Read", "Application.Read.All", "GroupMember.Read.All", "Organization.Read.All", "User.Read.All"}
+var EntraDefaultRoles = []string{"ActivityFeed.Read", "Application.Read.All", "GroupMember.Read.All", "MailboxSettings.Read", "Organization.Read.All", "User.Read.All"}
 
 // EntraRedirectURIs are the Web redirect URIs registered for EntraClientID.
 var EntraRedirectURIs = []string{"https://governance.example.com/oauth/callback", "https://governance.example.com/signin-oidc"}
@@ -534,6 +536,8 @@ func (st *entraState) graph(w http.ResponseWriter, r *http.Request, path string)
 		app["@odata.context"] = ctx("applications/$entity")
 		body, _ := json.Marshal(app)
 		writeJSON(w, http.StatusOK, string(body))
+	case strings.HasPrefix(path, "users/"):
+		st.user(w, r, sess, strings.TrimPrefix(path, "users/"))
 	case path == "me":
 		graphError(w, http.StatusBadRequest, "BadRequest", "/me request is only valid with delegated authentication flow.")
 	default:

@@ -268,7 +268,7 @@ func (g *githubState) identify(w http.ResponseWriter, r *http.Request) (githubPA
 		if p.scenario == "scopes" {
 			scopes = "read:user"
 		}
-		w.Header().Set("X-OAuth-Scopes", scopes)
+		w.Header().Set("X-OAuth-Scopes", g.s.scopesOf(tok, scopes))
 		w.Header().Set("X-Accepted-OAuth-Scopes", "")
 	}
 	switch {

@@ -21,7 +21,8 @@ import (
 )
 
 // Google emulation, below /google: the OAuth token endpoint (/google/token),
-// the Admin SDK Directory API (/google/admin/directory/v1/users) and the
+// the Admin SDK Directory API (/google/admin/directory/v1/users), the Reports
+// API (/google/admin/reports/v1/activity/…, google_reports.go) and the
 // service-account certificate service (/google/robot/v1/metadata/x509/{email}).
 // Point the key file's token_uri (or google_workspace.token_url) at
 // VendorURL("google")+"/token", google_workspace.base_url at
@@ -50,8 +51,9 @@ import (
 //	sa-deleted           400 invalid_grant "Invalid grant: account not found"
 //	sa-disabled          400 disabled_client "The OAuth client was disabled."
 //	admin-policy         400 admin_policy_enforced
-//	not-admin            token; users.list 403 "Not Authorized to access this resource/api"
-//	                     (so does any token issued without a sub)
+//	not-admin            token; users.list 403 "Not Authorized to access this resource/api",
+//	                     activities.list 401 "Access denied. You are not authorized to read
+//	                     activity records." (so do tokens issued without a sub)
 //	insufficient-scope   token; users.list 403 ACCESS_TOKEN_SCOPE_INSUFFICIENT
 //	domain-not-found     token; users.list 400 "Domain not found."
 //	api-disabled         token; users.list 403 SERVICE_DISABLED (Admin SDK API off)
@@ -98,6 +100,7 @@ func googleStateOf(s *Server) *googleState {
 func googleRoutes(s *Server, mux *http.ServeMux, prefix string) {
 	mux.HandleFunc("POST "+prefix+"/token", func(w http.ResponseWriter, r *http.Request) { googleToken(s, w, r) })
 	mux.HandleFunc("GET "+prefix+"/admin/directory/v1/users", func(w http.ResponseWriter, r *http.Request) { googleUsers(s, w, r) })
+	mux.HandleFunc("GET "+prefix+"/admin/reports/v1/activity/users/{user}/applications/{app}", func(w http.ResponseWriter, r *http.Request) { googleActivities(s, w, r) })
 	mux.HandleFunc("GET "+prefix+"/robot/v1/metadata/x509/{email}", func(w http.ResponseWriter, r *http.Request) { googleCerts(s, w, r) })
 }
 

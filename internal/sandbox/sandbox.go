@@ -56,7 +56,8 @@ type Server struct {
 	plain, tls *httptest.Server
 
 	mu      sync.Mutex
-	revoked map[string]bool // credentials revoked through Revoke (drift)
+	revoked map[string]bool   // credentials revoked through Revoke (drift)
+	scopes  map[string]string // scopes set through SetScopes, by token (drift)
 }
 
 // Start runs a sandbox on 127.0.0.1 with ephemeral ports.
@@ -64,7 +65,7 @@ func Start() *Server { return StartOn("127.0.0.1:0") }
 
 // StartOn runs a sandbox whose plain listener binds addr (127.0.0.1 only).
 func StartOn(addr string) *Server {
-	s := &Server{revoked: map[string]bool{}}
+	s := &Server{revoked: map[string]bool{}, scopes: map[string]string{}}
 	mux := http.NewServeMux()
 	registryMu.Lock()
 	for vendor, r := range registry {
@@ -119,11 +120,33 @@ func (s *Server) Revoked(credential string) bool {
 	return s.revoked[credential]
 }
 
-// Reset forgets every revocation.
+// SetScopes makes a token report these scopes (its x-oauth-scopes header,
+// comma-separated) from now on, as if an admin had edited it: GitHub
+// classic tokens keep their value when their scopes are edited, and a Slack
+// app reinstalled with fewer scopes keeps its token. The drift scenario of
+// a removed scope.
+func (s *Server) SetScopes(token, scopes string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.scopes[token] = scopes
+}
+
+// scopesOf returns the scopes set for token, or def.
+func (s *Server) scopesOf(token, def string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if v, ok := s.scopes[token]; ok {
+		return v
+	}
+	return def
+}
+
+// Reset forgets every revocation and scope change.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.revoked = map[string]bool{}
+	s.scopes = map[string]string{}
 }
 
 // bearer returns the token of an "Authorization: Bearer …" header.

@@ -142,7 +142,7 @@ func (sl *slackState) authTest(w http.ResponseWriter, r *http.Request) {
 	if scenario == "scopes" {
 		scopes = "chat:write"
 	}
-	w.Header().Set("X-OAuth-Scopes", scopes)
+	w.Header().Set("X-OAuth-Scopes", sl.s.scopesOf(tok, scopes))
 	w.Header().Set("X-Accepted-OAuth-Scopes", "")
 	team, teamName, extra := SlackTeamID, "Sandbox Workspace", `,"is_enterprise_install":false`
 	switch scenario {

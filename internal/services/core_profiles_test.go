@@ -95,7 +95,7 @@ func TestCoreProfilesShape(t *testing.T) {
 		"api_key":          {"probe_url", "location", "name", "prefix"},
 		"http":             {"url", "auth_scheme"},
 		"entra_id":         {"tenant_id", "authority_url", "graph_url"},
-		"microsoft_365":    {"tenant_id", "authority_url", "graph_url", "management_url"},
+		"microsoft_365":    {"tenant_id", "authority_url", "graph_url", "management_url", "mailbox"},
 		"github":           {"app_id", "installation_id", "organization", "repositories", "app_type", "base_url"},
 		"okta":             {"domain", "authorization_server", "base_url"},
 		"google_workspace": {"impersonate", "customer_id", "token_url", "base_url"},

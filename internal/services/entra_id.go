@@ -413,11 +413,12 @@ var (
 	// whole words, so hex runs inside GUIDs never match.
 	afCodeRE = regexp.MustCompile(`\bAF(10001|2\d{4}|429|50000)\b`)
 	// A "code" member or the Graph .NET SDK's "Code: X" line.
-	graphCodeRE = regexp.MustCompile(`(?:"code"\s*:\s*"|\bCode:\s*)([A-Za-z][A-Za-z0-9_]{2,60})`)
+	graphCodeRE = regexp.MustCompile(`(?:"code"\s*:\s*"|\b[Cc]ode:\s*)([A-Za-z][A-Za-z0-9_]{2,60})`)
 	// The parts of an STS description that differ on every request.
 	entraVolatileRE = regexp.MustCompile(`(?is)(\s*(\\r\\n|\\n|[\r\n])*\s*(Trace ID|Correlation ID|Request ID|Timestamp)\s*:.*$)`)
 	// A message member ("message":"…", 'message':'…') or an SDK's "Message: …" line.
-	entraMessageFieldRE = regexp.MustCompile(`(?:"message"\s*:\s*"|'message'\s*:\s*'|\bMessage:\s*)([^"'\r\n]{1,400})`)
+	// A double-quoted message may hold single quotes ('user@contoso.com').
+	entraMessageFieldRE = regexp.MustCompile(`"message"\s*:\s*"([^"\r\n]{1,400})|'message'\s*:\s*'([^'\r\n]{1,400})|\b[Mm]essage:\s*([^"'\s][^"\r\n]{0,399})`)
 	// HTML error pages (the authorize endpoint's) carry the message in markup.
 	htmlTagRE = regexp.MustCompile(`(?s)<[^>]*>`)
 	// msal-node prefixes "7000215 - [2023-03-05 22:32:01Z]: " to the description.
@@ -435,6 +436,10 @@ var entraGraphMessages = []struct{ text, code string }{
 	{"compacttoken parsing failed", "InvalidAuthenticationToken"},
 	{"the identity of the calling application could not be established", "Authorization_IdentityNotFound"},
 	{"/me request is only valid with delegated authentication flow", "BadRequest"},
+	// Exchange Online's mailbox answers (entra_mailbox.go).
+	{"the mailbox is either inactive, soft-deleted, or is hosted on-premise", "MailboxNotEnabledForRESTAPI"},
+	{"rest api is not yet supported for this mailbox", "MailboxNotEnabledForRESTAPI"},
+	{"the smtp address has no mailbox associated with it", "ErrorNonExistentMailbox"},
 }
 
 // parseEntraError reads an STS, Graph or Management API error from a body or
@@ -471,7 +476,7 @@ func parseEntraError(raw string) (entraError, bool) {
 	default:
 		if m := afCodeRE.FindStringSubmatch(text); m != nil {
 			e.Code = "AF" + m[1]
-		} else if m := graphCodeRE.FindStringSubmatch(text); m != nil && entraGraph[m[1]].title != "" {
+		} else if m := graphCodeRE.FindStringSubmatch(text); m != nil && entraIsGraphCode(m[1]) {
 			e.Code = m[1]
 		} else {
 			lower := strings.ToLower(text)
@@ -554,7 +559,7 @@ func entraMessageFromText(text, code string) string {
 			i = 0
 		}
 		if m := entraMessageFieldRE.FindStringSubmatch(text[i:]); m != nil {
-			return m[1]
+			return m[1] + m[2] + m[3]
 		}
 		lower := strings.ToLower(text)
 		for _, gm := range entraGraphMessages {
@@ -941,7 +946,7 @@ func (e entraError) finding(status int) finding.Finding {
 	if num, isSTS := strings.CutPrefix(e.Code, "AADSTS"); isSTS {
 		k, known = entraAADSTS[num]
 	} else {
-		k, known = entraGraph[e.Code]
+		k, known = entraGraphCode(e.Code)
 	}
 	k = e.refine(k, status)
 	if !known {
@@ -1006,7 +1011,7 @@ func (e entraError) refine(k entraKnown, status int) entraKnown {
 			k.cat, k.retry = finding.ServiceUnavailable, true
 		}
 	}
-	return k
+	return e.refineMailbox(k)
 }
 
 // unknown classifies a code Handshake has no entry for, from the OAuth error
@@ -1065,14 +1070,15 @@ func entraRecognize(text string) bool {
 }
 
 // microsoft365Recognize is the microsoft_365 profile's Recognize: the
-// Office 365 Management Activity API's AF codes and hosts.
+// Office 365 Management Activity API's AF codes and hosts, and Exchange
+// Online's mailbox errors.
 func microsoft365Recognize(text string) bool {
 	if afCodeRE.MatchString(text) {
 		return true
 	}
 	lower := strings.ToLower(text)
 	return entraHas(lower, "manage.office.com", "manage-gcc.office.com", "manage.office365.us", "manage.protection.apps.mil",
-		"microsoft.office.compliance.audit", "/activity/feed/")
+		"microsoft.office.compliance.audit", "/activity/feed/") || entraMailboxRecognize(text)
 }
 
 // entraHas reports whether s contains any of the words.

@@ -34,6 +34,8 @@ import (
 //	graph             one Microsoft Graph call with the token
 //	app_registration  the app's own registration: when its client secret or
 //	                  certificate expires, and its registered redirect URIs
+//	mailbox           (microsoft_365 with mailbox set) the Exchange Online
+//	                  mailbox the connector acts for (entra_mailbox.go)
 //	management_api    (microsoft_365) a token for the Office 365 Management
 //	                  Activity API and its subscriptions/list call
 //
@@ -80,6 +82,8 @@ type entraCheck struct {
 	tenantPath, graphPath, mgmtPath finding.Path
 	authorityPath, clientIDPath     finding.Path
 	secretPath, keyPath             finding.Path
+	mailbox                         string // microsoft_365.mailbox: the mailbox the connector acts for
+	mailboxPath                     finding.Path
 
 	// Filled in by the steps.
 	claims     entraClaims
@@ -103,6 +107,11 @@ func planEntra(s *connector.Spec) (*probe.Plan, []finding.Finding) {
 		clientIDPath:  finding.Attr("auth", "client_id"),
 		secretPath:    entraSecretPath(s.Auth.ClientSecret, "client_secret"),
 		keyPath:       entraSecretPath(s.Auth.PrivateKey, "private_key"),
+		mailboxPath:   s.SettingPath("mailbox"),
+	}
+	if c.m365 {
+		c.mailbox, _ = known(s, "mailbox")
+		c.mailbox = strings.TrimSpace(c.mailbox)
 	}
 	var out []finding.Finding
 	if c.tenant == "" {
@@ -156,6 +165,9 @@ func planEntra(s *connector.Spec) (*probe.Plan, []finding.Finding) {
 			{Name: "graph", Run: c.stepGraph},
 			{Name: "app_registration", Run: c.stepAppRegistration},
 		},
+	}
+	if c.mailbox != "" {
+		plan.Steps = append(plan.Steps, probe.CustomStep{Name: "mailbox", Run: c.stepMailbox})
 	}
 	if c.m365 {
 		plan.Steps = append(plan.Steps, probe.CustomStep{Name: "management_api", Run: c.stepManagement})
@@ -320,6 +332,8 @@ func (c *entraCheck) stepPermissions(_ context.Context, env *probe.Env) probe.St
 		return probe.StepResult{Outcome: probe.OutcomeSkipped, Message: "the access token is not a JWT; its permissions cannot be read"}
 	}
 	c.claims = cl
+	// What admin consent granted, rather than the /.default scope asked for.
+	env.GrantScopes(cl.Roles)
 	api := "Microsoft Graph"
 	if !c.graphToken {
 		api = strings.TrimSuffix(c.scope, "/.default")
@@ -667,6 +681,7 @@ func (c *entraCheck) stepManagement(ctx context.Context, env *probe.Env) probe.S
 		return entraNetFinding(err, c.authorityPath, "Management Activity API token request")
 	}
 	cl, _ := entraTokenClaims(tok.AccessToken)
+	env.GrantScopes(append(slices.Clone(c.claims.Roles), cl.Roles...))
 	if fs := c.missingPerms(c.mgmtPerms, cl.Roles, "Office 365 Management APIs", "AF10001"); len(fs) > 0 {
 		return probe.StepResult{Outcome: probe.OutcomeFailed, Message: fs[0].Summary, Findings: fs}
 	}

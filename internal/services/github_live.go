@@ -107,6 +107,7 @@ func planGitHub(s *connector.Spec) (*probe.Plan, []finding.Finding) {
 		plan.Request = &probe.RequestPlan{URL: base + "/user", URLPath: s.SettingPath("base_url"), Header: githubHeaders(),
 			Credential: probe.Credential{Kind: "bearer", Secret: s.Auth.Token.Value}, CredentialPath: s.Auth.Token.Path()}
 		plan.Check = g.checkUser
+		plan.GrantedScopes = func(r probe.Response) ([]string, bool) { return githubGrantedScopes(r.Header) }
 		plan.Steps = []probe.CustomStep{
 			{Name: "organization", Run: g.stepOrganization},
 			{Name: "repositories", Run: g.stepRepositories},
@@ -665,6 +666,7 @@ func (g *githubRun) stepInstallation(ctx context.Context, env *probe.Env) probe.
 	}
 	env.UseToken(&xoauth2.Token{AccessToken: tok.Token, TokenType: "Bearer", Expiry: tok.ExpiresAt})
 	g.permissions, g.selection = tok.Permissions, tok.Selection
+	env.GrantScopes(githubPermNames(tok.Permissions))
 
 	fs := g.budget(resp.Header)
 	for _, n := range githubNeeds(g.spec.RequiredScopes) {
@@ -708,12 +710,18 @@ func githubPermList(p map[string]string) string {
 	if len(p) == 0 {
 		return "none"
 	}
+	return strings.Join(githubPermNames(p), ", ")
+}
+
+// githubPermNames lists an installation's permissions as name:level, the
+// form required_scopes uses for them, sorted.
+func githubPermNames(p map[string]string) []string {
 	out := make([]string, 0, len(p))
 	for k, v := range p {
 		out = append(out, k+":"+v)
 	}
 	sort.Strings(out)
-	return strings.Join(out, ", ")
+	return out
 }
 
 // ---- OAuth app -----------------------------------------------------------

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,7 +35,11 @@ import (
 //  2. directory: GET {base_url}/admin/directory/v1/users?customer=
 //     my_customer&maxResults=1 as the impersonated administrator, when a
 //     Directory users scope was requested.
-//  3. key_expiry: the key's expiry. The JSON key file has no expiry field:
+//  3. reports: GET {base_url}/admin/reports/v1/activity/users/all/
+//     applications/login?maxResults=1, when the Reports audit scope was
+//     requested; a non-admin subject gets 401 "not authorized to read
+//     activity records", which is access_denied, not a bad key.
+//  4. key_expiry: the key's expiry. The JSON key file has no expiry field:
 //     a key created with one (validBeforeTime, for example under the
 //     iam.serviceAccountKeyExpiryHours organisation policy) carries it only
 //     in its metadata, which the IAM API shows to callers with
@@ -58,6 +63,7 @@ const (
 	googleDefaultBaseURL  = "https://admin.googleapis.com"
 	googleDirectoryUserRO = googleScopePrefix + "admin.directory.user.readonly"
 	googleDirectoryUser   = googleScopePrefix + "admin.directory.user"
+	googleReportsAuditRO  = googleScopePrefix + "admin.reports.audit.readonly"
 	// maxGoogleBody caps what the custom steps read of an answer.
 	maxGoogleBody = 64 << 10
 )
@@ -65,6 +71,7 @@ const (
 // Names of the Google checks' own steps.
 const (
 	googleStepDirectory = "directory"
+	googleStepReports   = "reports"
 	googleStepKeyExpiry = "key_expiry"
 )
 
@@ -116,6 +123,7 @@ func planGoogle(s *connector.Spec) (*probe.Plan, []finding.Finding) {
 		Steps: []probe.CustomStep{
 			{Name: probe.StepToken, Run: g.tokenStep},
 			{Name: googleStepDirectory, Run: g.directoryStep},
+			{Name: googleStepReports, Run: g.reportsStep},
 			{Name: googleStepKeyExpiry, Run: g.keyExpiryStep},
 		},
 	}, nil
@@ -192,6 +200,13 @@ func (g *googleCheck) tokenStep(ctx context.Context, env *probe.Env) probe.StepR
 	}
 	g.token = tok
 	env.UseToken(tok) // for handshake_access_token, and scrubbed from the result
+	// Google grants all the requested scopes or refuses the token; a
+	// response without "scope" grants what was asked (RFC 6749 §5.1).
+	granted := g.scopes
+	if sc, ok := tok.Extra("scope").(string); ok && strings.TrimSpace(sc) != "" {
+		granted = strings.Fields(sc)
+	}
+	env.GrantScopes(granted)
 	as := "the service account itself (no impersonate)"
 	if g.subject != "" {
 		as = g.subject
@@ -318,7 +333,30 @@ func (g *googleCheck) directoryStep(ctx context.Context, env *probe.Env) probe.S
 			Message: "required_scopes include no Directory users scope; the token grant was the test"}
 	}
 	q := url.Values{"customer": {g.customer}, "maxResults": {"1"}}
-	u := g.baseURL + "/admin/directory/v1/users?" + q.Encode()
+	return g.adminCall(ctx, env, googleStepDirectory, "Directory API", "/admin/directory/v1/users?"+q.Encode())
+}
+
+// reportsStep lists one audit event through the Admin SDK Reports API, the
+// call that fails (401, authError) when the impersonated user is not an
+// administrator allowed to read activity records.
+func (g *googleCheck) reportsStep(ctx context.Context, env *probe.Env) probe.StepResult {
+	if g.token == nil {
+		return probe.StepResult{Outcome: probe.OutcomeSkipped, Message: "no access token"}
+	}
+	if !slices.Contains(g.scopes, googleReportsAuditRO) {
+		return probe.StepResult{Outcome: probe.OutcomeSkipped, Message: "required_scopes do not include the Reports audit scope"}
+	}
+	q := url.Values{"maxResults": {"1"}}
+	if c := g.spec.Setting("customer_id"); c != "" {
+		q.Set("customerId", c)
+	}
+	return g.adminCall(ctx, env, googleStepReports, "Reports API", "/admin/reports/v1/activity/users/all/applications/login?"+q.Encode())
+}
+
+// adminCall makes one Admin SDK call as the impersonated user and turns a
+// refusal into a finding that names that user.
+func (g *googleCheck) adminCall(ctx context.Context, env *probe.Env, step, api, pathAndQuery string) probe.StepResult {
+	u := g.baseURL + pathAndQuery
 	where := "GET " + transport.RedactURL(u)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
@@ -330,7 +368,7 @@ func (g *googleCheck) directoryStep(ctx context.Context, env *probe.Env) probe.S
 	if err != nil {
 		f := transport.Classify(err)
 		f.Path = g.basePath
-		f.Summary = "Directory API call " + where + ": " + lowerInitial(f.Summary)
+		f.Summary = api + " call " + where + ": " + lowerInitial(f.Summary)
 		return failedStep(f)
 	}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxGoogleBody))
@@ -338,9 +376,17 @@ func (g *googleCheck) directoryStep(ctx context.Context, env *probe.Env) probe.S
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return probe.StepResult{Outcome: probe.OutcomeOK, Message: fmt.Sprintf("%s answered %d", where, resp.StatusCode)}
 	}
-	f := env.Decode(probe.Response{Step: googleStepDirectory, StatusCode: resp.StatusCode, Header: resp.Header, Body: body})
-	f.Path = g.pathFor(f, googleStepDirectory)
-	f.Summary = "Directory API: " + lowerInitial(f.Summary)
+	f := env.Decode(probe.Response{Step: step, StatusCode: resp.StatusCode, Header: resp.Header, Body: body})
+	f.Path = g.pathFor(f, step)
+	if f.Category == finding.AccessDenied {
+		who, as := g.subject, fmt.Sprintf(" The service account %s acted as %s.", g.key.ClientEmail, g.subject)
+		if who == "" {
+			who, as = "The service account itself (impersonate is not set)", fmt.Sprintf(" The service account %s impersonated no user.", g.key.ClientEmail)
+		}
+		f.Summary = strings.Replace(f.Summary, "The impersonated user", who, 1)
+		f.Detail += as
+	}
+	f.Summary = api + ": " + lowerInitial(f.Summary)
 	f.Detail = fmt.Sprintf("%s answered HTTP %d. %s", where, resp.StatusCode, f.Detail)
 	return failedStep(f)
 }

@@ -99,6 +99,11 @@ func TestGoogleLive(t *testing.T) {
 			cat: finding.InvalidScope, path: scopes, code: "invalid_scope", mention: "full URLs"},
 		{name: "impersonated user is not an admin", scenario: "not-admin", status: probe.StatusUnhealthy,
 			cat: finding.AccessDenied, path: subject, code: "forbidden", mention: "super administrator"},
+		{name: "Reports API as an administrator", scenario: "directory-sync", opts: []specOpt{withScopes(googleReportsAuditRO)}, status: probe.StatusHealthy},
+		{name: "Reports API refuses a non-admin subject with 401", scenario: "not-admin", opts: []specOpt{withScopes(googleReportsAuditRO)}, status: probe.StatusUnhealthy,
+			cat: finding.AccessDenied, path: subject, code: "authError", mention: "it-admin@example.com may not read activity records"},
+		{name: "Reports API without impersonation", scenario: "directory-sync", settings: map[string]string{"impersonate": ""}, opts: []specOpt{withScopes(googleReportsAuditRO)},
+			status: probe.StatusUnhealthy, cat: finding.AccessDenied, path: subject, code: "authError", mention: "Reports privilege"},
 		{name: "no impersonation", scenario: "directory-sync", settings: map[string]string{"impersonate": ""}, status: probe.StatusUnhealthy,
 			cat: finding.AccessDenied, path: subject, code: "forbidden", mention: "impersonate"},
 		{name: "token lacks the Directory scope", scenario: "insufficient-scope", status: probe.StatusUnhealthy,
@@ -145,6 +150,9 @@ func TestGoogleLiveSteps(t *testing.T) {
 	}
 	if res.ExpiresAt != nil {
 		t.Fatalf("a key without expiry got ExpiresAt %v", res.ExpiresAt)
+	}
+	if len(res.GrantedScopes) != 1 || res.GrantedScopes[0] != googleUserRO {
+		t.Fatalf("granted %v, want the scope the token was issued for", res.GrantedScopes)
 	}
 }
 
@@ -215,6 +223,21 @@ func TestGoogleDecode(t *testing.T) {
 			finding.DelegationNotConfigured, "unauthorized_client"},
 		{"scope not delegated", 400, `{"error":"access_denied","error_description":"Requested client not authorized."}`,
 			finding.DelegationNotConfigured, "access_denied"},
+		// Reports API, non-admin subject: the message Microsoft Defender for
+		// Cloud Apps' troubleshooting table quotes (shared seed 003) in the
+		// Admin SDK's 401 shape (pastebin e5Y3yQDd shows that shape for
+		// "Invalid Credentials").
+		{"Reports API 401 for a non-admin", 401,
+			"{\n \"error\": {\n  \"errors\": [\n   {\n    \"domain\": \"global\",\n    \"reason\": \"authError\",\n    \"message\": \"Access denied. You are not authorized to read activity records.\",\n    \"locationType\": \"header\",\n    \"location\": \"Authorization\"\n   }\n  ],\n  \"code\": 401,\n  \"message\": \"Access denied. You are not authorized to read activity records.\"\n }\n}\n",
+			finding.AccessDenied, "authError"},
+		{"Reports API 401, Java GoogleJsonResponseException", 0,
+			"com.google.api.client.googleapis.json.GoogleJsonResponseException: 401 Unauthorized\n{\n  \"code\" : 401,\n  \"errors\" : [ {\n    \"domain\" : \"global\",\n    \"location\" : \"Authorization\",\n    \"locationType\" : \"header\",\n    \"message\" : \"Access denied. You are not authorized to read activity records.\",\n    \"reason\" : \"authError\"\n  } ],\n  \"message\" : \"Access denied. You are not authorized to read activity records.\"\n}",
+			finding.AccessDenied, "authError"},
+		// A 401 that does mean a bad token keeps invalid_credentials
+		// (pastebin e5Y3yQDd, 2013).
+		{"401 Invalid Credentials", 401,
+			"{\n \"error\": {\n  \"errors\": [\n   {\n    \"domain\": \"global\",\n    \"reason\": \"authError\",\n    \"message\": \"Invalid Credentials\",\n    \"locationType\": \"header\",\n    \"location\": \"Authorization\"\n   }\n  ],\n  \"code\": 401,\n  \"message\": \"Invalid Credentials\"\n }\n}",
+			finding.InvalidCredentials, "authError"},
 		{"invalid JWT signature", 400, `{"error":"invalid_grant","error_description":"Invalid JWT Signature."}`,
 			finding.RevokedCredentials, "invalid_grant"},
 		{"Node gaxios text", 0, "GaxiosError: invalid_grant: Invalid JWT Signature.\n    at Gaxios._request (/app/node_modules/gaxios/build/src/gaxios.js:142:23)",

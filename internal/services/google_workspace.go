@@ -312,8 +312,15 @@ func googleDecode(status int, body string) (finding.Finding, bool) {
 	if e, ok := parseGoogleAPIError(body); ok {
 		return googleAPIFinding(e, status), true
 	}
+	// A log line quoting the Reports API's refusal without its JSON (the
+	// Reports API gives it with 401 only).
+	if m := googleActivityDeniedRE.FindString(body); m != "" {
+		return googleAPIFinding(googleAPIError{Code: http.StatusUnauthorized, Message: m}, status), true
+	}
 	return finding.Finding{}, false
 }
+
+var googleActivityDeniedRE = regexp.MustCompile(`(?i)(access denied\. )?you are not authorized to read activity records\.?`)
 
 // googleDelegationPage is where domain-wide delegation is managed.
 const googleDelegationPage = "Admin console > Security > Access and data control > API controls > Manage Domain Wide Delegation"
@@ -454,6 +461,13 @@ func googleAPIFinding(e googleAPIError, status int) finding.Finding {
 			"The Admin SDK acts with the privileges of the impersonated user: it must be a Workspace administrator whose role can read users. A service account without impersonation has no such privileges.",
 			"Set google_workspace.impersonate to a super administrator, or to an administrator whose role includes Admin API privileges for Users > Read.",
 			"Check the user's roles in the Admin console under Directory > Users > <user> > Admin roles and privileges.")
+	case vendorHas(msg, "not authorized to read activity records", "must be an admin user"):
+		// The Reports API says 401 (authError) for a valid token whose
+		// user lacks the privilege: a new key would not help.
+		return mk(finding.AccessDenied, "The impersonated user may not read activity records: it is not an administrator with the Reports privilege",
+			"The Reports API answers 401 although the token is valid when the user the service account impersonates is not a Workspace administrator whose role includes the Reports privilege; the key and the delegation work, and rotating them does not help.",
+			"Set google_workspace.impersonate to a super administrator, or give the user an admin role with the Reports privilege (Admin console > Account > Admin roles > <role> > Privileges > Admin console privileges > Reports).",
+			"Check the user's roles in the Admin console under Directory > Users > <user> > Admin roles and privileges.")
 	case strings.Contains(msg, "domain not found"):
 		return mk(finding.TenantNotFound, "The Workspace account was not found",
 			"The customer or domain the request names does not belong to the impersonated administrator's Workspace.",
@@ -491,7 +505,7 @@ func googleAPIFinding(e googleAPIError, status int) finding.Finding {
 
 var googleRecognizeRE = regexp.MustCompile(`(?i)oauth2\.googleapis\.com|accounts\.google\.com|\bgoogleapis\.com\b|\.iam\.gserviceaccount\.com\b|` +
 	`google\.auth\.exceptions|GoogleJsonResponseException|com\.google\.api|googleapiclient|\bgaxios\b|` +
-	`invalid jwt signature|invalid jwt: token must be a short-lived token|invalid email or user id|invalid grant: account not found|` +
+	`invalid jwt signature|invalid jwt: token must be a short-lived token|not authorized to read activity records|invalid email or user id|invalid grant: account not found|` +
 	`client is unauthorized to retrieve access tokens|unauthorized client or scope in request|requested client not authorized|` +
 	`the oauth client was (disabled|deleted)|invalid oauth scope or id token audience|not authorized to access this resource/api|` +
 	`"status"\s*:\s*"(permission_denied|unauthenticated|resource_exhausted|invalid_argument)"|` +

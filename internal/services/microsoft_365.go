@@ -13,7 +13,7 @@ func microsoft365() *connector.Profile {
 		Name: "management_url", Kind: connector.String, Description: "Base URL of the Office 365 Management Activity API. " +
 			"Defaults to `https://manage.office.com`; GCC uses `https://manage-gcc.office.com`, GCC High " +
 			"`https://manage.office365.us` and DoD `https://manage.protection.apps.mil`.",
-	})
+	}, mailboxSetting)
 	return &connector.Profile{
 		ID:          "microsoft_365",
 		DisplayName: "Microsoft 365",
@@ -25,10 +25,10 @@ func microsoft365() *connector.Profile {
 		Settings:  settings,
 		AuthAttrs: []string{"client_id", "client_secret", "private_key"},
 		Redirect:  entraRedirectPolicy,
-		Rules: entraRules(
+		Rules: append(entraRules(
 			entraAPI{"graph_url", "https://graph.microsoft.com"},
 			entraAPI{"management_url", "https://manage.office.com"},
-		),
+		), microsoft365Mailbox),
 		// One decoder for both profiles: Microsoft 365 authenticates
 		// through Entra and calls Graph, and adds the Management Activity
 		// API's AF codes, which entraDecode reads too.

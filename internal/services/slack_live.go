@@ -61,6 +61,7 @@ func planSlack(s *connector.Spec) (*probe.Plan, []finding.Finding) {
 	plan.Request = &probe.RequestPlan{Method: http.MethodPost, URL: base + "/auth.test", URLPath: s.SettingPath("base_url"),
 		Credential: probe.Credential{Kind: "bearer", Secret: tok}, CredentialPath: s.Auth.Token.Path()}
 	plan.Check = func(r probe.Response) []finding.Finding { return sl.checkAuthTest(r) }
+	plan.GrantedScopes = func(r probe.Response) ([]string, bool) { return slackScopes(r.Header) }
 	return plan, nil
 }
 
@@ -316,6 +317,9 @@ func (sl *slackRun) stepAuthTestRefreshed(ctx context.Context, env *probe.Env) p
 		fs = []finding.Finding{f}
 	} else {
 		fs = sl.checkAuthTest(resp)
+		if scopes, ok := slackScopes(resp.Header); ok {
+			env.GrantScopes(scopes)
+		}
 	}
 	res := probe.StepResult{Outcome: outcomeOf(fs), Findings: fs, Message: fmt.Sprintf("auth.test answered %d with the refreshed token", resp.StatusCode)}
 	for _, f := range fs {
