@@ -27,7 +27,7 @@ func TestGrantedScopesReported(t *testing.T) {
 		{"slack bot token", newSpec("slack", set("base_url", slack), withToken(slackTok("ok"))), "channels:read chat:write users:read users:read.email"},
 		{"slack token with one scope", newSpec("slack", set("base_url", slack), withToken(slackTok("scopes"))), "chat:write"},
 		{"slack refreshed token", newSpec("slack", set("base_url", slack), withToken("xoxe-1-sandbox-My0xLTEyMzQ1Njc4"),
-			withClient(sandbox.SlackClientID, sandbox.SlackClientSecret)), "channels:read chat:write users:read users:read.email"},
+			withClient(sandbox.SlackClientID, sandbox.SlackClientSecret), withRedeem()), "channels:read chat:write users:read users:read.email"},
 		{"github classic token", newSpec("github", set("base_url", gh), withToken(ghClassic)), "read:org read:user repo"},
 		{"github fine-grained token", newSpec("github", set("base_url", gh), withToken(ghFine)), ""},
 		{"okta service app (the token response's scope)", oktaLiveSpec(nil, withClient("healthy.0oa1b2c3d4", ""), withKey(testRSA2048()),

@@ -157,7 +157,15 @@ func TestOktaLiveRevokedToken(t *testing.T) {
 	s := oktaLiveSpec(nil, withToken(token))
 	ogExpect(t, ogRun(t, s), probe.StatusHealthy, "", "")
 	ogSandbox().Revoke(token)
-	ogExpect(t, ogRun(t, s), probe.StatusUnhealthy, finding.InvalidCredentials, "auth.token_wo")
+	// The next plan is a new provider process, with nothing cached.
+	fresh := func(o *probe.Options) {
+		c, err := transport.New(transport.Options{MaxRetries: -1, Timeout: 5 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.Client = c
+	}
+	ogExpect(t, ogRun(t, s, fresh), probe.StatusUnhealthy, finding.InvalidCredentials, "auth.token_wo")
 }
 
 func TestOktaLiveServiceApp(t *testing.T) {
