@@ -59,14 +59,14 @@ locals {
 
 # ── Microsoft Entra ID ────────────────────────────────────────────────────
 
-# Healthy: app-only Graph access with admin-consented permissions.
+# Healthy: app-only Graph access with admin-consented permissions (application
+# permissions, checked against what admin consent granted).
 resource "handshake_connector" "entra_directory" {
-  name            = "governance-directory"
-  service         = "entra_id"
-  entra_id        = { tenant_id = local.entra.tenant_id, authority_url = local.entra.authority_url, graph_url = local.entra.authority_url }
-  auth            = { client_id = local.entra.client_id, client_secret_wo = var.secrets["entra_ok"] }
-  redirect_uris   = ["https://governance.example.com/oauth/callback"]
-  # Application permissions, checked against what admin consent granted.
+  name                 = "governance-directory"
+  service              = "entra_id"
+  entra_id             = { tenant_id = local.entra.tenant_id, authority_url = local.entra.authority_url, graph_url = local.entra.authority_url }
+  auth                 = { client_id = local.entra.client_id, client_secret_wo = var.secrets["entra_ok"] }
+  redirect_uris        = ["https://governance.example.com/oauth/callback"]
   required_permissions = ["User.Read.All", "GroupMember.Read.All"]
 }
 
