@@ -2,7 +2,9 @@
 # break. `make demo` builds the provider, starts the in-repo vendor sandbox
 # and a real OAuth server on 127.0.0.1, and plans this directory. Broken
 # connectors use on_failure = "warn" so that one plan shows them all; with the
-# default, each of them would stop the plan.
+# default, each of them would stop the plan. The key files read below
+# (github-app.pem, google-directory-sync.json) are written into the working
+# directory by the sandbox when the demo starts (tools/demo.sh), never checked in.
 
 terraform {
   required_providers {

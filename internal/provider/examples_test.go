@@ -237,3 +237,29 @@ func testCertificatePEM(t *testing.T) string {
 	}
 	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
 }
+
+// TestReadmeDemoDiagnostic: the README's sample diagnostic quotes a line of
+// examples/demo/main.tf by number; that line must still say the same.
+func TestReadmeDemoDiagnostic(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	demo, err := os.ReadFile(filepath.Join(repoRoot, "examples", "demo", "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`on main\.tf line (\d+), in resource "handshake_connector" "(\w+)":\n *\d+: (.*)\n`).FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("README.md has no sample diagnostic from the demo")
+	}
+	var n int
+	fmt.Sscan(string(m[1]), &n)
+	lines := strings.Split(string(demo), "\n")
+	if n < 1 || n > len(lines) || lines[n-1] != string(m[3]) {
+		t.Fatalf("README.md quotes examples/demo/main.tf line %d as %q; run make demo and copy the diagnostic again", n, m[3])
+	}
+	if !strings.Contains(strings.Join(lines[:n], "\n"), `resource "handshake_connector" "`+string(m[2])+`"`) {
+		t.Fatalf("README.md's sample names resource %s, which is not at line %d of the demo", m[2], n)
+	}
+}
