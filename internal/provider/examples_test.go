@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -253,8 +254,10 @@ func TestReadmeDemoDiagnostic(t *testing.T) {
 	if m == nil {
 		t.Fatal("README.md has no sample diagnostic from the demo")
 	}
-	var n int
-	fmt.Sscan(string(m[1]), &n)
+	n, err := strconv.Atoi(string(m[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
 	lines := strings.Split(string(demo), "\n")
 	if n < 1 || n > len(lines) || lines[n-1] != string(m[3]) {
 		t.Fatalf("README.md quotes examples/demo/main.tf line %d as %q; run make demo and copy the diagnostic again", n, m[3])
