@@ -49,9 +49,26 @@ var exampleVariables = map[string]func() string{
 	"client_secret":       func() string { return "example-client-secret-0123456789" },
 	"okta_token":          func() string { return "00exampleOktaApiToken0123456789abcdef" },
 	"okta_private_key":    testPrivateKeyPEM,
-	"sandbox_url":         func() string { return "http://127.0.0.1:9" },
-	"untrusted_tls_url":   func() string { return "https://127.0.0.1:9" },
-	"idp_url":             func() string { return "http://127.0.0.1:9" },
+	// The service guides' examples.
+	"aws_secret_access_key":      func() string { return "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
+	"box_client_secret":          func() string { return "example-box-client-secret-0123456789" },
+	"github_app_private_key":     testPrivateKeyPEM,
+	"google_service_account_key": testServiceAccountKey,
+	"jira_api_token":             func() string { return "ATATT3xFfGF0-example-token-0123456789" },
+	"keycloak_client_secret":     func() string { return "example-keycloak-secret-0123456789" },
+	"m365_client_secret":         func() string { return "example-m365-secret-value-0123456789" },
+	"monitoring_api_key":         func() string { return "example-monitoring-key-0123456789" },
+	"salesforce_private_key":     testPrivateKeyPEM,
+	"servicenow_password":        func() string { return "example-servicenow-password-0123" },
+	"smartsheet_token":           func() string { return "example-smartsheet-token-0123456789" },
+	"snowflake_private_key":      testPrivateKeyPEM,
+	"status_api_password":        func() string { return "example-status-password-0123" },
+	"workday_client_secret":      func() string { return "example-workday-secret-0123456789" },
+	"workday_refresh_token":      func() string { return "example-workday-refresh-token-0123456789" },
+	"zendesk_api_token":          func() string { return "example-zendesk-token-0123456789" },
+	"sandbox_url":                func() string { return "http://127.0.0.1:9" },
+	"untrusted_tls_url":          func() string { return "https://127.0.0.1:9" },
+	"idp_url":                    func() string { return "http://127.0.0.1:9" },
 }
 
 var (
@@ -102,6 +119,7 @@ func TestAccDocExamples(t *testing.T) {
 	// their blocks are held to formatting only.
 	pages, _ := filepath.Glob(filepath.Join(repoRoot, "docs", "*", "*.md"))
 	pages = append(pages, filepath.Join(repoRoot, "docs", "index.md"))
+	pages = slices.DeleteFunc(pages, func(p string) bool { return slices.Contains(docs, p) })
 	for _, doc := range append(docs, pages...) {
 		fmtOnly := !slices.Contains(docs, doc)
 		src, err := os.ReadFile(doc)
