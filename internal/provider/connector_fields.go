@@ -122,7 +122,12 @@ func connectorFields(c *connector.Catalog, on surface) []field {
 			"(what admin consent actually granted)."},
 		{name: "redirect_uris", kind: connector.StringList, description: "Redirect URIs the app uses. Checked offline against RFC 9700, RFC 8252 and the service's own rules."},
 		{name: "require_refresh_token", kind: connector.Bool, description: "Whether the connector needs a refresh token (long-running syncs). Checks that the scope which asks for one is requested and that the service can issue one."},
-		{name: "on_failure", oneOf: []string{"error", "warn"}, description: "What a failed check does: `error` (the default) stops the plan; `warn` reports the same findings as warnings and lets the plan go on."},
+		{name: "on_failure", oneOf: []string{"error", "warn"}, description: on.pick(
+			"What a failed check does: `error` (the default) stops the plan; `warn` reports the same findings as warnings and lets the plan go on.",
+			"Has no effect here: the data source returns failures as data, and `fail_on_error` decides whether they stop the plan. "+
+				"Accepted so that arguments copied from `handshake_connector` stay valid.",
+			"Has no effect here: without a token there is nothing to return, so a failed check is always an error. "+
+				"Accepted so that arguments copied from `handshake_connector` stay valid.")},
 	}
 	for _, p := range c.Profiles() {
 		fs = append(fs, serviceField(p))
