@@ -2,7 +2,9 @@
 # break. `make demo` builds the provider, starts the in-repo vendor sandbox
 # and a real OAuth server on 127.0.0.1, and plans this directory. Broken
 # connectors use on_failure = "warn" so that one plan shows them all; with the
-# default, each of them would stop the plan.
+# default, each of them would stop the plan. The key files read below
+# (github-app.pem, google-directory-sync.json) are written into the working
+# directory by the sandbox when the demo starts (tools/demo.sh), never checked in.
 
 terraform {
   required_providers {
@@ -59,14 +61,14 @@ locals {
 
 # ── Microsoft Entra ID ────────────────────────────────────────────────────
 
-# Healthy: app-only Graph access with admin-consented permissions.
+# Healthy: app-only Graph access with admin-consented permissions (application
+# permissions, checked against what admin consent granted).
 resource "handshake_connector" "entra_directory" {
-  name            = "governance-directory"
-  service         = "entra_id"
-  entra_id        = { tenant_id = local.entra.tenant_id, authority_url = local.entra.authority_url, graph_url = local.entra.authority_url }
-  auth            = { client_id = local.entra.client_id, client_secret_wo = var.secrets["entra_ok"] }
-  redirect_uris   = ["https://governance.example.com/oauth/callback"]
-  # Application permissions, checked against what admin consent granted.
+  name                 = "governance-directory"
+  service              = "entra_id"
+  entra_id             = { tenant_id = local.entra.tenant_id, authority_url = local.entra.authority_url, graph_url = local.entra.authority_url }
+  auth                 = { client_id = local.entra.client_id, client_secret_wo = var.secrets["entra_ok"] }
+  redirect_uris        = ["https://governance.example.com/oauth/callback"]
   required_permissions = ["User.Read.All", "GroupMember.Read.All"]
 }
 

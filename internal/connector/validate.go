@@ -31,7 +31,7 @@ func Validate(c *Catalog, s *Spec) []finding.Finding {
 	for _, rule := range p.Rules {
 		out = append(out, rule(s)...)
 	}
-	return out
+	return explainExpectedKeys(p, s, out)
 }
 
 // checkBlocks: the service's own block must be present when it has required

@@ -27,9 +27,10 @@ const (
 	StatusUnknown  = "unknown"
 )
 
-// Fingerprint is a short, non-reversible identifier of a value: enough to tell
-// which version is deployed, far too short to help guess the value, and
-// domain-separated so it matches no other system's hash of the same secret.
+// Fingerprint is a short identifier of a value: enough to tell which version
+// is deployed, and domain-separated so it matches no other system's hash of
+// the same secret. It is unkeyed, so it hides long random secrets but not
+// guessable ones (the docs say so).
 func Fingerprint(value string) string {
 	sum := sha256.Sum256([]byte("handshake-credential-fingerprint\x00" + value))
 	return "sha256:" + hex.EncodeToString(sum[:8])

@@ -33,7 +33,7 @@ func (e *accessTokenEphemeralResource) Metadata(_ context.Context, req ephemeral
 }
 
 func (e *accessTokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
-	attrs := ephemeralAttributes(connectorFields(e.catalog))
+	attrs := ephemeralAttributes(connectorFields(e.catalog, ephemeralSurface))
 	attrs["access_token"] = schema.StringAttribute{Computed: true, Sensitive: true,
 		MarkdownDescription: "The short-lived access token. Never stored in state or plan."}
 	attrs["token_type"] = schema.StringAttribute{Computed: true, MarkdownDescription: "The token type, usually `Bearer`."}

@@ -40,7 +40,7 @@ func (d *connectionTestDataSource) Metadata(_ context.Context, req datasource.Me
 }
 
 func (d *connectionTestDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attrs := dataSourceAttributes(connectorFields(d.catalog))
+	attrs := dataSourceAttributes(connectorFields(d.catalog, dataSourceSurface))
 	attrs["fail_on_error"] = schema.BoolAttribute{Optional: true,
 		MarkdownDescription: "Turn error findings into errors that stop the plan. By default failures are data " +
 			"(`status`, `findings`), which suits `check {}` blocks: they warn and never block an apply."}

@@ -26,6 +26,27 @@ type field struct {
 	nested      []field // for a single nested attribute
 }
 
+// surface is the kind of Terraform object a field is emitted for: the three
+// share arguments but not storage, so some descriptions differ.
+type surface int
+
+const (
+	resourceSurface   surface = iota // handshake_connector: state, plan, write-only twins
+	dataSourceSurface                // data.handshake_connection_test: state, no write-only attributes
+	ephemeralSurface                 // ephemeral.handshake_access_token: nothing stored
+)
+
+// pick returns the text for this surface.
+func (s surface) pick(resource, dataSource, ephemeral string) string {
+	switch s {
+	case dataSourceSurface:
+		return dataSource
+	case ephemeralSurface:
+		return ephemeral
+	}
+	return resource
+}
+
 // authSecrets are the auth block's secret attributes; each also has a
 // write-only twin named <name>_wo.
 var authSecrets = []struct{ name, description string }{
@@ -36,19 +57,25 @@ var authSecrets = []struct{ name, description string }{
 	{"password", "Password of a basic-auth or service account."},
 }
 
-func authFields() []field {
+func authFields(on surface) []field {
 	fs := []field{
 		{name: "client_id", description: "OAuth client id / application id."},
 		{name: "username", description: "User name or e-mail of a basic-auth or API-token identity (Atlassian, Zendesk), or an AWS access key id."},
 	}
-	fs = append(fs, field{name: "secret_version", kind: connector.Int, description: "Any number; change it after rotating a write-only secret so that Terraform re-tests the connector."})
+	fs = append(fs, field{name: "secret_version", kind: connector.Int, description: on.pick(
+		"Any number; change it after rotating a write-only secret, so that the plan shows an update and apply tests the connector again and records the result.",
+		"Has no effect here: the data source tests the connector on every read. Accepted so that arguments copied from `handshake_connector` stay valid.",
+		"Has no effect here: the token is requested whenever the resource is opened. Accepted so that arguments copied from `handshake_connector` stay valid.")})
 	for _, s := range authSecrets {
 		wo := s.name + "_wo"
 		fs = append(fs,
-			field{name: s.name, description: s.description + " Stored in state; prefer `" + wo + "`.",
+			field{name: s.name, description: s.description + on.pick(
+				" Stored in state; prefer `"+wo+"`.",
+				" Stored in state (sensitive), like every data source argument. Data sources have no write-only `_wo` twin: `"+wo+"` here is dropped by Terraform without an error.",
+				" Never stored: ephemeral resources keep nothing in state or plan, and this argument accepts ephemeral values. There is no `_wo` twin here."),
 				validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName(wo))}},
 			field{name: wo, writeOnly: true, description: s.description + " Write-only: never stored in state or plan. " +
-				"Terraform cannot see changes to it, so bump `secret_version` when you rotate it."},
+				"Terraform keeps no copy to compare, so bump `secret_version` when you rotate it to make the change visible in the plan."},
 		)
 	}
 	return fs
@@ -67,19 +94,28 @@ func serviceField(p *connector.Profile) field {
 	return f
 }
 
-// connectorFields are the arguments shared by handshake_connector and
-// data.handshake_connection_test.
-func connectorFields(c *connector.Catalog) []field {
+// connectorFields are the arguments shared by handshake_connector,
+// data.handshake_connection_test and ephemeral.handshake_access_token, with
+// descriptions for the surface they are emitted on.
+func connectorFields(c *connector.Catalog, on surface) []field {
 	fs := []field{
-		{name: "name", required: true, description: "A name for the connector, unique within the configuration. Used in diagnostics and the import id."},
+		{name: "name", required: true, description: on.pick(
+			"A name for the connector, unique within the configuration. Used in diagnostics and the import id (`<service>/<name>`).",
+			"A name for the connector. Used in diagnostics and the summary.",
+			"A name for the connector. Used in diagnostics.")},
 		{name: "service", required: true, oneOf: c.IDs(), description: "The service this connector talks to. One of: `" + strings.Join(c.IDs(), "`, `") + "`. " +
 			"Set the block named after the service (for example `okta = { domain = … }`) for its settings."},
 		// The whole auth block is sensitive rather than each secret in it:
 		// Terraform 1.11 records null sensitive attributes nested in an object
 		// so that every later `plan -refresh-only -detailed-exitcode` exits 2,
 		// which would turn drift detection into noise.
-		{name: "auth", sensitive: true, description: "The connector's credentials (sensitive as a whole). Every secret has a variant kept in state and a write-only `_wo` variant that never is.",
-			nested: authFields()},
+		{name: "auth", sensitive: true, description: "The connector's credentials (sensitive as a whole). " + on.pick(
+			"Every secret has a variant kept in state and a write-only `_wo` variant that never is.",
+			"Data sources cannot have write-only arguments, so each secret has one form here, stored in state as sensitive.",
+			"Nothing here is stored, so each secret has one form, which accepts ephemeral values.") +
+			" Terraform drops keys this object does not declare without an error; when that leaves a credential the service needs missing, " +
+			"the finding lists the keys Handshake reads.",
+			nested: authFields(on)},
 		{name: "required_scopes", kind: connector.StringList, description: "Scopes (or permissions) the connector needs. Checked offline for form and, on live tests, against what the service granted."},
 		{name: "required_permissions", kind: connector.StringList, description: "Permissions the app must have been granted, as opposed to scopes a token requests: " +
 			"Microsoft Entra ID / Microsoft 365 application permissions such as `User.Read.All`. Live checks compare them with the token's `roles` claim " +
@@ -93,7 +129,12 @@ func connectorFields(c *connector.Catalog) []field {
 			"the server offers RFC 7662 introspection, asks whether the refresh token is active. Set it to `true` only where " +
 			"the refresh token is not rotated, or on `ephemeral.handshake_access_token`, which returns the rotated refresh token " +
 			"in its ephemeral `refresh_token` attribute for a secret store's write-only argument."},
-		{name: "on_failure", oneOf: []string{"error", "warn"}, description: "What a failed check does: `error` (the default) stops the plan; `warn` reports the same findings as warnings and lets the plan go on."},
+		{name: "on_failure", oneOf: []string{"error", "warn"}, description: on.pick(
+			"What a failed check does: `error` (the default) stops the plan; `warn` reports the same findings as warnings and lets the plan go on.",
+			"Has no effect here: the data source returns failures as data, and `fail_on_error` decides whether they stop the plan. "+
+				"Accepted so that arguments copied from `handshake_connector` stay valid.",
+			"Has no effect here: without a token there is nothing to return, so a failed check is always an error. "+
+				"Accepted so that arguments copied from `handshake_connector` stay valid.")},
 	}
 	for _, p := range c.Profiles() {
 		fs = append(fs, serviceField(p))

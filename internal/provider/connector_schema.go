@@ -65,7 +65,7 @@ func resourceAttribute(f field) schema.Attribute {
 // connectorResourceSchema is handshake_connector's schema: the shared
 // arguments plus what the resource computes.
 func connectorResourceSchema(c *connector.Catalog) schema.Schema {
-	attrs := resourceAttributes(connectorFields(c))
+	attrs := resourceAttributes(connectorFields(c, resourceSurface))
 	if on, ok := attrs["on_failure"].(schema.StringAttribute); ok {
 		on.Computed, on.Default = true, stringdefault.StaticString("error")
 		attrs["on_failure"] = on

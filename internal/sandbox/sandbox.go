@@ -7,10 +7,14 @@
 package sandbox
 
 import (
+	"bytes"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -91,9 +95,24 @@ func StartOn(addr string) *Server {
 		s.plain.Listener = l
 	}
 	s.plain.Start()
-	s.tls = httptest.NewTLSServer(mux) // httptest's own CA: unknown to every client
+	s.tls = httptest.NewUnstartedServer(mux)
+	// Every client refuses this listener's certificate (httptest's own CA),
+	// which is the point of it: the failed handshakes are not news.
+	s.tls.Config.ErrorLog = log.New(dropTLSHandshakeErrors{os.Stderr}, "", log.LstdFlags)
+	s.tls.StartTLS()
 	s.URL, s.UntrustedTLSURL = s.plain.URL, s.tls.URL
 	return s
+}
+
+// dropTLSHandshakeErrors passes server log lines on, except the "TLS
+// handshake error" lines of clients that refused the certificate.
+type dropTLSHandshakeErrors struct{ w io.Writer }
+
+func (d dropTLSHandshakeErrors) Write(p []byte) (int, error) {
+	if bytes.Contains(p, []byte("http: TLS handshake error")) {
+		return len(p), nil
+	}
+	return d.w.Write(p)
 }
 
 // Close stops both listeners.

@@ -168,7 +168,8 @@ func snowflakeKeyPair(s *connector.Spec) []finding.Finding {
 	if !s.Auth.PrivateKey.IsSet() || authUnknown(s, "username") || s.Auth.Username != "" {
 		return nil
 	}
-	return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, authPath("username"),
+	// At the key the configuration set: auth.username is not in it.
+	return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, s.Auth.PrivateKey.Path(),
 		"Snowflake key-pair authentication needs auth.username").
 		WithCode("SNOWFLAKE-KEY-PAIR").
 		WithDetail("The login JWT names the Snowflake user whose RSA_PUBLIC_KEY matches the private key; without the user name Snowflake cannot find the key.").
@@ -184,7 +185,9 @@ func snowflakeOAuthGrant(s *connector.Spec) []finding.Finding {
 	if !secretUnset(s, s.Auth.Token, "token") || !secretUnset(s, s.Auth.PrivateKey, "private_key") {
 		return nil
 	}
-	return []finding.Finding{finding.Warnf(finding.RefreshTokenMissing, authPath("token"),
+	// At the secret the configuration set (client_secret or client_secret_wo):
+	// it is what cannot work alone, and auth.token is not in the configuration.
+	return []finding.Finding{finding.Warnf(finding.RefreshTokenMissing, s.Auth.ClientSecret.Path(),
 		"Snowflake OAuth needs a refresh token for unattended use").
 		WithCode("SNOWFLAKE-OAUTH-GRANT").
 		WithDetail("Snowflake OAuth supports only the authorization-code grant, not client credentials: a client id and secret alone cannot obtain a token without a person signing in.").

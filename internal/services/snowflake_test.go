@@ -58,7 +58,7 @@ func TestSnowflakeProfile(t *testing.T) {
 		{name: "http redirect allowed by the integration", spec: newSpec("snowflake",
 			set("account", "acme-dev", "allow_non_secure_redirect", "true"), withRedirects("http://127.0.0.1:8080/cb"))},
 		{name: "key without user", spec: newSpec("snowflake", acct("acme-prod"), withKey(testRSA2048())),
-			want: []want{wantErr(finding.InvalidConfiguration, "SNOWFLAKE-KEY-PAIR", "auth.username")}},
+			want: []want{wantErr(finding.InvalidConfiguration, "SNOWFLAKE-KEY-PAIR", "auth.private_key_wo")}},
 		{name: "EC key", spec: newSpec("snowflake", acct("acme-prod"), withUser("SVC"), withKey(testECKey())),
 			want: []want{wantErr(finding.InvalidCredentials, "SNOWFLAKE-KEY-PAIR", "auth.private_key_wo")}},
 		{name: "short RSA key", spec: newSpec("snowflake", acct("acme-prod"), withUser("SVC"), withKey(testRSA1024())),
@@ -67,6 +67,6 @@ func TestSnowflakeProfile(t *testing.T) {
 			withKey("-----BEGIN PRIVATE KEY-----\nnot base64\n-----END PRIVATE KEY-----")),
 			want: []want{wantErr(finding.InvalidCredentials, "PEM", "auth.private_key_wo")}},
 		{name: "client credentials only", spec: newSpec("snowflake", acct("acme-prod"), oauth),
-			want: []want{wantWarn(finding.RefreshTokenMissing, "SNOWFLAKE-OAUTH-GRANT", "auth.token")}},
+			want: []want{wantWarn(finding.RefreshTokenMissing, "SNOWFLAKE-OAUTH-GRANT", "auth.client_secret_wo")}},
 	})
 }

@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    handshake = {
+      source = "handshake-tf/handshake"
+    }
+  }
+}
+
 variable "okta_token" {
   type      = string
   sensitive = true

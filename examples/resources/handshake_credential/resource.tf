@@ -1,3 +1,12 @@
+terraform {
+  required_providers {
+    handshake = {
+      source = "handshake-tf/handshake"
+    }
+  }
+}
+
+# Pass the secret from the environment: export TF_VAR_entra_client_secret=…
 variable "entra_client_secret" {
   type      = string
   sensitive = true
@@ -14,6 +23,8 @@ resource "handshake_credential" "entra" {
 }
 
 # A certificate describes its own expiry (NotAfter); expires_at is derived.
+# saml-signing.pem is your identity provider's SAML signing certificate (the
+# public PEM certificate, not its key), saved next to this file.
 resource "handshake_credential" "saml_signing" {
   type  = "certificate"
   value = file("${path.module}/saml-signing.pem")
