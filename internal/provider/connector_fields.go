@@ -41,7 +41,8 @@ func authFields() []field {
 		{name: "client_id", description: "OAuth client id / application id."},
 		{name: "username", description: "User name or e-mail of a basic-auth or API-token identity (Atlassian, Zendesk), or an AWS access key id."},
 	}
-	fs = append(fs, field{name: "secret_version", kind: connector.Int, description: "Any number; change it after rotating a write-only secret so that Terraform re-tests the connector."})
+	// A string, not a number: see state_upgrade.go.
+	fs = append(fs, field{name: "secret_version", description: "Any value, such as `2` or a date; change it after rotating a write-only secret so that Terraform re-tests the connector. (A number is accepted and stored as a string.)"})
 	for _, s := range authSecrets {
 		wo := s.name + "_wo"
 		fs = append(fs,

@@ -27,6 +27,7 @@ var (
 	_ resource.ResourceWithValidateConfig = (*credentialResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*credentialResource)(nil)
 	_ resource.ResourceWithImportState    = (*credentialResource)(nil)
+	_ resource.ResourceWithUpgradeState   = (*credentialResource)(nil)
 )
 
 // NewCredentialResource is handshake_credential.
@@ -41,7 +42,7 @@ type credentialModel struct {
 	Type           types.String `tfsdk:"type"`
 	Value          types.String `tfsdk:"value"`
 	ValueWO        types.String `tfsdk:"value_wo"`
-	ValueWOVersion types.Int64  `tfsdk:"value_wo_version"`
+	ValueWOVersion types.String `tfsdk:"value_wo_version"`
 	ExpiresAt      types.String `tfsdk:"expires_at"`
 	RotateBefore   types.String `tfsdk:"rotate_before"`
 	Fingerprint    types.String `tfsdk:"fingerprint"`
@@ -54,6 +55,7 @@ func (r *credentialResource) Metadata(_ context.Context, req resource.MetadataRe
 
 func (r *credentialResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
+		Version: 1, // 1: value_wo_version is a string
 		MarkdownDescription: "A credential (client secret, API key, token, key or certificate) tracked for expiry. " +
 			"Handshake warns (`expiring_credentials`) inside the rotation window and fails the plan (`expired_credentials`) " +
 			"once it has expired. A refresh recomputes `expiry_status`, so crossing a threshold shows up as drift.",
@@ -75,8 +77,10 @@ func (r *credentialResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			// `plan -refresh-only -detailed-exitcode` exit 2 (false drift).
 			"value_wo": schema.StringAttribute{Optional: true, WriteOnly: true,
 				MarkdownDescription: "The secret value, write-only: never stored in state or plan. Change `value_wo_version` when you rotate it."},
-			"value_wo_version": schema.Int64Attribute{Optional: true,
-				MarkdownDescription: "Any number; bump it to rotate a `value_wo` secret."},
+			// A string, not a number: see state_upgrade.go.
+			"value_wo_version": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "Any value, such as `2` or a date; change it when you rotate a `value_wo` secret. " +
+					"(A number is accepted and stored as a string.)"},
 			"expires_at": schema.StringAttribute{Optional: true, Computed: true,
 				MarkdownDescription: "When the credential expires (RFC 3339). Derived from the value when it describes itself " +
 					"(a JWT's `exp`, a certificate's `NotAfter`); set it for secrets that do not, such as an Entra client secret.",
@@ -90,6 +94,10 @@ func (r *credentialResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				MarkdownDescription: "`valid`, `expiring` (inside the rotation window), `expired`, or `unknown` (no expiry known)."},
 		},
 	}
+}
+
+func (r *credentialResource) UpgradeState(context.Context) map[int64]resource.StateUpgrader {
+	return map[int64]resource.StateUpgrader{0: versionToString("value_wo_version")}
 }
 
 func (r *credentialResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -155,6 +163,23 @@ func (r *credentialResource) ModifyPlan(ctx context.Context, req resource.Modify
 		}
 	}
 	appendFindings(&resp.Diagnostics, path.Empty(), fs)
+
+	// expiry_status comes from the clock, which moves between plan and apply:
+	// it is unknown on a create or an update (apply computes it), and on a
+	// no-op keeps its state value unless it has changed since (then the plan
+	// is an update, so that crossing a threshold shows as a change).
+	recomputed := plan.ExpiryStatus
+	plan.ExpiryStatus = types.StringUnknown()
+	if !req.State.Raw.IsNull() {
+		var prior credentialModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+		plan.ExpiryStatus = prior.ExpiryStatus
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		if resp.Plan.Raw.Equal(req.State.Raw) && recomputed.Equal(prior.ExpiryStatus) {
+			return
+		}
+		plan.ExpiryStatus = types.StringUnknown()
+	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
