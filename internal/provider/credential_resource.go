@@ -58,7 +58,8 @@ func (r *credentialResource) Schema(_ context.Context, _ resource.SchemaRequest,
 		Version: 1, // 1: value_wo_version is a string
 		MarkdownDescription: "A credential (client secret, API key, token, key or certificate) tracked for expiry. " +
 			"Handshake warns (`expiring_credentials`) inside the rotation window and fails the plan (`expired_credentials`) " +
-			"once it has expired. A refresh recomputes `expiry_status`, so crossing a threshold shows up as drift.",
+			"once it has expired. A refresh recomputes `expiry_status`, so crossing a threshold shows up as drift; on a create " +
+			"or an update it is known after apply, computed with the clock at apply time.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "Random identifier of this credential.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},

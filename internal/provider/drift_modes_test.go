@@ -5,6 +5,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/testing/oidcserver"
 )
@@ -103,6 +107,9 @@ func TestAccDrift_bothModes(t *testing.T) {
 		!strings.Contains(out, "Category: invalid_credentials") {
 		t.Fatalf("deleted client: ordinary plan exited %d, want 2 with an update of the write-only connector:\n%s", code, out)
 	}
+	if strings.Contains(out, "handshake_connector.held will be updated") {
+		t.Fatalf("the state-held connector was refreshed, so its result is no change for an ordinary plan:\n%s", out)
+	}
 	if strings.Contains(out, liveSecret) {
 		t.Fatal("the secret appears in the plan output")
 	}
@@ -200,5 +207,71 @@ check "legacy_healthy" {
 	out, code := cli.script(driftCheckScript)
 	if code != 2 || !strings.Contains(out, "BROKEN   check.legacy_healthy:") || !strings.Contains(out, "expired") {
 		t.Fatalf("the script exited %d, want 2 naming the failed check and its cause:\n%s", code, out)
+	}
+}
+
+// TestAccDrift_ciScriptIgnoresSensitivePathOrder: on Terraform 1.11 a
+// credential whose value_wo comes from a sensitive variable makes
+// refresh-only exit 2 at random (its two sensitive paths are stored in
+// random order and compared in order). The script reads the plan's
+// resource_drift, which compares values, so it stays at 0.
+func TestAccDrift_ciScriptIgnoresSensitivePathOrder(t *testing.T) {
+	offlineOnly(t)
+	cli := newTerraformCLI(t, defaultProviderFactory)
+	cli.run(`
+variable "entra_client_secret" {
+  type      = string
+  sensitive = true
+  default   = "Q~8Rk3.drift-test-secret-0123456789"
+}
+resource "handshake_credential" "entra" {
+  type             = "client_secret"
+  value_wo         = var.entra_client_secret
+  value_wo_version = 1
+  expires_at       = "2099-01-01T00:00:00Z"
+}`, "init", "-no-color", "-input=false")
+	if out, code := cli.run("", "apply", "-auto-approve", "-no-color", "-input=false"); code != 0 {
+		t.Fatalf("apply failed:\n%s", out)
+	}
+	for i := 0; i < 4; i++ {
+		if out, code := cli.script(driftCheckScript); code != 0 {
+			t.Fatalf("run %d: the script exited %d on an unchanged credential, want 0:\n%s", i, code, out)
+		}
+	}
+}
+
+// TestAccDrift_ciScriptCredentialWindow: a credential entering its rotation
+// window is no change for an ordinary plan (its refresh updates the state),
+// but the script reads it from resource_drift; once expired, the plan fails
+// and the script reports breakage.
+func TestAccDrift_ciScriptCredentialWindow(t *testing.T) {
+	offlineOnly(t)
+	clock := &testClock{}
+	clock.Set(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
+	cli := newTerraformCLI(t, func() tfprotov6.ProviderServer {
+		return providerserver.NewProtocol6(&handshakeProvider{version: "test", now: clock.Now})()
+	})
+	cli.run(`
+resource "handshake_credential" "entra" {
+  type             = "client_secret"
+  value_wo         = "Q~8Rk3.drift-test-secret-0123456789"
+  value_wo_version = 1
+  expires_at       = "2027-01-01T00:00:00Z"
+}`, "init", "-no-color", "-input=false")
+	if out, code := cli.run("", "apply", "-auto-approve", "-no-color", "-input=false"); code != 0 {
+		t.Fatalf("apply failed:\n%s", out)
+	}
+	clock.Set(time.Date(2026, 12, 20, 0, 0, 0, 0, time.UTC))
+	if out, code := cli.run("", ordinary...); code != 0 {
+		t.Fatalf("credential inside its window: an ordinary plan exited %d; the guide says 0:\n%s", code, out)
+	}
+	out, code := cli.script(driftCheckScript)
+	if code != 2 || !strings.Contains(out, "DRIFT    handshake_credential.entra: valid -> expiring") {
+		t.Fatalf("credential inside its window: the script exited %d, want 2 with its drift:\n%s", code, out)
+	}
+	clock.Set(time.Date(2027, 1, 2, 0, 0, 0, 0, time.UTC))
+	out, code = cli.script(driftCheckScript)
+	if code != 2 || !strings.Contains(out, "BREAKAGE") || !strings.Contains(out, "Category: expired_credentials") {
+		t.Fatalf("expired credential: the script exited %d, want 2 with BREAKAGE:\n%s", code, out)
 	}
 }
