@@ -133,9 +133,13 @@ func (r *credentialResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
 	}
-	var cfg, plan credentialModel
+	var cfg, plan, prior credentialModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	exists := !req.State.Raw.IsNull()
+	if exists {
+		resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -155,13 +159,8 @@ func (r *credentialResource) ModifyPlan(ctx context.Context, req resource.Modify
 		at = finding.Attr("expires_at")
 	}
 	fs := credential.ExpiryFindings(credentialLabel(cfg.Type), expiresAt, r.data.Now(), r.window(cfg.RotateBefore), at)
-	if !req.State.Raw.IsNull() && !finding.HasErrors(fs) {
-		// An existing credential's warning was already given by Read.
-		var prior credentialModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-		if prior.ExpiresAt.Equal(plan.ExpiresAt) {
-			fs = nil
-		}
+	if exists && !finding.HasErrors(fs) && prior.ExpiresAt.Equal(plan.ExpiresAt) {
+		fs = nil // an existing credential's warning was already given by Read
 	}
 	appendFindings(&resp.Diagnostics, path.Empty(), fs)
 
@@ -171,9 +170,7 @@ func (r *credentialResource) ModifyPlan(ctx context.Context, req resource.Modify
 	// is an update, so that crossing a threshold shows as a change).
 	recomputed := plan.ExpiryStatus
 	plan.ExpiryStatus = types.StringUnknown()
-	if !req.State.Raw.IsNull() {
-		var prior credentialModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	if exists {
 		plan.ExpiryStatus = prior.ExpiryStatus
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		if resp.Plan.Raw.Equal(req.State.Raw) && recomputed.Equal(prior.ExpiryStatus) {

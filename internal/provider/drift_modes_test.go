@@ -265,7 +265,13 @@ resource "handshake_credential" "entra" {
 	if out, code := cli.run("", ordinary...); code != 0 {
 		t.Fatalf("credential inside its window: an ordinary plan exited %d; the guide says 0:\n%s", code, out)
 	}
-	out, code := cli.script(driftCheckScript)
+	// Without a refresh the state still says "valid": the plan's own
+	// recomputation differs, so it plans an update.
+	out, code := cli.run("", "plan", "-refresh=false", "-detailed-exitcode", "-no-color", "-input=false")
+	if code != 2 || !regexp.MustCompile(`expiry_status\s+= "valid" -> \(known after apply\)`).MatchString(out) {
+		t.Fatalf("credential inside its window: plan -refresh=false exited %d, want 2 with an expiry_status update:\n%s", code, out)
+	}
+	out, code = cli.script(driftCheckScript)
 	if code != 2 || !strings.Contains(out, "DRIFT    handshake_credential.entra: valid -> expiring") {
 		t.Fatalf("credential inside its window: the script exited %d, want 2 with its drift:\n%s", code, out)
 	}
