@@ -7,8 +7,8 @@
 # configuration (write-only ones included), then reads the saved plan as
 # JSON. It does not rely on `-detailed-exitcode`: a data source in a check
 # block always plans a read (exit 2 on every run), a failing check block
-# never changes the exit code, and OpenTofu's refresh-only plan is reported
-# never to return 2 (opentofu/opentofu#3107).
+# never changes the exit code, and some OpenTofu versions are reported never
+# to return 2 from a refresh-only plan (opentofu/opentofu#3107).
 #
 # Exit code: 0 = nothing changed and every check passes;
 #            2 = drift or breakage (printed below);
