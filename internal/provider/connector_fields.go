@@ -76,9 +76,9 @@ func connectorFields(c *connector.Catalog) []field {
 		{name: "service", required: true, oneOf: c.IDs(), description: "The service this connector talks to. One of: `" + strings.Join(c.IDs(), "`, `") + "`. " +
 			"Set the block named after the service (for example `okta = { domain = … }`) for its settings."},
 		// The whole auth block is sensitive rather than each secret in it:
-		// Terraform 1.11 records null sensitive attributes nested in an object
-		// so that every later `plan -refresh-only -detailed-exitcode` exits 2,
-		// which would turn drift detection into noise.
+		// Terraform 1.11 stores sibling sensitive paths in map (random) order
+		// and compares them in order, so two of them make refresh-only exit 2
+		// at random; paths under one sensitive parent keep their order.
 		{name: "auth", sensitive: true, description: "The connector's credentials (sensitive as a whole). Every secret has a variant kept in state and a write-only `_wo` variant that never is.",
 			nested: authFields()},
 		{name: "required_scopes", kind: connector.StringList, description: "Scopes (or permissions) the connector needs. Checked offline for form and, on live tests, against what the service granted."},

@@ -73,9 +73,10 @@ func (r *credentialResource) Schema(_ context.Context, _ resource.SchemaRequest,
 					stringvalidator.ExactlyOneOf(path.MatchRoot("value"), path.MatchRoot("value_wo")),
 				}},
 			// Not marked Sensitive: a write-only value never reaches state or plan
-			// output anyway, and Terraform 1.11 records a sensitive null write-only
-			// attribute in state in a way that makes every later
-			// `plan -refresh-only -detailed-exitcode` exit 2 (false drift).
+			// output anyway, and a second sensitive top-level path next to value
+			// makes Terraform 1.11's refresh-only exit 2 at random (it stores the
+			// paths in map order and compares them in order; fixed in 1.12). The
+			// drift guide says to feed value_wo from an ephemeral variable.
 			"value_wo": schema.StringAttribute{Optional: true, WriteOnly: true,
 				MarkdownDescription: "The secret value, write-only: never stored in state or plan. Change `value_wo_version` when you rotate it."},
 			// A string, not a number: see state_upgrade.go.
