@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -89,5 +90,34 @@ func rewriteState(t *testing.T, file string, edit func(res, attrs map[string]any
 	}
 	if err := os.WriteFile(file, raw, 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestNumberToString(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		path           []string
+	}{
+		{"top level", `{"value_wo_version":3,"type":"token"}`, `{"type":"token","value_wo_version":"3"}`, []string{"value_wo_version"}},
+		{"nested", `{"auth":{"client_id":"a","secret_version":12}}`, `{"auth":{"client_id":"a","secret_version":"12"}}`, []string{"auth", "secret_version"}},
+		{"null parent", `{"auth":null}`, `{"auth":null}`, []string{"auth", "secret_version"}},
+		{"unset", `{"auth":{"secret_version":null}}`, `{"auth":{"secret_version":null}}`, []string{"auth", "secret_version"}},
+		{"already a string", `{"value_wo_version":"2026-01"}`, `{"value_wo_version":"2026-01"}`, []string{"value_wo_version"}},
+		{"not a whole number", `{"value_wo_version":1.5}`, `{"value_wo_version":"1.5"}`, []string{"value_wo_version"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dec := json.NewDecoder(strings.NewReader(tt.in))
+			dec.UseNumber()
+			var obj map[string]any
+			if err := dec.Decode(&obj); err != nil {
+				t.Fatal(err)
+			}
+			numberToString(obj, tt.path)
+			got, _ := json.Marshal(obj)
+			if string(got) != tt.want {
+				t.Fatalf("got %s, want %s", got, tt.want)
+			}
+		})
 	}
 }
