@@ -106,15 +106,35 @@ func (c *terraformCLI) run(config string, args ...string) (string, int) {
 			c.t.Fatal(err)
 		}
 	}
-	cmd := exec.Command(terraformBinary(), args...)
+	return c.exec(exec.Command(terraformBinary(), args...))
+}
+
+// script runs a shell script (such as a CI example) in the working
+// directory, with the terraform it runs pointed at the provider under test.
+func (c *terraformCLI) script(path string) (string, int) {
+	c.t.Helper()
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	cmd := exec.Command("bash", abs)
+	cmd.Env = append(os.Environ(), "TERRAFORM="+terraformBinary())
+	return c.exec(cmd)
+}
+
+func (c *terraformCLI) exec(cmd *exec.Cmd) (string, int) {
+	c.t.Helper()
 	cmd.Dir = c.dir
-	cmd.Env = append(os.Environ(), "TF_REATTACH_PROVIDERS="+c.reattach, "TF_CLI_CONFIG_FILE="+c.rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+	if cmd.Env == nil {
+		cmd.Env = os.Environ()
+	}
+	cmd.Env = append(cmd.Env, "TF_REATTACH_PROVIDERS="+c.reattach, "TF_CLI_CONFIG_FILE="+c.rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
 	out, err := cmd.CombinedOutput()
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
 		code = ee.ExitCode()
 	} else if err != nil {
-		c.t.Fatalf("running terraform %v: %v", args, err)
+		c.t.Fatalf("running %v: %v", cmd.Args, err)
 	}
 	return string(out), code
 }

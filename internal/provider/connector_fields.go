@@ -62,8 +62,9 @@ func authFields(on surface) []field {
 		{name: "client_id", description: "OAuth client id / application id."},
 		{name: "username", description: "User name or e-mail of a basic-auth or API-token identity (Atlassian, Zendesk), or an AWS access key id."},
 	}
-	fs = append(fs, field{name: "secret_version", kind: connector.Int, description: on.pick(
-		"Any number; change it after rotating a write-only secret, so that the plan shows an update and apply tests the connector again and records the result.",
+	// A string, not a number: see state_upgrade.go.
+	fs = append(fs, field{name: "secret_version", description: on.pick(
+		"Any value, such as `2` or a date; change it after rotating a write-only secret, so that the plan shows an update and apply tests the connector again and records the result. (A number is accepted and stored as a string.)",
 		"Has no effect here: the data source tests the connector on every read. Accepted so that arguments copied from `handshake_connector` stay valid.",
 		"Has no effect here: the token is requested whenever the resource is opened. Accepted so that arguments copied from `handshake_connector` stay valid.")})
 	for _, s := range authSecrets {
@@ -106,9 +107,9 @@ func connectorFields(c *connector.Catalog, on surface) []field {
 		{name: "service", required: true, oneOf: c.IDs(), description: "The service this connector talks to. One of: `" + strings.Join(c.IDs(), "`, `") + "`. " +
 			"Set the block named after the service (for example `okta = { domain = … }`) for its settings."},
 		// The whole auth block is sensitive rather than each secret in it:
-		// Terraform 1.11 records null sensitive attributes nested in an object
-		// so that every later `plan -refresh-only -detailed-exitcode` exits 2,
-		// which would turn drift detection into noise.
+		// Terraform 1.11 stores sibling sensitive paths in map (random) order
+		// and compares them in order, so two of them make refresh-only exit 2
+		// at random; paths under one sensitive parent keep their order.
 		{name: "auth", sensitive: true, description: "The connector's credentials (sensitive as a whole). " + on.pick(
 			"Every secret has a variant kept in state and a write-only `_wo` variant that never is.",
 			"Data sources cannot have write-only arguments, so each secret has one form here, stored in state as sensitive.",

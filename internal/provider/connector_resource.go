@@ -24,6 +24,7 @@ var (
 	_ resource.ResourceWithValidateConfig = (*connectorResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*connectorResource)(nil)
 	_ resource.ResourceWithImportState    = (*connectorResource)(nil)
+	_ resource.ResourceWithUpgradeState   = (*connectorResource)(nil)
 )
 
 // NewConnectorResource is handshake_connector.
@@ -46,6 +47,10 @@ func (r *connectorResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 	resp.Schema = connectorResourceSchema(r.catalog)
 }
 
+func (r *connectorResource) UpgradeState(context.Context) map[int64]resource.StateUpgrader {
+	return map[int64]resource.StateUpgrader{0: versionToString("auth", "secret_version")}
+}
+
 func (r *connectorResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
@@ -64,9 +69,17 @@ func (r *connectorResource) ValidateConfig(ctx context.Context, req resource.Val
 	appendFindings(&resp.Diagnostics, path.Empty(), planSeverity(fs, onFailure(ctx, req.Config)))
 }
 
-// ModifyPlan tests the connector at plan time. Write-only secrets are only
-// in the configuration, so this is where every connector is re-tested on an
-// ordinary plan.
+// ModifyPlan tests the connector at plan time and reports what it found as
+// diagnostics. Write-only secrets are only in the configuration, so this is
+// where every connector is re-tested on an ordinary plan.
+//
+// A planned value is a promise the apply must keep, and the world can change
+// between plan and apply (a saved plan may wait for hours). So the live
+// results are unknown in the plan of a create or an update, and apply tests
+// again and stores what it finds. On a no-op they keep their state values,
+// unless this plan's test found something different (a revoked write-only
+// secret, a lost scope): then they are planned as unknown, an in-place
+// update that makes `plan -detailed-exitcode` exit 2.
 func (r *connectorResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy
@@ -82,45 +95,55 @@ func (r *connectorResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	res := r.data.runCheck(ctx, r.catalog, spec)
 	appendFindings(&resp.Diagnostics, path.Empty(), planSeverity(res.liveFindings(), onFailure(ctx, req.Config)))
 
-	if len(spec.Unknown) > 0 && r.data != nil && r.data.LiveChecks {
-		// Values known only after apply: Create/Update test it then.
+	// The framework already planned the computed attributes as unknown when
+	// an argument changed; an unchanged plan equals the state.
+	if req.State.Raw.IsNull() || !resp.Plan.Raw.Equal(req.State.Raw) {
+		resp.Diagnostics.Append(setResultsUnknown(ctx, &resp.Plan)...)
 		return
 	}
-	// Record what this plan found, so the plan shows the status the apply
-	// will store. For an unchanged connector, a difference from the state (a
-	// revoked secret, a removed scope) shows as an update.
-	resp.Diagnostics.Append(setCheck(ctx, &resp.Plan, res)...)
+	if !res.Live || res.Status == probe.StatusUnknown {
+		return // not tested: nothing to compare with the state
+	}
+	same, d := res.matches(ctx, req.State)
+	resp.Diagnostics.Append(d...)
+	if !same {
+		resp.Diagnostics.Append(setResultsUnknown(ctx, &resp.Plan)...)
+	}
 }
 
 func (r *connectorResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	resp.Diagnostics.Append(r.apply(ctx, req.Config, req.Plan, &resp.State, resp.Private)...)
+	diags := r.apply(ctx, req.Config, req.Plan, &resp.State, resp.Private)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		resp.State.RemoveResource(ctx) // nothing was created
+	}
 }
 
 func (r *connectorResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	resp.Diagnostics.Append(r.apply(ctx, req.Config, req.Plan, &resp.State, resp.Private)...)
+	diags := r.apply(ctx, req.Config, req.Plan, &resp.State, resp.Private)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		// The update failed: the state stays what it was, so the next plan
+		// proposes (and tests) the same change again.
+		resp.State.Raw = req.State.Raw
+	}
 }
 
-// apply stores the plan. The plan carries the plan-time test's results;
-// when it could not test (values known only after apply), the connector is
-// tested now, and an unhealthy one with on_failure = "error" fails the
-// apply and is not stored.
+// apply tests the connector and stores the planned arguments with what the
+// test found. With on_failure = "error" a failed test fails the apply, with
+// the connector's own diagnostics.
 func (r *connectorResource) apply(ctx context.Context, config tfsdk.Config, plan tfsdk.Plan, state *tfsdk.State, private privateSetter) diag.Diagnostics {
 	spec, diags := readSpec(ctx, config, r.catalog)
 	if diags.HasError() {
 		return diags
 	}
-	var planned types.String
-	diags.Append(plan.GetAttribute(ctx, path.Root("status"), &planned)...)
-	state.Raw = plan.Raw
-	if planned.IsUnknown() {
-		res := r.data.runCheck(ctx, r.catalog, spec)
-		if fs := planSeverity(res.liveFindings(), onFailure(ctx, config)); finding.HasErrors(fs) {
-			appendFindings(&diags, path.Empty(), fs)
-			state.RemoveResource(ctx)
-			return diags
-		}
-		diags.Append(setCheck(ctx, state, res)...)
+	res := r.data.runCheck(ctx, r.catalog, spec)
+	if fs := planSeverity(res.liveFindings(), onFailure(ctx, config)); finding.HasErrors(fs) {
+		appendFindings(&diags, path.Empty(), fs)
+		return diags
 	}
+	state.Raw = plan.Raw
+	diags.Append(setCheck(ctx, state, res)...)
 	diags.Append(setWriteOnlyFlag(ctx, private, spec)...)
 	return diags
 }
@@ -174,12 +197,17 @@ type computedSetter interface {
 func setCheck(ctx context.Context, dst computedSetter, c check) diag.Diagnostics {
 	var diags diag.Diagnostics
 	diags.Append(dst.SetAttribute(ctx, path.Root("status"), c.Status)...)
-	diags.Append(dst.SetAttribute(ctx, path.Root("findings"), findingsValue(c.Findings))...)
-	scopes := c.GrantedScopes
-	if scopes == nil {
-		scopes = []string{}
-	}
-	diags.Append(dst.SetAttribute(ctx, path.Root("granted_scopes"), scopes)...)
+	diags.Append(dst.SetAttribute(ctx, path.Root("findings"), findingsValue(c.stored()))...)
+	diags.Append(dst.SetAttribute(ctx, path.Root("granted_scopes"), c.scopes())...)
+	return diags
+}
+
+// setResultsUnknown plans the result attributes as "known after apply".
+func setResultsUnknown(ctx context.Context, plan *tfsdk.Plan) diag.Diagnostics {
+	var diags diag.Diagnostics
+	diags.Append(plan.SetAttribute(ctx, path.Root("status"), types.StringUnknown())...)
+	diags.Append(plan.SetAttribute(ctx, path.Root("findings"), types.ListUnknown(types.ObjectType{AttrTypes: findingAttrTypes}))...)
+	diags.Append(plan.SetAttribute(ctx, path.Root("granted_scopes"), types.ListUnknown(types.StringType))...)
 	return diags
 }
 

@@ -83,9 +83,12 @@ func connectorResourceSchema(c *connector.Catalog) schema.Schema {
 			"attribute": schema.StringAttribute{Computed: true, MarkdownDescription: "Attribute path at fault, such as `redirect_uris[0]`; empty for the whole connector."},
 		}}}
 	return schema.Schema{
+		Version: 1, // 1: auth.secret_version is a string
 		MarkdownDescription: "A connector to a SaaS or identity service and its credentials. Handshake checks it offline at " +
 			"`terraform validate` and `plan` (identifiers, redirect URIs, scopes, secret hygiene) and reports every problem " +
-			"as a diagnostic on the attribute at fault, naming the category, the cause and the fix.",
+			"as a diagnostic on the attribute at fault, naming the category, the cause and the fix. The live test's results " +
+			"(`status`, `findings`, `granted_scopes`) are known after apply on a create or an update: the apply tests again " +
+			"and stores what it finds, so a saved plan applies even if the service changed in between.",
 		Attributes: attrs,
 	}
 }

@@ -27,6 +27,7 @@ var (
 	_ resource.ResourceWithValidateConfig = (*credentialResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*credentialResource)(nil)
 	_ resource.ResourceWithImportState    = (*credentialResource)(nil)
+	_ resource.ResourceWithUpgradeState   = (*credentialResource)(nil)
 )
 
 // NewCredentialResource is handshake_credential.
@@ -41,7 +42,7 @@ type credentialModel struct {
 	Type           types.String `tfsdk:"type"`
 	Value          types.String `tfsdk:"value"`
 	ValueWO        types.String `tfsdk:"value_wo"`
-	ValueWOVersion types.Int64  `tfsdk:"value_wo_version"`
+	ValueWOVersion types.String `tfsdk:"value_wo_version"`
 	ExpiresAt      types.String `tfsdk:"expires_at"`
 	RotateBefore   types.String `tfsdk:"rotate_before"`
 	Fingerprint    types.String `tfsdk:"fingerprint"`
@@ -54,9 +55,11 @@ func (r *credentialResource) Metadata(_ context.Context, req resource.MetadataRe
 
 func (r *credentialResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
+		Version: 1, // 1: value_wo_version is a string
 		MarkdownDescription: "A credential (client secret, API key, token, key or certificate) tracked for expiry. " +
 			"Handshake warns (`expiring_credentials`) inside the rotation window and fails the plan (`expired_credentials`) " +
-			"once it has expired. A refresh recomputes `expiry_status`, so crossing a threshold shows up as drift.",
+			"once it has expired. A refresh recomputes `expiry_status`, so crossing a threshold shows up as drift; on a create " +
+			"or an update it is known after apply, computed with the clock at apply time.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "Random identifier of this credential.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
@@ -70,13 +73,16 @@ func (r *credentialResource) Schema(_ context.Context, _ resource.SchemaRequest,
 					stringvalidator.ExactlyOneOf(path.MatchRoot("value"), path.MatchRoot("value_wo")),
 				}},
 			// Not marked Sensitive: a write-only value never reaches state or plan
-			// output anyway, and Terraform 1.11 records a sensitive null write-only
-			// attribute in state in a way that makes every later
-			// `plan -refresh-only -detailed-exitcode` exit 2 (false drift).
+			// output anyway, and a second sensitive top-level path next to value
+			// makes Terraform 1.11's refresh-only exit 2 at random (it stores the
+			// paths in map order and compares them in order; fixed in 1.12). The
+			// drift guide says to feed value_wo from an ephemeral variable.
 			"value_wo": schema.StringAttribute{Optional: true, WriteOnly: true,
 				MarkdownDescription: "The secret value, write-only: never stored in state or plan. Change `value_wo_version` when you rotate it."},
-			"value_wo_version": schema.Int64Attribute{Optional: true,
-				MarkdownDescription: "Any number; bump it to rotate a `value_wo` secret."},
+			// A string, not a number: see state_upgrade.go.
+			"value_wo_version": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "Any value, such as `2` or a date; change it when you rotate a `value_wo` secret. " +
+					"(A number is accepted and stored as a string.)"},
 			"expires_at": schema.StringAttribute{Optional: true, Computed: true,
 				MarkdownDescription: "When the credential expires (RFC 3339). Derived from the value when it describes itself " +
 					"(a JWT's `exp`, a certificate's `NotAfter`); set it for secrets that do not, such as an Entra client secret.",
@@ -91,6 +97,10 @@ func (r *credentialResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				MarkdownDescription: "`valid`, `expiring` (inside the rotation window), `expired`, or `unknown` (no expiry known)."},
 		},
 	}
+}
+
+func (r *credentialResource) UpgradeState(context.Context) map[int64]resource.StateUpgrader {
+	return map[int64]resource.StateUpgrader{0: versionToString("value_wo_version")}
 }
 
 func (r *credentialResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -125,9 +135,13 @@ func (r *credentialResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
 	}
-	var cfg, plan credentialModel
+	var cfg, plan, prior credentialModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	exists := !req.State.Raw.IsNull()
+	if exists {
+		resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -147,15 +161,25 @@ func (r *credentialResource) ModifyPlan(ctx context.Context, req resource.Modify
 		at = finding.Attr("expires_at")
 	}
 	fs := credential.ExpiryFindings(credentialLabel(cfg.Type), expiresAt, r.data.Now(), r.window(cfg.RotateBefore), at)
-	if !req.State.Raw.IsNull() && !finding.HasErrors(fs) {
-		// An existing credential's warning was already given by Read.
-		var prior credentialModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-		if prior.ExpiresAt.Equal(plan.ExpiresAt) {
-			fs = nil
-		}
+	if exists && !finding.HasErrors(fs) && prior.ExpiresAt.Equal(plan.ExpiresAt) {
+		fs = nil // an existing credential's warning was already given by Read
 	}
 	appendFindings(&resp.Diagnostics, path.Empty(), fs)
+
+	// expiry_status comes from the clock, which moves between plan and apply:
+	// it is unknown on a create or an update (apply computes it), and on a
+	// no-op keeps its state value unless it has changed since (then the plan
+	// is an update, so that crossing a threshold shows as a change).
+	recomputed := plan.ExpiryStatus
+	plan.ExpiryStatus = types.StringUnknown()
+	if exists {
+		plan.ExpiryStatus = prior.ExpiryStatus
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		if resp.Plan.Raw.Equal(req.State.Raw) && recomputed.Equal(prior.ExpiryStatus) {
+			return
+		}
+		plan.ExpiryStatus = types.StringUnknown()
+	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
@@ -58,6 +60,43 @@ func (d *providerData) probeOptions() probe.Options {
 // liveFindings are the findings a live check added (the offline ones were
 // reported by ValidateConfig already).
 func (c check) liveFindings() []finding.Finding { return c.Findings[c.static:] }
+
+// stored are the findings kept in state: all but the warnings about
+// transient failures a retry cured, which would make the stored value
+// differ from one run to the next.
+func (c check) stored() []finding.Finding {
+	out := make([]finding.Finding, 0, len(c.Findings))
+	for _, f := range c.Findings {
+		if !(f.Retryable && f.Severity == finding.Warning) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// scopes is granted_scopes as stored: never null.
+func (c check) scopes() []string {
+	if c.GrantedScopes == nil {
+		return []string{}
+	}
+	return c.GrantedScopes
+}
+
+// matches reports whether the state holds exactly this check's result.
+func (c check) matches(ctx context.Context, state attrGetter) (bool, diag.Diagnostics) {
+	var status types.String
+	var findings, scopes types.List
+	var diags diag.Diagnostics
+	diags.Append(state.GetAttribute(ctx, path.Root("status"), &status)...)
+	diags.Append(state.GetAttribute(ctx, path.Root("findings"), &findings)...)
+	diags.Append(state.GetAttribute(ctx, path.Root("granted_scopes"), &scopes)...)
+	want, d := types.ListValueFrom(ctx, types.StringType, c.scopes())
+	diags.Append(d...)
+	if diags.HasError() {
+		return true, diags
+	}
+	return status.ValueString() == c.Status && findings.Equal(findingsValue(c.stored())) && scopes.Equal(want), diags
+}
 
 // planSeverity applies a connector's failure policy: on_failure = "warn"
 // downgrades every error. (Transient failures that a retry cured arrive as
