@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
@@ -89,8 +90,9 @@ func (r *connectorResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if diags.HasError() {
 		return
 	}
+	planned := map[string]func(tftypes.Type) tftypes.Value{}
 	if spec.Service != "" && spec.Name != "" {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), spec.Service+"/"+spec.Name)...)
+		planned["id"] = stringValueOf(spec.Service + "/" + spec.Name)
 	}
 	res := r.data.runCheck(ctx, r.catalog, spec)
 	appendFindings(&resp.Diagnostics, path.Empty(), planSeverity(res.liveFindings(), onFailure(ctx, req.Config)))
@@ -98,8 +100,11 @@ func (r *connectorResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	// The framework already planned the computed attributes as unknown when
 	// an argument changed; an unchanged plan equals the state.
 	if req.State.Raw.IsNull() || !resp.Plan.Raw.Equal(req.State.Raw) {
-		resp.Diagnostics.Append(setResultsUnknown(ctx, &resp.Plan)...)
+		resp.Diagnostics.Append(setRootValues(&resp.Plan, withResultsUnknown(planned))...)
 		return
+	}
+	if len(planned) > 0 {
+		resp.Diagnostics.Append(setRootValues(&resp.Plan, planned)...)
 	}
 	if !res.Live || res.Status == probe.StatusUnknown {
 		return // not tested: nothing to compare with the state
@@ -107,7 +112,7 @@ func (r *connectorResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	same, d := res.matches(ctx, req.State)
 	resp.Diagnostics.Append(d...)
 	if !same {
-		resp.Diagnostics.Append(setResultsUnknown(ctx, &resp.Plan)...)
+		resp.Diagnostics.Append(setRootValues(&resp.Plan, withResultsUnknown(nil))...)
 	}
 }
 
@@ -202,23 +207,26 @@ func setCheck(ctx context.Context, dst computedSetter, c check) diag.Diagnostics
 	return diags
 }
 
-// setResultsUnknown plans the result attributes as "known after apply".
-func setResultsUnknown(ctx context.Context, plan *tfsdk.Plan) diag.Diagnostics {
-	var diags diag.Diagnostics
-	diags.Append(plan.SetAttribute(ctx, path.Root("status"), types.StringUnknown())...)
-	diags.Append(plan.SetAttribute(ctx, path.Root("findings"), types.ListUnknown(types.ObjectType{AttrTypes: findingAttrTypes}))...)
-	diags.Append(plan.SetAttribute(ctx, path.Root("granted_scopes"), types.ListUnknown(types.StringType))...)
-	return diags
+// withResultsUnknown adds the live-result attributes, planned as known
+// after apply, to the values to set.
+func withResultsUnknown(values map[string]func(tftypes.Type) tftypes.Value) map[string]func(tftypes.Type) tftypes.Value {
+	if values == nil {
+		values = map[string]func(tftypes.Type) tftypes.Value{}
+	}
+	for _, name := range []string{"status", "findings", "granted_scopes"} {
+		values[name] = unknownValue
+	}
+	return values
 }
 
 // onFailure reads the connector's on_failure policy ("error" when unset).
-func onFailure(ctx context.Context, src attrGetter) string {
-	var v types.String
-	src.GetAttribute(ctx, path.Root("on_failure"), &v)
-	if v.ValueString() == "" {
-		return "error"
+func onFailure(_ context.Context, src attrGetter) string {
+	raw, _ := rawValue(src)
+	top, _ := objectFields(raw)
+	if v, _ := stringValue(top["on_failure"], "on_failure", map[string]bool{}); v != "" {
+		return v
 	}
-	return v.ValueString()
+	return "error"
 }
 
 // findingsValue renders findings for the computed findings attribute,
