@@ -122,11 +122,18 @@ func (c *terraformCLI) run(config string, args ...string) (string, int) {
 // init runs terraform init once; later plans reuse the working directory.
 func (c *terraformCLI) init() {
 	c.t.Helper()
-	if out, code := c.run(`resource "handshake_credential" "init" {
+	c.initWith(`resource "handshake_credential" "init" {
   type  = "token"
   value = "init"
-}`, "init", "-no-color", "-input=false"); code != 0 {
-		c.t.Fatalf("terraform init failed:\n%s", out)
+}`)
+}
+
+// initWith writes config and runs terraform init, failing the test when
+// init fails: every later command would only report a confusing error.
+func (c *terraformCLI) initWith(config string) {
+	c.t.Helper()
+	if out, code := c.run(config, "init", "-no-color", "-input=false"); code != 0 {
+		c.t.Fatalf("terraform init exited %d:\n%s", code, out)
 	}
 }
 
@@ -134,8 +141,12 @@ var diagnosticHeading = regexp.MustCompile(`(?m)^[│╷ ]*(Error|Warning): `)
 
 // hasDiagnostic reports whether the CLI output holds a diagnostic of the given
 // kind ("Error" or "Warning") whose detail names category and whose source
-// snippet shows a line matching line (any line when line is empty).
+// snippet shows a line matching line. A finding about the connector as a
+// whole points at its resource block: pass `resource "handshake_connector"`.
 func hasDiagnostic(out, kind, line, category string) bool {
+	if line == "" {
+		panic("hasDiagnostic: an empty line pattern matches any diagnostic")
+	}
 	idx := diagnosticHeading.FindAllStringSubmatchIndex(out, -1)
 	source := regexp.MustCompile(`\n[│ ]*\d+:[^\n]*(` + line + `)`)
 	for i, m := range idx {
@@ -147,7 +158,7 @@ func hasDiagnostic(out, kind, line, category string) bool {
 		if out[m[2]:m[3]] != kind || !strings.Contains(block, "Category: "+category) {
 			continue
 		}
-		if line == "" || source.MatchString(block) {
+		if source.MatchString(block) {
 			return true
 		}
 	}

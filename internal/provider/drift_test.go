@@ -33,7 +33,7 @@ resource "handshake_connector" "okta" {
   okta    = { domain = "acme.okta.com" }
   auth    = { token_wo = "00drift-test-okta-token-0123456789" }
 }`
-	cli.run(config, "init", "-no-color", "-input=false")
+	cli.initWith(config)
 	if out, code := cli.run("", "apply", "-auto-approve", "-no-color", "-input=false"); code != 0 {
 		t.Fatalf("apply failed:\n%s", out)
 	}

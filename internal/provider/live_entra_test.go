@@ -168,9 +168,7 @@ func TestAccLive_entraFailuresThroughPlan(t *testing.T) {
 	for _, c := range cases {
 		config.WriteString(c.hcl(srv.VendorURL("entra")))
 	}
-	if out, code := cli.run(config.String(), "init", "-no-color", "-input=false"); code != 0 {
-		t.Fatalf("terraform init failed:\n%s", out)
-	}
+	cli.initWith(config.String())
 	out, code := cli.run("", "plan", "-no-color", "-input=false")
 	if code != 1 {
 		t.Fatalf("plan exited %d, want 1:\n%s", code, out)
@@ -232,7 +230,7 @@ resource "handshake_connector" "directory" {
   }
   redirect_uris = [%q]
 }`, sandbox.EntraTenantID, srv.VendorURL("entra"), srv.VendorURL("entra"), sandbox.EntraClientID, secret, sandbox.EntraRedirectURIs[0])
-	cli.run(config, "init", "-no-color")
+	cli.initWith(config)
 	if out, code := cli.run("", "apply", "-auto-approve", "-no-color", "-input=false"); code != 0 {
 		t.Fatalf("apply failed:\n%s", out)
 	}
@@ -245,7 +243,7 @@ resource "handshake_connector" "directory" {
 	srv.Revoke(secret)
 	out, code := cli.run("", "plan", "-refresh-only", "-detailed-exitcode", "-no-color", "-input=false")
 	if code != 2 || !regexp.MustCompile(`status\s+= "healthy" -> "unhealthy"`).MatchString(out) ||
-		!hasDiagnostic(out, "Warning", "", "invalid_credentials") || !strings.Contains(out, "AADSTS7000215") {
+		!hasDiagnostic(out, "Warning", "client_secret", "invalid_credentials") || !strings.Contains(out, "AADSTS7000215") {
 		t.Fatalf("revoked secret: refresh-only plan exited %d, want 2 naming AADSTS7000215:\n%s", code, out)
 	}
 }

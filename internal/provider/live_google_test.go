@@ -134,7 +134,7 @@ func TestAccLive_googleWorkspaceDrift(t *testing.T) {
 	cli := newTerraformCLI(t, defaultProviderFactory)
 	const kid = "d41f0a9e8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e"
 	file := googleKeyFile(t, cli, sb, "directory-sync", kid)
-	cli.run(googleConnectorTF(sb, "gw", "drift", "service_account_key", file, nil), "init", "-no-color")
+	cli.initWith(googleConnectorTF(sb, "gw", "drift", "service_account_key", file, nil))
 	if out, code := cli.run("", "apply", "-auto-approve", "-no-color", "-input=false"); code != 0 {
 		t.Fatalf("apply failed:\n%s", out)
 	}
@@ -146,7 +146,7 @@ func TestAccLive_googleWorkspaceDrift(t *testing.T) {
 	if code != 2 {
 		t.Fatalf("deleted key: refresh-only plan exited %d, want 2:\n%s", code, out)
 	}
-	if !regexp.MustCompile(`status\s+= "healthy" -> "unhealthy"`).MatchString(out) || !hasDiagnostic(out, "Warning", "", "revoked_credentials") {
+	if !regexp.MustCompile(`status\s+= "healthy" -> "unhealthy"`).MatchString(out) || !hasDiagnostic(out, "Warning", "service_account_key", "revoked_credentials") {
 		t.Fatalf("the drift does not name the cause:\n%s", out)
 	}
 	if strings.Contains(out, "BEGIN PRIVATE KEY") {

@@ -66,7 +66,7 @@ data "handshake_connection_test" "probe" {
 output "status" {
   value = data.handshake_connection_test.probe.status
 }`, srv.TokenURL())
-	cli.run(config, "init", "-no-color")
+	cli.initWith(config)
 	plan, code := cli.run("", "plan", "-no-color", "-input=false")
 	if code != 0 {
 		t.Fatalf("plan failed:\n%s", plan)
