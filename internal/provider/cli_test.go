@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
+	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
@@ -134,6 +135,26 @@ func (c *terraformCLI) initWith(config string) {
 	c.t.Helper()
 	if out, code := c.run(config, "init", "-no-color", "-input=false"); code != 0 {
 		c.t.Fatalf("terraform init exited %d:\n%s", code, out)
+	}
+}
+
+// skipBelow skips a CLI-driven test on a CLI older than min (write-only
+// attributes need 1.11), as TerraformVersionChecks do for resource.Test.
+func (c *terraformCLI) skipBelow(min *version.Version) {
+	c.t.Helper()
+	out, code := c.run("", "version", "-json")
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &v) != nil {
+		c.t.Fatalf("%s version -json exited %d:\n%s", terraformBinary(), code, out)
+	}
+	got, err := version.NewVersion(v.Version)
+	if err != nil {
+		c.t.Fatalf("%s reports version %q: %v", terraformBinary(), v.Version, err)
+	}
+	if got.LessThan(min) {
+		c.t.Skipf("Terraform CLI version %s is below %s", got, min)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
 const (
@@ -36,6 +37,7 @@ func TestAccConnector_validLifecycleImport(t *testing.T) {
   required_scopes = ["okta.users.read", "okta.groups.read"]
   redirect_uris   = ["https://governance.example.com/oauth/callback", "http://127.0.0.1:8250/callback"]`)
 	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -303,6 +305,7 @@ func TestAccConnector_validConfigsPlanCleanly(t *testing.T) {
 		fmt.Fprintf(&b, "resource \"handshake_connector\" \"c%d\" {\n  name = \"c%d\"\n%s\n}\n", i, i, body)
 	}
 	cli := newTerraformCLI(t, defaultProviderFactory)
+	cli.skipBelow(tfversion.Version1_11_0)
 	cli.initWith(b.String())
 	out, code := cli.run("", "apply", "-auto-approve", "-no-color", "-input=false")
 	if code != 0 || diagnosticHeading.MatchString(out) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
 // TestAccDrift_refreshOnlyExitCodes is what a scheduled CI job relies on:
@@ -21,6 +22,7 @@ func TestAccDrift_refreshOnlyExitCodes(t *testing.T) {
 	cli := newTerraformCLI(t, func() tfprotov6.ProviderServer {
 		return providerserver.NewProtocol6(&handshakeProvider{version: "test", now: clock.Now})()
 	})
+	cli.skipBelow(tfversion.Version1_11_0)
 	config := `
 resource "handshake_credential" "entra" {
   type       = "client_secret"

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 )
 
@@ -110,6 +112,7 @@ func TestAccLive_entraFailuresThroughPlan(t *testing.T) {
 	srv := sandbox.Start()
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)
+	cli.skipBelow(tfversion.Version1_11_0)
 	if err := os.WriteFile(filepath.Join(cli.dir, "app-cert.pem"), []byte(sandbox.EntraCertificatePEM()), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 )
 
@@ -120,6 +122,7 @@ func TestAccLive_githubFailuresThroughPlan(t *testing.T) {
 	srv := sandbox.Start()
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)
+	cli.skipBelow(tfversion.Version1_11_0)
 	if err := os.WriteFile(filepath.Join(cli.dir, "app.pem"), []byte(srv.GitHubAppPrivateKey()), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 )
 
@@ -63,6 +65,7 @@ func TestAccLive_googleWorkspaceThroughPlan(t *testing.T) {
 	sb := sandbox.Start()
 	t.Cleanup(sb.Close)
 	cli := newTerraformCLI(t, defaultProviderFactory)
+	cli.skipBelow(tfversion.Version1_11_0)
 	cli.init()
 
 	key := func(scenario string) string {

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/testing/oidcserver"
 )
@@ -138,6 +139,7 @@ func TestAccLive_oauth2DriftRefreshOnly(t *testing.T) {
 func TestAccLive_writeOnlyTestedAtPlan(t *testing.T) {
 	srv := oidcserver.Start(t, liveClients())
 	cli := newTerraformCLI(t, defaultProviderFactory)
+	cli.skipBelow(tfversion.Version1_11_0)
 	cli.initWith(oauth2Connector(srv, "client_secret_wo", liveSecret, ""))
 	if out, code := cli.run("", "apply", "-auto-approve", "-no-color", "-input=false"); code != 0 {
 		t.Fatalf("apply failed:\n%s", out)
@@ -199,6 +201,7 @@ data "handshake_connection_test" "idp" {
 func TestAccLive_checkBlock(t *testing.T) {
 	srv := oidcserver.Start(t, liveClients())
 	cli := newTerraformCLI(t, defaultProviderFactory)
+	cli.skipBelow(tfversion.Version1_5_0)
 	config := fmt.Sprintf(`
 check "idp_healthy" {
   data "handshake_connection_test" "idp" {
@@ -226,6 +229,7 @@ check "idp_healthy" {
 func TestAccLive_accessTokenEphemeral(t *testing.T) {
 	srv := oidcserver.Start(t, liveClients())
 	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
 		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
 			"handshake": testAccProtoV6ProviderFactories["handshake"],
 			"echo":      echoprovider.NewProviderServer(),

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 )
 
@@ -76,6 +78,7 @@ func TestAccLive_oktaThroughPlan(t *testing.T) {
 	sb := sandbox.Start()
 	t.Cleanup(sb.Close)
 	cli := newTerraformCLI(t, defaultProviderFactory)
+	cli.skipBelow(tfversion.Version1_11_0)
 	cli.init()
 
 	key := strings.TrimSpace(testPrivateKeyPEM())

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 )
 
@@ -31,6 +33,7 @@ func TestAccLive_slackFailuresThroughPlan(t *testing.T) {
 	srv := sandbox.Start()
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)
+	cli.skipBelow(tfversion.Version1_11_0)
 	base := srv.VendorURL("slack") + "/api"
 	token := func(secret string, extra ...string) string {
 		return fmt.Sprintf("  slack = {\n    base_url = %q\n    team_id  = %q\n  }\n  auth = { token_wo = var.secrets[%q] }\n%s",
