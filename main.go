@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"log"
 	"os"
 	"runtime/pprof"
@@ -13,13 +14,19 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/provider"
 )
 
-// version is set by the release build (-ldflags "-X main.version=…").
+// version is set by the build (-ldflags "-X main.version=…": goreleaser
+// from the tag, `make build` from git describe); "dev" for a plain go build.
 var version = "dev"
 
 func main() {
-	var debug bool
+	var debug, showVersion bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
+	flag.BoolVar(&showVersion, "version", false, "print the provider version and exit")
 	flag.Parse()
+	if showVersion {
+		fmt.Println(version)
+		return
+	}
 
 	quietLogsUnlessAsked()
 

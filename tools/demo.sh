@@ -61,7 +61,7 @@ summary() {
   terraform show -json "$1" > "$work/plan.json"
   echo
   echo "== Summary"
-  (cd "$root" && go run ./tools/demosummary "$work/plan.json")
+  (cd "$root" && go run ./tools/demosummary -provider-version "$("$root/bin/terraform-provider-handshake" -version)" "$work/plan.json")
 }
 
 if [ "$mode" = plan ]; then

@@ -6,7 +6,9 @@ set -euo pipefail
 VERSION="${TOFU_VERSION:-1.12.6}"
 DEST="${1:-$HOME/.local/bin}"
 mkdir -p "$DEST"
-if [ -x "$DEST/tofu" ] && "$DEST/tofu" version 2>/dev/null | grep -q "v${VERSION}"; then
+# Reuse a tofu of this version (read into a variable: grep -q in a pipe
+# under pipefail can fail on SIGPIPE).
+if [ -x "$DEST/tofu" ] && [[ "$("$DEST/tofu" version 2>/dev/null || true)" == *"OpenTofu v${VERSION}"* ]]; then
   echo "install-opentofu: tofu v${VERSION} already in $DEST"; exit 0
 fi
 dir=$(go mod download -json "github.com/opentofu/opentofu@v${VERSION}" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
@@ -17,6 +19,6 @@ cp -r "$dir/." "$work/src"
 chmod -R u+w "$work/src"
 cd "$work/src"
 go mod download
-echo "install-opentofu: building tofu v${VERSION} (about three minutes on 2 cores)…"
+echo "install-opentofu: building tofu v${VERSION} (three to six minutes on 2 cores)…"
 go build -ldflags "-X github.com/opentofu/opentofu/version.dev=no" -o "$DEST/tofu" ./cmd/tofu
 "$DEST/tofu" version

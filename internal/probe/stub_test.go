@@ -145,7 +145,10 @@ func TestVendorHook(t *testing.T) {
 	}))
 	defer srv.Close()
 	expires := time.Date(2031, 5, 1, 0, 0, 0, 0, time.UTC)
-	probe.Register("test_vendor", func(s *connector.Spec) (*probe.Plan, []finding.Finding) {
+	// The registry is process-wide and has no Unregister: a fresh id per run
+	// keeps -count=2 from registering the same one twice.
+	service := "test_vendor_" + strings.ToLower(rand.Text())
+	probe.Register(service, func(s *connector.Spec) (*probe.Plan, []finding.Finding) {
 		return &probe.Plan{
 			Target: s.Setting("base_url"), TargetPath: s.SettingPath("base_url"),
 			Request: &probe.RequestPlan{URL: s.Setting("base_url") + "/api/auth.test", URLPath: s.SettingPath("base_url"),
@@ -169,7 +172,7 @@ func TestVendorHook(t *testing.T) {
 		}, nil
 	})
 	spec := func(tok string) *connector.Spec {
-		return &connector.Spec{Name: "v", Service: "test_vendor", Settings: map[string]string{"base_url": srv.URL},
+		return &connector.Spec{Name: "v", Service: service, Settings: map[string]string{"base_url": srv.URL},
 			Auth: connector.Auth{Token: connector.Secret{Value: tok, Attr: "token_wo"}}}
 	}
 	opts := probe.Options{Timeout: faultTimeout, ExpiryWarning: 24 * time.Hour,
@@ -186,7 +189,7 @@ func TestVendorHook(t *testing.T) {
 	if f.Code != "invalid_auth" || stepOutcome(res, "token_expiry") != probe.OutcomeSkipped {
 		t.Fatalf("code %q\n%s", f.Code, dump(res))
 	}
-	if !strings.Contains(strings.Join(probe.Supported(), " "), "test_vendor") {
+	if !strings.Contains(strings.Join(probe.Supported(), " "), service) {
 		t.Fatal("not registered")
 	}
 	noSecrets(t, res, "xoxb-bad-0123")

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
+	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
@@ -142,11 +143,38 @@ func (c *terraformCLI) exec(cmd *exec.Cmd) (string, int) {
 // init runs terraform init once; later plans reuse the working directory.
 func (c *terraformCLI) init() {
 	c.t.Helper()
-	if out, code := c.run(`resource "handshake_credential" "init" {
+	c.initWith(`resource "handshake_credential" "init" {
   type  = "token"
   value = "init"
-}`, "init", "-no-color", "-input=false"); code != 0 {
-		c.t.Fatalf("terraform init failed:\n%s", out)
+}`)
+}
+
+// initWith writes config and runs terraform init, failing the test when
+// init fails: every later command would only report a confusing error.
+func (c *terraformCLI) initWith(config string) {
+	c.t.Helper()
+	if out, code := c.run(config, "init", "-no-color", "-input=false"); code != 0 {
+		c.t.Fatalf("terraform init exited %d:\n%s", code, out)
+	}
+}
+
+// skipBelow skips a CLI-driven test on a CLI older than min (write-only
+// attributes need 1.11), as TerraformVersionChecks do for resource.Test.
+func (c *terraformCLI) skipBelow(min *version.Version) {
+	c.t.Helper()
+	out, code := c.run("", "version", "-json")
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &v) != nil {
+		c.t.Fatalf("%s version -json exited %d:\n%s", terraformBinary(), code, out)
+	}
+	got, err := version.NewVersion(v.Version)
+	if err != nil {
+		c.t.Fatalf("%s reports version %q: %v", terraformBinary(), v.Version, err)
+	}
+	if got.LessThan(min) {
+		c.t.Skipf("Terraform CLI version %s is below %s", got, min)
 	}
 }
 
@@ -154,8 +182,12 @@ var diagnosticHeading = regexp.MustCompile(`(?m)^[│╷ ]*(Error|Warning): `)
 
 // hasDiagnostic reports whether the CLI output holds a diagnostic of the given
 // kind ("Error" or "Warning") whose detail names category and whose source
-// snippet shows a line matching line (any line when line is empty).
+// snippet shows a line matching line. A finding about the connector as a
+// whole points at its resource block: pass `resource "handshake_connector"`.
 func hasDiagnostic(out, kind, line, category string) bool {
+	if line == "" {
+		panic("hasDiagnostic: an empty line pattern matches any diagnostic")
+	}
 	idx := diagnosticHeading.FindAllStringSubmatchIndex(out, -1)
 	source := regexp.MustCompile(`\n[│ ]*\d+:[^\n]*(` + line + `)`)
 	for i, m := range idx {
@@ -167,7 +199,7 @@ func hasDiagnostic(out, kind, line, category string) bool {
 		if out[m[2]:m[3]] != kind || !strings.Contains(block, "Category: "+category) {
 			continue
 		}
-		if line == "" || source.MatchString(block) {
+		if source.MatchString(block) {
 			return true
 		}
 	}

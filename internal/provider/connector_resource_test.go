@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
 const (
@@ -36,6 +37,7 @@ func TestAccConnector_validLifecycleImport(t *testing.T) {
   required_scopes = ["okta.users.read", "okta.groups.read"]
   redirect_uris   = ["https://governance.example.com/oauth/callback", "http://127.0.0.1:8250/callback"]`)
 	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -53,12 +55,13 @@ func TestAccConnector_validLifecycleImport(t *testing.T) {
 			{RefreshState: true, RefreshPlanChecks: resource.RefreshPlanChecks{PostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
 			{Config: config, PlanOnly: true},
 			{
-				Config:                  config,
-				ResourceName:            "handshake_connector.test",
-				ImportState:             true,
-				ImportStateId:           "okta/test",
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"okta", "auth", "required_scopes", "redirect_uris", "findings"},
+				Config:            config,
+				ResourceName:      "handshake_connector.test",
+				ImportState:       true,
+				ImportStateId:     "okta/test",
+				ImportStateVerify: true,
+				// Import restores id, service and name; settings come from the configuration.
+				ImportStateVerifyIgnore: []string{"okta", "auth", "required_scopes", "redirect_uris"},
 			},
 			// Changing a setting updates in place.
 			{
@@ -94,8 +97,7 @@ type offlineRuleCase struct {
 	line     string // a regexp matching the source line shown under the error
 }
 
-// Each case is a plan that must fail. line is empty where the finding is about
-// the connector as a whole.
+// Each case is a plan that must fail.
 var offlineRuleCases = []offlineRuleCase{
 	// Redirect URIs
 	{"redirect http on public host", `
@@ -159,7 +161,7 @@ var offlineRuleCases = []offlineRuleCase{
 	{"github oauth app refresh token", `
   service = "github"
   github = { app_type = "oauth_app", organization = "acme" }
-  require_refresh_token = true`, "refresh_token_missing", ``},
+  require_refresh_token = true`, "refresh_token_missing", `require_refresh_token`},
 	{"okta org server non-okta scope", `
   service = "okta"
   okta = { domain = "dev-123456.okta.com" }
@@ -235,7 +237,7 @@ var offlineRuleCases = []offlineRuleCase{
 	{"public client with secret", `
   service = "oauth2"
   oauth2 = { token_url = "https://idp.example.com/oauth2/token", client_type = "public" }
-  auth = { client_id = "cli", client_secret = "abc123def456" }`, "invalid_configuration", ``},
+  auth = { client_id = "cli", client_secret = "abc123def456" }`, "invalid_configuration", `client_secret`},
 	{"empty secret", `
   service = "oauth2"
   oauth2 = { token_url = "https://idp.example.com/oauth2/token" }
@@ -294,15 +296,22 @@ func TestAccConnector_onFailureWarn(t *testing.T) {
 }
 
 // TestAccConnector_validConfigsPlanCleanly: one realistic, correct connector
-// per service plans and applies with no error.
+// per service applies through the real CLI with no error and no warning
+// (terraform-plugin-testing cannot see warnings).
 func TestAccConnector_validConfigsPlanCleanly(t *testing.T) {
 	offlineOnly(t)
 	var b strings.Builder
 	for i, body := range validConnectorBodies() {
 		fmt.Fprintf(&b, "resource \"handshake_connector\" \"c%d\" {\n  name = \"c%d\"\n%s\n}\n", i, i, body)
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps:                    []resource.TestStep{{Config: b.String()}},
-	})
+	cli := newTerraformCLI(t, defaultProviderFactory)
+	cli.skipBelow(tfversion.Version1_11_0)
+	cli.initWith(b.String())
+	out, code := cli.run("", "apply", "-auto-approve", "-no-color", "-input=false")
+	if code != 0 || diagnosticHeading.MatchString(out) {
+		t.Fatalf("apply exited %d; want 0 with no error and no warning:\n%s", code, out)
+	}
+	if want := fmt.Sprintf("Apply complete! Resources: %d added", len(validConnectorBodies())); !strings.Contains(out, want) {
+		t.Fatalf("want %q:\n%s", want, out)
+	}
 }

@@ -21,7 +21,7 @@ func validConnectorBodies() []string {
   entra_id = { tenant_id = "` + testTenant + `" }
   auth = { client_id = "` + testClientID + `", client_secret_wo = "Q~8Rk3.aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456" }
   required_scopes = ["https://graph.microsoft.com/.default"]
-  redirect_uris = ["https://governance.example.com/oauth/callback", "http://localhost:5000/callback"]`,
+  redirect_uris = ["https://governance.example.com/oauth/callback", "http://127.0.0.1:5000/callback"]`,
 		`  service = "microsoft_365"
   microsoft_365 = { tenant_id = "contoso.onmicrosoft.com" }
   auth = { client_id = "` + testClientID + `", client_secret_wo = "Q~8Rk3.aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456" }

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
 // jwtExpiring returns a JWT-shaped token whose exp claim is at.
@@ -62,7 +63,8 @@ resource "handshake_credential" "entra" {
 }
 
 func TestAccCredential_writeOnlyNeverStored(t *testing.T) {
-	secret := jwtExpiring(time.Now().Add(400 * 24 * time.Hour))
+	exp := time.Now().Add(400 * 24 * time.Hour).Truncate(time.Second).UTC()
+	secret := jwtExpiring(exp)
 	check := traceLog(t, secret)
 	// Passed the way CI passes secrets, so that the only copy Terraform sees
 	// is the variable's value.
@@ -80,6 +82,7 @@ resource "handshake_credential" "sync" {
 }`, version)
 	}
 	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -90,10 +93,22 @@ resource "handshake_credential" "sync" {
 					statecheck.ExpectKnownValue(credentialAddr("sync"), tfjsonpath.New("value_wo"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(credentialAddr("sync"), tfjsonpath.New("expiry_status"), knownvalue.StringExact("valid")),
 					// The JWT's exp claim is discovered from the write-only value.
-					statecheck.ExpectKnownValue(credentialAddr("sync"), tfjsonpath.New("expires_at"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(credentialAddr("sync"), tfjsonpath.New("expires_at"), knownvalue.StringExact(exp.Format(time.RFC3339))),
 				},
 			},
-			{Config: config(2), ConfigStateChecks: []statecheck.StateCheck{noSecretInState{[]string{secret}}}},
+			// Rotation: bumping value_wo_version is the only change Terraform
+			// sees, and it must plan an in-place update.
+			{
+				Config: config(2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(credentialAddr("sync"), plancheck.ResourceActionUpdate),
+					noSecretInPlan{[]string{secret}},
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					noSecretInState{[]string{secret}},
+					statecheck.ExpectKnownValue(credentialAddr("sync"), tfjsonpath.New("value_wo_version"), knownvalue.Int64Exact(2)),
+				},
+			},
 		},
 	})
 	check()

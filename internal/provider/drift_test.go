@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
 // TestAccDrift_refreshOnlyExitCodes is what a scheduled CI job relies on:
@@ -22,6 +23,7 @@ func TestAccDrift_refreshOnlyExitCodes(t *testing.T) {
 	cli := newTerraformCLI(t, func() tfprotov6.ProviderServer {
 		return providerserver.NewProtocol6(&handshakeProvider{version: "test", now: clock.Now})()
 	})
+	cli.skipBelow(tfversion.Version1_11_0)
 	// Every version attribute is set: as numbers they made every
 	// refresh-only plan exit 2 on Terraform 1.11 (see state_upgrade.go).
 	config := `
@@ -42,7 +44,7 @@ resource "handshake_connector" "okta" {
   okta    = { domain = "acme.okta.com" }
   auth    = { token_wo = var.okta_token, secret_version = 2 }
 }`
-	cli.run(config, "init", "-no-color", "-input=false")
+	cli.initWith(config)
 	if out, code := cli.run("", "apply", "-auto-approve", "-no-color", "-input=false"); code != 0 {
 		t.Fatalf("apply failed:\n%s", out)
 	}

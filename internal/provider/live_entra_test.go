@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 )
 
@@ -114,6 +116,7 @@ func TestAccLive_entraFailuresThroughPlan(t *testing.T) {
 	srv := sandbox.Start()
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)
+	cli.skipBelow(tfversion.Version1_11_0)
 	if err := os.WriteFile(filepath.Join(cli.dir, "app-cert.pem"), []byte(sandbox.EntraCertificatePEM()), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -184,9 +187,7 @@ func TestAccLive_entraFailuresThroughPlan(t *testing.T) {
 	for _, c := range cases {
 		config.WriteString(c.hcl(srv.VendorURL("entra")))
 	}
-	if out, code := cli.run(config.String(), "init", "-no-color", "-input=false"); code != 0 {
-		t.Fatalf("terraform init failed:\n%s", out)
-	}
+	cli.initWith(config.String())
 	out, code := cli.run("", "plan", "-no-color", "-input=false")
 	if code != 1 {
 		t.Fatalf("plan exited %d, want 1:\n%s", code, out)
@@ -248,7 +249,7 @@ resource "handshake_connector" "directory" {
   }
   redirect_uris = [%q]
 }`, sandbox.EntraTenantID, srv.VendorURL("entra"), srv.VendorURL("entra"), sandbox.EntraClientID, secret, sandbox.EntraRedirectURIs[0])
-	cli.run(config, "init", "-no-color")
+	cli.initWith(config)
 	if out, code := cli.run("", "apply", "-auto-approve", "-no-color", "-input=false"); code != 0 {
 		t.Fatalf("apply failed:\n%s", out)
 	}
@@ -261,7 +262,7 @@ resource "handshake_connector" "directory" {
 	srv.Revoke(secret)
 	out, code := cli.run("", "plan", "-refresh-only", "-detailed-exitcode", "-no-color", "-input=false")
 	if code != 2 || !regexp.MustCompile(`status\s+= "healthy" -> "unhealthy"`).MatchString(out) ||
-		!hasDiagnostic(out, "Warning", "", "invalid_credentials") || !strings.Contains(out, "AADSTS7000215") {
+		!hasDiagnostic(out, "Warning", "client_secret", "invalid_credentials") || !strings.Contains(out, "AADSTS7000215") {
 		t.Fatalf("revoked secret: refresh-only plan exited %d, want 2 naming AADSTS7000215:\n%s", code, out)
 	}
 }

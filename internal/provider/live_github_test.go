@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 )
 
@@ -120,6 +122,7 @@ func TestAccLive_githubFailuresThroughPlan(t *testing.T) {
 	srv := sandbox.Start()
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)
+	cli.skipBelow(tfversion.Version1_11_0)
 	if err := os.WriteFile(filepath.Join(cli.dir, "app.pem"), []byte(srv.GitHubAppPrivateKey()), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -175,9 +178,7 @@ func TestAccLive_githubFailuresThroughPlan(t *testing.T) {
 		{name: "oauth_app_wrong_secret", body: fmt.Sprintf("  github = {\n    base_url = %q\n    app_type = \"oauth_app\"\n  }\n  auth = {\n    client_id        = %q\n    client_secret_wo = var.secrets[\"bad\"]\n  }", base, sandbox.GitHubOAuthClientID),
 			kind: "Error", category: "invalid_credentials", line: "client_secret_wo", text: "incorrect_client_credentials"},
 	}
-	if out, code := cli.run(vendorConfig("github", githubSecrets, cases), "init", "-no-color", "-input=false"); code != 0 {
-		t.Fatalf("terraform init failed:\n%s", out)
-	}
+	cli.initWith(vendorConfig("github", githubSecrets, cases))
 	out, code := cli.run("", "plan", "-no-color", "-input=false")
 	if code != 1 {
 		t.Fatalf("plan exited %d, want 1:\n%s", code, out)

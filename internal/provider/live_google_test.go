@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 )
 
@@ -63,6 +65,7 @@ func TestAccLive_googleWorkspaceThroughPlan(t *testing.T) {
 	sb := sandbox.Start()
 	t.Cleanup(sb.Close)
 	cli := newTerraformCLI(t, defaultProviderFactory)
+	cli.skipBelow(tfversion.Version1_11_0)
 	cli.init()
 
 	key := func(scenario string) string {
@@ -134,7 +137,7 @@ func TestAccLive_googleWorkspaceDrift(t *testing.T) {
 	cli := newTerraformCLI(t, defaultProviderFactory)
 	const kid = "d41f0a9e8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e"
 	file := googleKeyFile(t, cli, sb, "directory-sync", kid)
-	cli.run(googleConnectorTF(sb, "gw", "drift", "service_account_key", file, nil), "init", "-no-color")
+	cli.initWith(googleConnectorTF(sb, "gw", "drift", "service_account_key", file, nil))
 	if out, code := cli.run("", "apply", "-auto-approve", "-no-color", "-input=false"); code != 0 {
 		t.Fatalf("apply failed:\n%s", out)
 	}
@@ -146,7 +149,7 @@ func TestAccLive_googleWorkspaceDrift(t *testing.T) {
 	if code != 2 {
 		t.Fatalf("deleted key: refresh-only plan exited %d, want 2:\n%s", code, out)
 	}
-	if !regexp.MustCompile(`status\s+= "healthy" -> "unhealthy"`).MatchString(out) || !hasDiagnostic(out, "Warning", "", "revoked_credentials") {
+	if !regexp.MustCompile(`status\s+= "healthy" -> "unhealthy"`).MatchString(out) || !hasDiagnostic(out, "Warning", "service_account_key", "revoked_credentials") {
 		t.Fatalf("the drift does not name the cause:\n%s", out)
 	}
 	if strings.Contains(out, "BEGIN PRIVATE KEY") {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/testing/oidcserver"
 )
@@ -48,37 +50,53 @@ resource "handshake_connector" "idp" {
 }`, srv.TokenURL(), srv.AuthorizationURL(), secretAttr, secret, extra)
 }
 
+// secretFromVariable moves the connector's secret literal into a sensitive
+// variable, the way users pass secrets: then no copy of the secret is
+// Terraform's to print, and any in the output is a leak.
+func secretFromVariable(t *testing.T, config, secret string) string {
+	t.Helper()
+	literal := strconv.Quote(secret)
+	if !strings.Contains(config, literal) {
+		t.Fatalf("the configuration holds no %s", literal)
+	}
+	t.Setenv("TF_VAR_secret", secret)
+	return "variable \"secret\" {\n  type      = string\n  sensitive = true\n}\n" + strings.Replace(config, literal, "var.secret", 1)
+}
+
 func TestAccLive_oauth2FailuresThroughPlan(t *testing.T) {
 	srv := oidcserver.Start(t, liveClients())
 	cli := newTerraformCLI(t, defaultProviderFactory)
 	cli.init()
+	const wrongSecret = "not-the-secret-0123"
 	tests := []struct {
-		name, config, category, line string
+		name, secret, config, category, line string
 	}{
-		{"wrong secret", oauth2Connector(srv, "client_secret", "not-the-secret-0123", ""), "invalid_credentials", "client_secret"},
-		{"expired secret", strings.Replace(oauth2Connector(srv, "client_secret", liveExpired, ""), `client_id = "sync"`, `client_id = "legacy"`, 1),
+		{"wrong secret", wrongSecret, oauth2Connector(srv, "client_secret", wrongSecret, ""), "invalid_credentials", "client_secret"},
+		{"expired secret", liveExpired, strings.Replace(oauth2Connector(srv, "client_secret", liveExpired, ""), `client_id = "sync"`, `client_id = "legacy"`, 1),
 			"expired_credentials", "client_secret"},
-		{"scope outside the client's allow-list", oauth2Connector(srv, "client_secret", liveSecret, `  required_scopes = ["api:write"]`),
+		{"scope outside the client's allow-list", liveSecret, oauth2Connector(srv, "client_secret", liveSecret, `  required_scopes = ["api:write"]`),
 			"invalid_scope", "required_scopes"},
-		{"scope silently dropped", oauth2Connector(srv, "client_secret", liveSecret, `  required_scopes = ["api:read", "reports:read"]`),
+		{"scope silently dropped", liveSecret, oauth2Connector(srv, "client_secret", liveSecret, `  required_scopes = ["api:read", "reports:read"]`),
 			"insufficient_scope", "required_scopes"},
-		{"unregistered redirect URI", oauth2Connector(srv, "client_secret", liveSecret,
+		{"unregistered redirect URI", liveSecret, oauth2Connector(srv, "client_secret", liveSecret,
 			`  redirect_uris = ["`+liveWebURI+`", "https://evil.example.com/callback"]`), "redirect_uri_mismatch", "evil.example.com"},
-		{"no refresh token when one is required", oauth2Connector(srv, "client_secret", liveSecret,
+		{"no refresh token when one is required", liveSecret, oauth2Connector(srv, "client_secret", liveSecret,
 			`  required_scopes = ["api:read", "offline_access"]
-  require_refresh_token = true`), "refresh_token_missing", ""},
+  require_refresh_token = true`), "refresh_token_missing", "require_refresh_token"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, code := cli.run(tt.config, "plan", "-no-color", "-input=false")
+			out, code := cli.run(secretFromVariable(t, tt.config, tt.secret), "plan", "-no-color", "-input=false")
 			if code == 0 {
 				t.Fatalf("plan succeeded, want an error:\n%s", out)
 			}
 			if !hasDiagnostic(out, "Error", tt.line, tt.category) {
 				t.Fatalf("no error with category %s on a line matching %q:\n%s", tt.category, tt.line, out)
 			}
-			if strings.Contains(out, liveSecret) && !strings.Contains(tt.config, "client_secret = \""+liveSecret) {
-				t.Fatal("the secret appears in the output")
+			for _, secret := range []string{tt.secret, liveSecret, liveExpired} {
+				if strings.Contains(out, secret) {
+					t.Fatalf("the secret %.6s… appears in the output:\n%s", secret, out)
+				}
 			}
 		})
 	}
@@ -90,7 +108,7 @@ func TestAccLive_oauth2FailuresThroughPlan(t *testing.T) {
 func TestAccLive_oauth2DriftRefreshOnly(t *testing.T) {
 	srv := oidcserver.Start(t, liveClients())
 	cli := newTerraformCLI(t, defaultProviderFactory)
-	cli.run(oauth2Connector(srv, "client_secret", liveSecret, `  required_scopes = ["api:read"]`), "init", "-no-color")
+	cli.initWith(oauth2Connector(srv, "client_secret", liveSecret, `  required_scopes = ["api:read"]`))
 	if out, code := cli.run("", "apply", "-auto-approve", "-no-color", "-input=false"); code != 0 {
 		t.Fatalf("apply failed:\n%s", out)
 	}
@@ -111,7 +129,7 @@ func TestAccLive_oauth2DriftRefreshOnly(t *testing.T) {
 	if code != 2 {
 		t.Fatalf("revoked client: refresh-only plan exited %d, want 2:\n%s", code, out)
 	}
-	if !regexp.MustCompile(`status\s+= "healthy" -> "unhealthy"`).MatchString(out) || !hasDiagnostic(out, "Warning", "", "invalid_credentials") {
+	if !regexp.MustCompile(`status\s+= "healthy" -> "unhealthy"`).MatchString(out) || !hasDiagnostic(out, "Warning", "client_secret", "invalid_credentials") {
 		t.Fatalf("the drift does not name the cause:\n%s", out)
 	}
 }
@@ -121,7 +139,8 @@ func TestAccLive_oauth2DriftRefreshOnly(t *testing.T) {
 func TestAccLive_writeOnlyTestedAtPlan(t *testing.T) {
 	srv := oidcserver.Start(t, liveClients())
 	cli := newTerraformCLI(t, defaultProviderFactory)
-	cli.run(oauth2Connector(srv, "client_secret_wo", liveSecret, ""), "init", "-no-color")
+	cli.skipBelow(tfversion.Version1_11_0)
+	cli.initWith(oauth2Connector(srv, "client_secret_wo", liveSecret, ""))
 	if out, code := cli.run("", "apply", "-auto-approve", "-no-color", "-input=false"); code != 0 {
 		t.Fatalf("apply failed:\n%s", out)
 	}
@@ -182,6 +201,7 @@ data "handshake_connection_test" "idp" {
 func TestAccLive_checkBlock(t *testing.T) {
 	srv := oidcserver.Start(t, liveClients())
 	cli := newTerraformCLI(t, defaultProviderFactory)
+	cli.skipBelow(tfversion.Version1_5_0)
 	config := fmt.Sprintf(`
 check "idp_healthy" {
   data "handshake_connection_test" "idp" {
@@ -195,7 +215,7 @@ check "idp_healthy" {
     error_message = data.handshake_connection_test.idp.summary
   }
 }`, srv.TokenURL())
-	cli.run(config, "init", "-no-color")
+	cli.initWith(config)
 	out, code := cli.run("", "apply", "-auto-approve", "-no-color", "-input=false")
 	// The assertion's message is the data source's summary: the cause, with
 	// the vendor's code, not a generic "unhealthy".
@@ -209,6 +229,7 @@ check "idp_healthy" {
 func TestAccLive_accessTokenEphemeral(t *testing.T) {
 	srv := oidcserver.Start(t, liveClients())
 	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
 		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
 			"handshake": testAccProtoV6ProviderFactories["handshake"],
 			"echo":      echoprovider.NewProviderServer(),

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 )
 
@@ -76,6 +78,7 @@ func TestAccLive_oktaThroughPlan(t *testing.T) {
 	sb := sandbox.Start()
 	t.Cleanup(sb.Close)
 	cli := newTerraformCLI(t, defaultProviderFactory)
+	cli.skipBelow(tfversion.Version1_11_0)
 	cli.init()
 
 	key := strings.TrimSpace(testPrivateKeyPEM())
@@ -159,7 +162,7 @@ func TestAccLive_oktaDrift(t *testing.T) {
 	cli := newTerraformCLI(t, defaultProviderFactory)
 	const token = "healthy.drift-00Qc7Hs1x9Wz"
 	config := oktaConnectorTF(sb, "okta", "drift", []string{fmt.Sprintf("token = %q", token)})
-	cli.run(config, "init", "-no-color")
+	cli.initWith(config)
 	if out, code := cli.run("", "apply", "-auto-approve", "-no-color", "-input=false"); code != 0 {
 		t.Fatalf("apply failed:\n%s", out)
 	}
@@ -171,7 +174,7 @@ func TestAccLive_oktaDrift(t *testing.T) {
 	if code != 2 {
 		t.Fatalf("revoked token: refresh-only plan exited %d, want 2:\n%s", code, out)
 	}
-	if !regexp.MustCompile(`status\s+= "healthy" -> "unhealthy"`).MatchString(out) || !hasDiagnostic(out, "Warning", "", "invalid_credentials") {
+	if !regexp.MustCompile(`status\s+= "healthy" -> "unhealthy"`).MatchString(out) || !hasDiagnostic(out, "Warning", `token = "healthy.drift`, "invalid_credentials") {
 		t.Fatalf("the drift does not name the cause:\n%s", out)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 )
 
@@ -14,6 +16,7 @@ func TestAccLive_entraRequiredPermissions(t *testing.T) {
 	srv := sandbox.Start()
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)
+	cli.skipBelow(tfversion.Version1_11_0)
 	config := func(secret string) string {
 		return fmt.Sprintf(`
 resource "handshake_connector" "directory" {

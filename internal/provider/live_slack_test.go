@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 )
 
@@ -31,6 +33,7 @@ func TestAccLive_slackFailuresThroughPlan(t *testing.T) {
 	srv := sandbox.Start()
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)
+	cli.skipBelow(tfversion.Version1_11_0)
 	base := srv.VendorURL("slack") + "/api"
 	token := func(secret string, extra ...string) string {
 		return fmt.Sprintf("  slack = {\n    base_url = %q\n    team_id  = %q\n  }\n  auth = { token_wo = var.secrets[%q] }\n%s",
@@ -65,9 +68,7 @@ func TestAccLive_slackFailuresThroughPlan(t *testing.T) {
 		{name: "rotation_wrong_client_secret", body: rotating("refresh", "client_bad"),
 			kind: "Error", category: "invalid_credentials", line: "client_secret_wo", text: "bad_client_secret"},
 	}
-	if out, code := cli.run(vendorConfig("slack", slackSecrets, cases), "init", "-no-color", "-input=false"); code != 0 {
-		t.Fatalf("terraform init failed:\n%s", out)
-	}
+	cli.initWith(vendorConfig("slack", slackSecrets, cases))
 	out, code := cli.run("", "plan", "-no-color", "-input=false")
 	if code != 1 {
 		t.Fatalf("plan exited %d, want 1:\n%s", code, out)
@@ -111,7 +112,7 @@ resource "handshake_connector" "slack" {
   slack   = { base_url = %q, team_id = %q }
   auth    = { token = var.slack_token }
 }`, ghToken, slackToken, srv.VendorURL("github"), srv.VendorURL("slack")+"/api", sandbox.SlackTeamID)
-	cli.run(config, "init", "-no-color", "-input=false")
+	cli.initWith(config)
 	if out, code := cli.run("", "apply", "-auto-approve", "-no-color", "-input=false"); code != 0 {
 		t.Fatalf("apply failed:\n%s", out)
 	}

@@ -1,10 +1,12 @@
 package provider
 
 import (
+	"context"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
@@ -43,5 +45,18 @@ func (c *testClock) Set(t time.Time) {
 func factoriesWithClock(clock *testClock) map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"handshake": providerserver.NewProtocol6WithError(&handshakeProvider{version: "test", now: clock.Now}),
+	}
+}
+
+// TestProviderReportsVersion: the build's version (main.version) is what the
+// provider tells Terraform and what every live check sends as User-Agent.
+func TestProviderReportsVersion(t *testing.T) {
+	var resp provider.MetadataResponse
+	New("1.2.3")().Metadata(context.Background(), provider.MetadataRequest{}, &resp)
+	if resp.Version != "1.2.3" || resp.TypeName != "handshake" {
+		t.Fatalf("Metadata = %q %q, want handshake 1.2.3", resp.TypeName, resp.Version)
+	}
+	if ua := (&providerData{Version: "1.2.3"}).probeOptions().UserAgent; ua != "terraform-provider-handshake/1.2.3" {
+		t.Fatalf("User-Agent %q", ua)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
 	"github.com/handshake-tf/terraform-provider-handshake/internal/testing/oidcserver"
 )
 
@@ -28,6 +30,7 @@ func TestAccSecrets_neverInTraceLogsPlanOrState(t *testing.T) {
 	t.Setenv("TF_VAR_wo_secret", woSecret)
 
 	cli := newTerraformCLI(t, defaultProviderFactory)
+	cli.skipBelow(tfversion.Version1_11_0)
 	config := fmt.Sprintf(`
 variable "idp_secret" {
   type      = string
@@ -66,7 +69,7 @@ data "handshake_connection_test" "probe" {
 output "status" {
   value = data.handshake_connection_test.probe.status
 }`, srv.TokenURL())
-	cli.run(config, "init", "-no-color")
+	cli.initWith(config)
 	plan, code := cli.run("", "plan", "-no-color", "-input=false")
 	if code != 0 {
 		t.Fatalf("plan failed:\n%s", plan)

@@ -4,6 +4,9 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+
+	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/transport"
 )
 
 func TestControlRevoke(t *testing.T) {
@@ -26,9 +29,15 @@ func TestControlRevoke(t *testing.T) {
 func TestUntrustedTLS(t *testing.T) {
 	s := Start()
 	defer s.Close()
-	_, err := http.Get(s.UntrustedTLSURL + "/_control/none")
+	resp, err := http.Get(s.UntrustedTLSURL + "/_control/none")
 	if err == nil {
+		_ = resp.Body.Close()
 		t.Fatal("a client trusting only system roots accepted the sandbox's TLS certificate")
+	}
+	// Any error would do for a refused connection; this listener must fail
+	// the way an untrusted certificate fails, as the demo says it does.
+	if f := transport.Classify(err); f.Category != finding.TLSError {
+		t.Fatalf("the error is classified %s, want %s: %v", f.Category, finding.TLSError, err)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 )
 
 const googleUserRO = "https://www.googleapis.com/auth/admin.directory.user.readonly"
@@ -177,12 +178,18 @@ func TestGoogleLiveKeyExpiring(t *testing.T) {
 
 // TestGoogleLiveRevokedKey: a key deleted after it worked (drift).
 func TestGoogleLiveRevokedKey(t *testing.T) {
+	// Its own sandbox: the revocation must not outlive the test (-count=2).
+	sb := sandbox.Start()
+	t.Cleanup(sb.Close)
+	base := sb.VendorURL("google")
 	key := googleLiveKey(t, "directory-sync", func(m map[string]any) {
 		m["private_key_id"] = "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567"
+		m["token_uri"] = base + "/token"
+		m["client_x509_cert_url"] = base + "/robot/v1/metadata/x509/" + url.PathEscape("directory-sync@hs-sandbox.iam.gserviceaccount.com")
 	})
-	s := googleLiveSpec(key, nil)
+	s := googleLiveSpec(key, map[string]string{"base_url": base})
 	ogExpect(t, ogRun(t, s), probe.StatusHealthy, "", "")
-	ogSandbox().Revoke("0a1b2c3d4e5f60718293a4b5c6d7e8f901234567")
+	sb.Revoke("0a1b2c3d4e5f60718293a4b5c6d7e8f901234567")
 	f := ogExpect(t, ogRun(t, s), probe.StatusUnhealthy, finding.RevokedCredentials, "auth.service_account_key_wo")
 	if !strings.Contains(f.Detail, "no longer among") {
 		t.Fatalf("the certificate check did not confirm the deletion: %s", f.Detail)

@@ -153,10 +153,13 @@ func TestOktaLiveStableResult(t *testing.T) {
 // TestOktaLiveRevokedToken: a token that worked fails once the sandbox
 // revokes it, as after an admin revokes it in Okta (drift).
 func TestOktaLiveRevokedToken(t *testing.T) {
+	// Its own sandbox: the revocation must not outlive the test (-count=2).
+	sb := sandbox.Start()
+	t.Cleanup(sb.Close)
 	token := "healthy.revoke-me-" + t.Name()
-	s := oktaLiveSpec(nil, withToken(token))
+	s := oktaLiveSpec(map[string]string{"base_url": sb.VendorURL("okta")}, withToken(token))
 	ogExpect(t, ogRun(t, s), probe.StatusHealthy, "", "")
-	ogSandbox().Revoke(token)
+	sb.Revoke(token)
 	// The next plan is a new provider process, with nothing cached.
 	fresh := func(o *probe.Options) {
 		c, err := transport.New(transport.Options{MaxRetries: -1, Timeout: 5 * time.Second})

@@ -1,9 +1,11 @@
 // Command demosummary prints one line per connector and credential of a plan
-// (`terraform show -json`): what `make demo` ends with.
+// (`terraform show -json`), under the provider version that made the plan:
+// what `make demo` ends with.
 package main
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"sort"
@@ -22,11 +24,13 @@ type plan struct {
 }
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: demosummary plan.json")
+	providerVersion := flag.String("provider-version", "", "the version the provider reports (terraform-provider-handshake -version)")
+	flag.Parse()
+	if flag.NArg() != 1 {
+		fmt.Fprintln(os.Stderr, "usage: demosummary [-provider-version v] plan.json")
 		os.Exit(2)
 	}
-	raw, err := os.ReadFile(os.Args[1])
+	raw, err := os.ReadFile(flag.Arg(0))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -47,6 +51,9 @@ func main() {
 		}
 	}
 	sort.Strings(rows)
+	if *providerVersion != "" {
+		fmt.Println("Handshake provider " + *providerVersion)
+	}
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 	_, _ = fmt.Fprintln(w, "CONNECTOR\tSERVICE\tSTATUS\tFINDINGS")
 	for _, r := range rows {
