@@ -106,7 +106,7 @@ resource "handshake_credential" "sync" {
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					noSecretInState{[]string{secret}},
-					statecheck.ExpectKnownValue(credentialAddr("sync"), tfjsonpath.New("value_wo_version"), knownvalue.Int64Exact(2)),
+					statecheck.ExpectKnownValue(credentialAddr("sync"), tfjsonpath.New("value_wo_version"), knownvalue.StringExact("2")),
 				},
 			},
 		},

@@ -181,7 +181,7 @@ func TestAccLive_googleReportsNonAdmin(t *testing.T) {
 			t.Fatalf("the access_denied error on impersonate lacks %q:\n%s", want, out)
 		}
 	}
-	if hasDiagnostic(out, "Error", "", "invalid_credentials") {
+	if strings.Contains(out, "Category: invalid_credentials") {
 		t.Fatalf("the non-admin subject is reported as a bad credential:\n%s", out)
 	}
 	for _, b := range diagnosticHeading.Split(out, -1) {
