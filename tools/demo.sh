@@ -57,11 +57,15 @@ export TF_VAR_sandbox_url="$sandbox_url" TF_VAR_untrusted_tls_url="$untrusted_ur
 quiet() { grep -v -e 'Provider development overrides' -e 'dev_overrides' -e '^ - handshake-tf' -e 'The behavior may therefore' \
   -e 'applying changes may cause' -e 'published releases\.' -e '^│ *$' -e '^╷' -e '^╵' || true; }
 
+# summary applies the saved plan to the scratch state (live results are
+# known only after apply: the apply tests again and stores what it finds)
+# and prints one line per connector from that state.
 summary() {
-  terraform show -json "$1" > "$work/plan.json"
+  terraform apply -input=false -no-color "$1" > "$work/apply.log" 2>&1 || { cat "$work/apply.log"; echo "demo: applying the saved plan failed"; exit 1; }
+  terraform show -json > "$work/state.json"
   echo
-  echo "== Summary"
-  (cd "$root" && go run ./tools/demosummary -provider-version "$("$root/bin/terraform-provider-handshake" -version)" "$work/plan.json")
+  echo "== Summary (what applying the saved plan stored)"
+  (cd "$root" && go run ./tools/demosummary -provider-version "$("$root/bin/terraform-provider-handshake" -version)" "$work/state.json")
 }
 
 if [ "$mode" = plan ]; then

@@ -1,6 +1,8 @@
-// Command demosummary prints one line per connector and credential of a plan
-// (`terraform show -json`), under the provider version that made the plan:
-// what `make demo` ends with.
+// Command demosummary prints one line per connector and credential of a
+// state (`terraform show -json` after the demo applies its saved plan to a
+// scratch state), under the provider version that made it: what `make demo`
+// ends with. Live results are known only after apply (a plan promises
+// nothing it cannot keep), so the summary reads the state, not the plan.
 package main
 
 import (
@@ -13,21 +15,23 @@ import (
 	"text/tabwriter"
 )
 
-type plan struct {
-	ResourceChanges []struct {
-		Address string `json:"address"`
-		Type    string `json:"type"`
-		Change  struct {
-			After map[string]any `json:"after"`
-		} `json:"change"`
-	} `json:"resource_changes"`
+type state struct {
+	Values struct {
+		RootModule struct {
+			Resources []struct {
+				Address string         `json:"address"`
+				Type    string         `json:"type"`
+				Values  map[string]any `json:"values"`
+			} `json:"resources"`
+		} `json:"root_module"`
+	} `json:"values"`
 }
 
 func main() {
 	providerVersion := flag.String("provider-version", "", "the version the provider reports (terraform-provider-handshake -version)")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: demosummary [-provider-version v] plan.json")
+		fmt.Fprintln(os.Stderr, "usage: demosummary [-provider-version v] state.json")
 		os.Exit(2)
 	}
 	raw, err := os.ReadFile(flag.Arg(0))
@@ -35,14 +39,14 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	var p plan
-	if err := json.Unmarshal(raw, &p); err != nil {
-		fmt.Fprintln(os.Stderr, "not a terraform plan:", err)
+	var st state
+	if err := json.Unmarshal(raw, &st); err != nil {
+		fmt.Fprintln(os.Stderr, "not a terraform state:", err)
 		os.Exit(1)
 	}
 	var rows []string
-	for _, rc := range p.ResourceChanges {
-		a := rc.Change.After
+	for _, rc := range st.Values.RootModule.Resources {
+		a := rc.Values
 		switch rc.Type {
 		case "handshake_connector":
 			rows = append(rows, fmt.Sprintf("%s\t%s\t%s\t%s", str(a["name"]), str(a["service"]), str(a["status"]), categories(a["findings"])))
@@ -69,7 +73,7 @@ func str(v any) string {
 	if s, ok := v.(string); ok && s != "" {
 		return s
 	}
-	return "(known after apply)"
+	return "-"
 }
 
 func categories(v any) string {
