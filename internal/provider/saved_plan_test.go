@@ -136,7 +136,7 @@ func TestAccSavedPlan_connectorWorldChangesBeforeApply(t *testing.T) {
 			if code != tt.wantCode {
 				t.Fatalf("apply exited %d, want %d:\n%s", code, tt.wantCode, out)
 			}
-			if tt.wantDiag != "" && !hasDiagnostic(out, "Error", "", tt.wantDiag) {
+			if tt.wantDiag != "" && !hasDiagnostic(out, "Error", "client_secret_wo", tt.wantDiag) {
 				t.Fatalf("the apply does not fail with the connector's own diagnostic (%s):\n%s", tt.wantDiag, out)
 			}
 			if got := stateStatus(t, cli); got != tt.wantState {
