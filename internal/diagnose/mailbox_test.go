@@ -55,7 +55,7 @@ func TestDiagnoseMicrosoft365Mailbox(t *testing.T) {
 // mailbox scenarios, which the live check decodes, get the same category
 // from diagnose.
 func TestDiagnoseSandboxMailboxBodies(t *testing.T) {
-	srv := sandbox.Start()
+	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	base := srv.VendorURL("entra")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -68,7 +68,7 @@ func TestOIDCProviderRefreshTokenNotSpent(t *testing.T) {
 
 	t.Run("default: client verified, token left valid", func(t *testing.T) {
 		rt := srv.RefreshToken(t, "app", appSecret, webRedirect, "openid offline_access api:read")
-		res := probe.Run(ctx, opts, refreshSpec(map[string]string{"token_url": srv.TokenURL()}, appSecret, rt))
+		res := run(ctx, opts, refreshSpec(map[string]string{"token_url": srv.TokenURL()}, appSecret, rt))
 		want(t, res, probe.StatusHealthy, "", "")
 		msg := stepMessage(res, probe.StepToken)
 		if !strings.Contains(msg, "client authentication verified") || !strings.Contains(msg, "not redeemed") ||
@@ -89,7 +89,7 @@ func TestOIDCProviderRefreshTokenNotSpent(t *testing.T) {
 	t.Run("introspection: active, then revoked", func(t *testing.T) {
 		rt := srv.RefreshToken(t, "app", appSecret, webRedirect, "openid offline_access api:read")
 		s := refreshSpec(map[string]string{"issuer": srv.Issuer}, appSecret, rt)
-		res := probe.Run(ctx, opts, s)
+		res := run(ctx, opts, s)
 		want(t, res, probe.StatusHealthy, "", "")
 		if msg := stepMessage(res, probe.StepToken); !strings.Contains(msg, "refresh token is active (RFC 7662") {
 			t.Fatalf("token step message %q", msg)
@@ -98,7 +98,7 @@ func TestOIDCProviderRefreshTokenNotSpent(t *testing.T) {
 			t.Fatalf("introspection's exp was not recorded\n%s", dump(res))
 		}
 		redeemed := redeem(t, srv, rt) // rotates: rt is now spent …
-		res = probe.Run(ctx, opts, s)  // … and introspection says so, without redeeming
+		res = run(ctx, opts, s)        // … and introspection says so, without redeeming
 		f := want(t, res, probe.StatusUnhealthy, finding.RevokedCredentials, "auth.token_wo")
 		if f.Code != "RFC7662-active-false" {
 			t.Fatalf("code %q", f.Code)
@@ -107,7 +107,7 @@ func TestOIDCProviderRefreshTokenNotSpent(t *testing.T) {
 	})
 
 	t.Run("wrong client secret", func(t *testing.T) {
-		res := probe.Run(ctx, opts, refreshSpec(map[string]string{"token_url": srv.TokenURL()}, "not-the-secret-0123", "any-refresh-token"))
+		res := run(ctx, opts, refreshSpec(map[string]string{"token_url": srv.TokenURL()}, "not-the-secret-0123", "any-refresh-token"))
 		want(t, res, probe.StatusUnhealthy, finding.InvalidCredentials, "auth.client_secret_wo")
 	})
 
@@ -116,7 +116,7 @@ func TestOIDCProviderRefreshTokenNotSpent(t *testing.T) {
 		// token_url answers 404: only the refresh URL can have issued the token.
 		s := refreshSpec(map[string]string{"token_url": srv.URL + "/no-token-endpoint-here", "refresh_url": srv.TokenURL()}, appSecret, rt)
 		s.RedeemRefreshToken = true
-		tok, res := probe.AccessToken(ctx, opts, s)
+		tok, res := accessToken(ctx, opts, s)
 		f := want(t, res, probe.StatusDegraded, finding.RevokedCredentials, "auth.token_wo")
 		if f.Code != "RFC6749-6" || tok == nil || tok.RefreshToken == "" || tok.RefreshToken == rt {
 			t.Fatalf("want the rotation reported and the rotated token returned; code %q\n%s", f.Code, dump(res))
@@ -126,7 +126,7 @@ func TestOIDCProviderRefreshTokenNotSpent(t *testing.T) {
 
 	t.Run("default also goes to the refresh URL", func(t *testing.T) {
 		s := refreshSpec(map[string]string{"token_url": srv.URL + "/no-token-endpoint-here", "refresh_url": srv.TokenURL()}, appSecret, "any-refresh-token")
-		want(t, probe.Run(ctx, opts, s), probe.StatusHealthy, "", "")
+		want(t, run(ctx, opts, s), probe.StatusHealthy, "", "")
 	})
 }
 
@@ -146,7 +146,7 @@ func TestOIDCProviderAuthorizationCodeClient(t *testing.T) {
 	const evil = "https://evil.example.com/callback"
 
 	t.Run("verified secret and an unregistered redirect URI", func(t *testing.T) {
-		res := probe.Run(ctx, opts, spec("authorization_code", portalSecret, webRedirect, evil))
+		res := run(ctx, opts, spec("authorization_code", portalSecret, webRedirect, evil))
 		want(t, res, probe.StatusUnhealthy, finding.RedirectURIMismatch, "redirect_uris[1]")
 		if stepOutcome(res, probe.StepToken) != probe.OutcomeOK || !strings.Contains(stepMessage(res, probe.StepToken), "client authentication verified") {
 			t.Fatalf("the secret was not verified\n%s", dump(res))
@@ -157,17 +157,17 @@ func TestOIDCProviderAuthorizationCodeClient(t *testing.T) {
 	})
 
 	t.Run("refused secret and an unregistered redirect URI, both reported", func(t *testing.T) {
-		res := probe.Run(ctx, opts, spec("authorization_code", "not-the-secret-0123", evil))
+		res := run(ctx, opts, spec("authorization_code", "not-the-secret-0123", evil))
 		want(t, res, probe.StatusUnhealthy, finding.InvalidCredentials, "auth.client_secret_wo")
 		want(t, res, probe.StatusUnhealthy, finding.RedirectURIMismatch, "redirect_uris[0]")
 	})
 
 	t.Run("healthy", func(t *testing.T) {
-		want(t, probe.Run(ctx, opts, spec("authorization_code", portalSecret, webRedirect)), probe.StatusHealthy, "", "")
+		want(t, run(ctx, opts, spec("authorization_code", portalSecret, webRedirect)), probe.StatusHealthy, "", "")
 	})
 
 	t.Run("default grant: unauthorized_client does not hide the redirect URI", func(t *testing.T) {
-		res := probe.Run(ctx, opts, spec("", portalSecret, evil))
+		res := run(ctx, opts, spec("", portalSecret, evil))
 		want(t, res, probe.StatusUnhealthy, finding.AccessDenied, "oauth2.grant_type")
 		want(t, res, probe.StatusUnhealthy, finding.RedirectURIMismatch, "redirect_uris[0]")
 		if msg := stepMessage(res, probe.StepTokenResponse); !strings.Contains(msg, "needs the token step, which failed") {
@@ -192,16 +192,16 @@ func TestOIDCProviderAmbiguousInvalidClient(t *testing.T) {
 		return oauthSpec(settings, clientID, secret)
 	}
 	t.Run("wrong secret", func(t *testing.T) {
-		f := want(t, probe.Run(ctx, opts, spec("portal", "not-the-secret-0123", true)), probe.StatusUnhealthy, finding.InvalidCredentials, "auth.client_secret_wo")
+		f := want(t, run(ctx, opts, spec("portal", "not-the-secret-0123", true)), probe.StatusUnhealthy, finding.InvalidCredentials, "auth.client_secret_wo")
 		if !strings.Contains(f.Detail, "Client authentication failed (e.g., unknown client") || !strings.Contains(f.Detail, "knows client") {
 			t.Fatalf("detail %q", f.Detail)
 		}
 	})
 	t.Run("unknown client", func(t *testing.T) {
-		want(t, probe.Run(ctx, opts, spec("deleted-client", "any-secret-0123", true)), probe.StatusUnhealthy, finding.AppNotFound, "auth.client_id")
+		want(t, run(ctx, opts, spec("deleted-client", "any-secret-0123", true)), probe.StatusUnhealthy, finding.AppNotFound, "auth.client_id")
 	})
 	t.Run("no authorization endpoint: says it is ambiguous", func(t *testing.T) {
-		f := want(t, probe.Run(ctx, opts, spec("deleted-client", "any-secret-0123", false)), probe.StatusUnhealthy, finding.InvalidCredentials, "auth.client_secret_wo")
+		f := want(t, run(ctx, opts, spec("deleted-client", "any-secret-0123", false)), probe.StatusUnhealthy, finding.InvalidCredentials, "auth.client_secret_wo")
 		if !strings.Contains(f.Summary, "unknown client or wrong secret") || !strings.Contains(f.Detail, "does not say") {
 			t.Fatalf("summary %q detail %q", f.Summary, f.Detail)
 		}
@@ -213,7 +213,7 @@ func TestOIDCProviderAmbiguousInvalidClient(t *testing.T) {
 func TestOIDCProviderNoExpiresIn(t *testing.T) {
 	srv := oidcserver.Start(t, oidcserver.Config{OmitExpiresIn: true, Clients: []oidcserver.Client{{ClientID: "svc", ClientSecret: "svc-secret-0123456789",
 		GrantTypes: []string{"client_credentials"}, ResponseTypes: []string{}, RedirectURIs: []string{}}}})
-	res := probe.Run(context.Background(), probe.Options{Timeout: 10 * time.Second},
+	res := run(context.Background(), probe.Options{Timeout: 10 * time.Second},
 		oauthSpec(map[string]string{"token_url": srv.TokenURL()}, "svc", "svc-secret-0123456789"))
 	if res.Status != probe.StatusDegraded || stepOutcome(res, probe.StepTokenResponse) != probe.OutcomeWarning {
 		t.Fatalf("want degraded with a token_response warning\n%s", dump(res))

@@ -247,7 +247,7 @@ func TestRedirectFaults(t *testing.T) {
 					}
 					first.location = to + "/landing?state=" + url.QueryEscape(rdSecret[:6])
 					client := fastClient(t, faultTimeout, pki.caPEM)
-					res := probe.Run(context.Background(), probe.Options{Client: client}, rc.spec(first.srv.URL))
+					res := run(context.Background(), probe.Options{Client: client}, rc.spec(first.srv.URL))
 
 					if got := second.received(); len(got) > 0 {
 						for _, req := range got {
@@ -296,7 +296,7 @@ func TestRedirectsThatAreFollowed(t *testing.T) {
 		}))
 		defer srv.Close()
 		s := oauthSpec(map[string]string{"token_url": srv.URL + "/token", "auth_style": "client_secret_post"}, "c", rdSecret, "api:read")
-		want(t, probe.Run(context.Background(), probe.Options{Timeout: faultTimeout}, s), probe.StatusHealthy, "", "")
+		want(t, run(context.Background(), probe.Options{Timeout: faultTimeout}, s), probe.StatusHealthy, "", "")
 		mu.Lock()
 		defer mu.Unlock()
 		if len(bodies) != 1 || !strings.Contains(bodies[0], "client_secret="+rdSecret) {
@@ -310,7 +310,7 @@ func TestRedirectsThatAreFollowed(t *testing.T) {
 		first := httptest.NewServer(http.RedirectHandler(second.srv.URL+"/status", http.StatusFound))
 		defer first.Close()
 		s := &connector.Spec{Name: "h", Service: "http", Settings: map[string]string{"url": first.URL + "/?page=1", "auth_scheme": "none"}}
-		want(t, probe.Run(context.Background(), probe.Options{Timeout: faultTimeout}, s), probe.StatusHealthy, "", "")
+		want(t, run(context.Background(), probe.Options{Timeout: faultTimeout}, s), probe.StatusHealthy, "", "")
 		got := second.received()
 		if len(got) != 1 || strings.Contains(got[0], "Referer") {
 			t.Fatalf("the second origin received %q", got)
@@ -324,7 +324,7 @@ func TestRedirectsThatAreFollowed(t *testing.T) {
 			http.Redirect(w, r, fmt.Sprintf("/hop%d", hits.Load()), http.StatusFound)
 		}))
 		defer srv.Close()
-		res := probe.Run(context.Background(), probe.Options{Timeout: faultTimeout}, apiKeySpec(srv.URL+"/me", rdAPIKey))
+		res := run(context.Background(), probe.Options{Timeout: faultTimeout}, apiKeySpec(srv.URL+"/me", rdAPIKey))
 		f := want(t, res, probe.StatusUnhealthy, finding.UnexpectedResponse, "api_key.probe_url")
 		if !strings.Contains(f.Summary, "oo many redirects") || hits.Load() != 5 {
 			t.Fatalf("%d requests; finding %s", hits.Load(), f.Summary)

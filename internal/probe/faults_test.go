@@ -255,7 +255,7 @@ func TestFaults(t *testing.T) {
 				timeout = faultTimeout
 			}
 			start := time.Now()
-			res := probe.Run(context.Background(), probe.Options{Timeout: timeout, Client: client}, spec)
+			res := run(context.Background(), probe.Options{Timeout: timeout, Client: client}, spec)
 			elapsed := time.Since(start)
 			done(t)
 			if client != nil {
@@ -305,7 +305,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 		_, _ = w.Write([]byte(`{"access_token":"at-0123456789","token_type":"Bearer","expires_in":600,"scope":"api:read"}`))
 	}))
 	defer srv.Close()
-	res := probe.Run(context.Background(), probe.Options{Timeout: 5 * time.Second, Client: fastClient(t, 5*time.Second, "")}, tokenSpec(srv.URL+"/token"))
+	res := run(context.Background(), probe.Options{Timeout: 5 * time.Second, Client: fastClient(t, 5*time.Second, "")}, tokenSpec(srv.URL+"/token"))
 	want(t, res, probe.StatusHealthy, "", "")
 	if gap := second.Sub(first); gap < 900*time.Millisecond {
 		t.Fatalf("Retry-After not honoured: retried after %s", gap)
@@ -330,7 +330,7 @@ func TestCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(200*time.Millisecond, cancel)
 	start := time.Now()
-	res := probe.Run(ctx, probe.Options{Timeout: 30 * time.Second}, tokenSpec(srv.URL+"/token"))
+	res := run(ctx, probe.Options{Timeout: 30 * time.Second}, tokenSpec(srv.URL+"/token"))
 	if d := time.Since(start); d > 1200*time.Millisecond {
 		t.Fatalf("Run took %s after cancellation", d)
 	}
@@ -403,20 +403,20 @@ func TestAPIKeyAndHTTP(t *testing.T) {
 		return s
 	}
 
-	want(t, probe.Run(ctx, opts, key("/header", "header", "Key ", "good-key-0123")), probe.StatusHealthy, "", "")
-	want(t, probe.Run(ctx, opts, key("/query", "query", "", "good-key-0123")), probe.StatusHealthy, "", "")
-	res := probe.Run(ctx, opts, key("/query", "query", "", "bad-key-0123"))
+	want(t, run(ctx, opts, key("/header", "header", "Key ", "good-key-0123")), probe.StatusHealthy, "", "")
+	want(t, run(ctx, opts, key("/query", "query", "", "good-key-0123")), probe.StatusHealthy, "", "")
+	res := run(ctx, opts, key("/query", "query", "", "bad-key-0123"))
 	want(t, res, probe.StatusUnhealthy, finding.InvalidCredentials, "auth.token_wo")
 	noSecrets(t, res, "bad-key-0123")
-	want(t, probe.Run(ctx, opts, key("/header", "header", "Key ", "bad-key-0123")), probe.StatusUnhealthy, finding.InvalidCredentials, "auth.token_wo")
-	want(t, probe.Run(ctx, opts, key("/missing", "header", "", "good-key-0123")), probe.StatusUnhealthy, finding.EndpointNotFound, "api_key.probe_url")
-	want(t, probe.Run(ctx, opts, key("/forbidden", "header", "", "good-key-0123")), probe.StatusUnhealthy, finding.AccessDenied, "auth.token_wo")
+	want(t, run(ctx, opts, key("/header", "header", "Key ", "bad-key-0123")), probe.StatusUnhealthy, finding.InvalidCredentials, "auth.token_wo")
+	want(t, run(ctx, opts, key("/missing", "header", "", "good-key-0123")), probe.StatusUnhealthy, finding.EndpointNotFound, "api_key.probe_url")
+	want(t, run(ctx, opts, key("/forbidden", "header", "", "good-key-0123")), probe.StatusUnhealthy, finding.AccessDenied, "auth.token_wo")
 
-	want(t, probe.Run(ctx, opts, web("/open", "none", "", "")), probe.StatusHealthy, "", "")
-	want(t, probe.Run(ctx, opts, web("/basic", "basic", "alice", "good-pass-0123")), probe.StatusHealthy, "", "")
-	want(t, probe.Run(ctx, opts, web("/basic", "basic", "alice", "bad-pass-0123")), probe.StatusUnhealthy, finding.InvalidCredentials, "auth.password_wo")
-	want(t, probe.Run(ctx, opts, web("/bearer", "bearer", "", "good-token-0123")), probe.StatusHealthy, "", "")
-	res = probe.Run(ctx, opts, web("/bearer", "bearer", "", "old-token-0123"))
+	want(t, run(ctx, opts, web("/open", "none", "", "")), probe.StatusHealthy, "", "")
+	want(t, run(ctx, opts, web("/basic", "basic", "alice", "good-pass-0123")), probe.StatusHealthy, "", "")
+	want(t, run(ctx, opts, web("/basic", "basic", "alice", "bad-pass-0123")), probe.StatusUnhealthy, finding.InvalidCredentials, "auth.password_wo")
+	want(t, run(ctx, opts, web("/bearer", "bearer", "", "good-token-0123")), probe.StatusHealthy, "", "")
+	res = run(ctx, opts, web("/bearer", "bearer", "", "old-token-0123"))
 	f := want(t, res, probe.StatusUnhealthy, finding.ExpiredCredentials, "auth.token_wo")
 	if f.Code != "invalid_token" {
 		t.Fatalf("code %q", f.Code)
@@ -434,7 +434,7 @@ func TestExpiry(t *testing.T) {
 	s := &connector.Spec{Name: "h", Service: "http", Settings: map[string]string{"url": srv.URL, "auth_scheme": "bearer"},
 		Auth: connector.Auth{Token: connector.Secret{Value: jwt, Attr: "token_wo"}}}
 	at := func(now time.Time) probe.Result {
-		return probe.Run(context.Background(), probe.Options{Timeout: faultTimeout, ExpiryWarning: 30 * 24 * time.Hour,
+		return run(context.Background(), probe.Options{Timeout: faultTimeout, ExpiryWarning: 30 * 24 * time.Hour,
 			Now: func() time.Time { return now }}, s)
 	}
 	res := at(exp.Add(-90 * 24 * time.Hour))

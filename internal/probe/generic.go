@@ -12,7 +12,8 @@ import (
 // the offline rules (internal/services) explain configuration mistakes in
 // full, so the provider normally does not probe a spec that has errors.
 
-func planOAuth2(s *connector.Spec) (*Plan, []finding.Finding) {
+// PlanOAuth2 is the planner of the generic oauth2 service.
+func PlanOAuth2(s *connector.Spec) (*Plan, []finding.Finding) {
 	issuer := strings.TrimSpace(s.Setting("issuer"))
 	tokenURL := strings.TrimSpace(s.Setting("token_url"))
 	p := &OAuth2Plan{
@@ -108,7 +109,8 @@ func planOAuth2(s *connector.Spec) (*Plan, []finding.Finding) {
 	return plan, out
 }
 
-func planAPIKey(s *connector.Spec) (*Plan, []finding.Finding) {
+// PlanAPIKey is the planner of the generic api_key service.
+func PlanAPIKey(s *connector.Spec) (*Plan, []finding.Finding) {
 	var out []finding.Finding
 	u := strings.TrimSpace(s.Setting("probe_url"))
 	if u == "" {
@@ -136,7 +138,8 @@ func planAPIKey(s *connector.Spec) (*Plan, []finding.Finding) {
 	}, out
 }
 
-func planHTTP(s *connector.Spec) (*Plan, []finding.Finding) {
+// PlanHTTP is the planner of the generic http service.
+func PlanHTTP(s *connector.Spec) (*Plan, []finding.Finding) {
 	var out []finding.Finding
 	u := strings.TrimSpace(s.Setting("url"))
 	if u == "" {

@@ -1,6 +1,7 @@
 package probe_test
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
+	"golang.org/x/oauth2"
 )
 
 func oauthSpec(settings map[string]string, clientID, secret string, scopes ...string) *connector.Spec {
@@ -104,3 +106,25 @@ func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s
 
 // quietLog discards the TLS handshake errors test servers log.
 func quietLog() *log.Logger { return log.New(io.Discard, "", 0) }
+
+// generic are the planners of the generic services, which the probe tests
+// run without the catalog (the provider passes Service.Plan instead).
+var generic = map[string]probe.Planner{"oauth2": probe.PlanOAuth2, "api_key": probe.PlanAPIKey, "http": probe.PlanHTTP}
+
+// run is probe.Run with the generic planner of the spec's service, unless
+// opts names one.
+func run(ctx context.Context, opts probe.Options, s *connector.Spec) probe.Result {
+	return probe.Run(ctx, withPlanner(opts, s), s)
+}
+
+// accessToken is probe.AccessToken with the generic planner, like run.
+func accessToken(ctx context.Context, opts probe.Options, s *connector.Spec) (*oauth2.Token, probe.Result) {
+	return probe.AccessToken(ctx, withPlanner(opts, s), s)
+}
+
+func withPlanner(opts probe.Options, s *connector.Spec) probe.Options {
+	if opts.Planner == nil && s != nil {
+		opts.Planner = generic[s.Service]
+	}
+	return opts
+}

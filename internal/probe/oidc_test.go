@@ -62,7 +62,7 @@ func TestOIDCProvider(t *testing.T) {
 		t.Parallel()
 		s := oauthSpec(map[string]string{"token_url": srv.TokenURL(), "probe_url": api.URL + "/api/read"},
 			"svc", "svc-secret-0123456789", "api:read")
-		res := probe.Run(ctx, opts, s)
+		res := run(ctx, opts, s)
 		want(t, res, probe.StatusHealthy, "", "")
 		if !slices.Equal(res.GrantedScopes, []string{"api:read"}) {
 			t.Fatalf("granted %v", res.GrantedScopes)
@@ -79,7 +79,7 @@ func TestOIDCProvider(t *testing.T) {
 		t.Parallel()
 		s := oauthSpec(map[string]string{"issuer": srv.Issuer, "auth_style": "client_secret_post", "probe_url": api.URL + "/api/read"},
 			"svc", "svc-secret-0123456789", "api:read")
-		res := probe.Run(ctx, opts, s)
+		res := run(ctx, opts, s)
 		want(t, res, probe.StatusHealthy, "", "")
 		if stepOutcome(res, probe.StepDiscovery) != probe.OutcomeOK {
 			t.Fatalf("discovery not ok\n%s", dump(res))
@@ -89,7 +89,7 @@ func TestOIDCProvider(t *testing.T) {
 	t.Run("wrong secret", func(t *testing.T) {
 		t.Parallel()
 		s := oauthSpec(map[string]string{"token_url": srv.TokenURL()}, "svc", "not-the-secret-0123456789", "api:read")
-		res := probe.Run(ctx, opts, s)
+		res := run(ctx, opts, s)
 		f := want(t, res, probe.StatusUnhealthy, finding.InvalidCredentials, "auth.client_secret_wo")
 		if f.Code != "invalid_client" {
 			t.Fatalf("code %q", f.Code)
@@ -103,7 +103,7 @@ func TestOIDCProvider(t *testing.T) {
 	t.Run("expired secret", func(t *testing.T) {
 		t.Parallel()
 		s := oauthSpec(map[string]string{"token_url": srv.TokenURL()}, "expired", "expired-secret-0123456789")
-		res := probe.Run(ctx, opts, s)
+		res := run(ctx, opts, s)
 		f := want(t, res, probe.StatusUnhealthy, finding.ExpiredCredentials, "auth.client_secret_wo")
 		if !strings.Contains(f.Detail, "expired") {
 			t.Fatalf("detail %q", f.Detail)
@@ -113,14 +113,14 @@ func TestOIDCProvider(t *testing.T) {
 	t.Run("scope outside the allow-list", func(t *testing.T) {
 		t.Parallel()
 		s := oauthSpec(map[string]string{"token_url": srv.TokenURL()}, "limited", "limited-secret-0123456789", "api:read", "api:write")
-		res := probe.Run(ctx, opts, s)
+		res := run(ctx, opts, s)
 		want(t, res, probe.StatusUnhealthy, finding.InvalidScope, "required_scopes[1]")
 	})
 
 	t.Run("unknown scope silently dropped", func(t *testing.T) {
 		t.Parallel()
 		s := oauthSpec(map[string]string{"token_url": srv.TokenURL()}, "svc", "svc-secret-0123456789", "api:read", "api:admin")
-		res := probe.Run(ctx, opts, s)
+		res := run(ctx, opts, s)
 		want(t, res, probe.StatusUnhealthy, finding.InsufficientScope, "required_scopes[1]")
 		if _, ok := findingAt(res, finding.InsufficientScope, "required_scopes[0]"); ok {
 			t.Fatalf("granted scope reported missing\n%s", dump(res))
@@ -131,7 +131,7 @@ func TestOIDCProvider(t *testing.T) {
 		t.Parallel()
 		s := oauthSpec(map[string]string{"token_url": srv.TokenURL()}, "svc", "svc-secret-0123456789", "api:read")
 		s.RequireRefreshToken = true
-		res := probe.Run(ctx, opts, s)
+		res := run(ctx, opts, s)
 		want(t, res, probe.StatusUnhealthy, finding.RefreshTokenMissing, "require_refresh_token")
 	})
 
@@ -139,7 +139,7 @@ func TestOIDCProvider(t *testing.T) {
 		t.Parallel()
 		s := oauthSpec(map[string]string{"issuer": srv.Issuer, "probe_url": api.URL + "/api/read"}, "jwt-client", "", "api:read")
 		s.Auth.PrivateKey = connector.Secret{Value: keyPEM, Attr: "private_key_wo"}
-		res := probe.Run(ctx, opts, s)
+		res := run(ctx, opts, s)
 		want(t, res, probe.StatusHealthy, "", "")
 		noSecrets(t, res, keyPEM, "MII")
 	})
@@ -149,7 +149,7 @@ func TestOIDCProvider(t *testing.T) {
 		other, _ := rsa.GenerateKey(rand.Reader, 2048)
 		s := oauthSpec(map[string]string{"token_url": srv.TokenURL()}, "jwt-client", "", "api:read")
 		s.Auth.PrivateKey = connector.Secret{Value: string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(other)})), Attr: "private_key_wo"}
-		res := probe.Run(ctx, opts, s)
+		res := run(ctx, opts, s)
 		want(t, res, probe.StatusUnhealthy, finding.InvalidCredentials, "auth.private_key_wo")
 	})
 
@@ -157,7 +157,7 @@ func TestOIDCProvider(t *testing.T) {
 		t.Parallel()
 		s := oauthSpec(map[string]string{"issuer": srv.Issuer}, "web", "web-secret-0123456789", "api:read")
 		s.RedirectURIs = []string{webRedirect, "https://app.example.com/oauth/callback/", webRedirect2}
-		res := probe.Run(ctx, opts, s)
+		res := run(ctx, opts, s)
 		f := want(t, res, probe.StatusUnhealthy, finding.RedirectURIMismatch, "redirect_uris[1]")
 		if f.Code != "invalid_redirect_uri" {
 			t.Fatalf("code %q\n%s", f.Code, dump(res))
@@ -169,7 +169,7 @@ func TestOIDCProvider(t *testing.T) {
 		}
 
 		s.RedirectURIs = []string{webRedirect, webRedirect2}
-		want(t, probe.Run(ctx, opts, s), probe.StatusHealthy, "", "")
+		want(t, run(ctx, opts, s), probe.StatusHealthy, "", "")
 	})
 
 	t.Run("redirect URIs of an unknown client", func(t *testing.T) {
@@ -178,7 +178,7 @@ func TestOIDCProvider(t *testing.T) {
 			"svc", "svc-secret-0123456789", "api:read")
 		s.RedirectURIs = []string{webRedirect}
 		// svc has no redirect URIs at all: every one is a mismatch.
-		want(t, probe.Run(ctx, opts, s), probe.StatusUnhealthy, finding.RedirectURIMismatch, "redirect_uris[0]")
+		want(t, run(ctx, opts, s), probe.StatusUnhealthy, finding.RedirectURIMismatch, "redirect_uris[0]")
 	})
 
 	t.Run("issuer mismatch", func(t *testing.T) {
@@ -187,7 +187,7 @@ func TestOIDCProvider(t *testing.T) {
 		// declares http://127.0.0.1:<port>, not http://localhost:<port>.
 		other := strings.Replace(srv.Issuer, "127.0.0.1", "localhost", 1)
 		s := oauthSpec(map[string]string{"issuer": other}, "svc", "svc-secret-0123456789")
-		res := probe.Run(ctx, opts, s)
+		res := run(ctx, opts, s)
 		f := want(t, res, probe.StatusUnhealthy, finding.InvalidConfiguration, "oauth2.issuer")
 		if !strings.Contains(f.Detail, srv.Issuer) || stepOutcome(res, probe.StepDiscovery) != probe.OutcomeFailed {
 			t.Fatalf("detail %q\n%s", f.Detail, dump(res))
@@ -198,7 +198,7 @@ func TestOIDCProvider(t *testing.T) {
 		t.Parallel()
 		proxy := issuerRewriter(t, srv.URL, "https://idp.example.com")
 		s := oauthSpec(map[string]string{"issuer": proxy}, "svc", "svc-secret-0123456789")
-		want(t, probe.Run(ctx, opts, s), probe.StatusUnhealthy, finding.InvalidConfiguration, "oauth2.issuer")
+		want(t, run(ctx, opts, s), probe.StatusUnhealthy, finding.InvalidConfiguration, "oauth2.issuer")
 	})
 
 	t.Run("refresh_token grant", func(t *testing.T) {
@@ -208,7 +208,7 @@ func TestOIDCProvider(t *testing.T) {
 			"web", "web-secret-0123456789", "api:read")
 		s.Auth.Token = connector.Secret{Value: rt, Attr: "token_wo"}
 		s.RedeemRefreshToken = true // oidc-provider does not rotate a confidential client's refresh token by default
-		res := probe.Run(ctx, opts, s)
+		res := run(ctx, opts, s)
 		want(t, res, probe.StatusHealthy, "", "")
 		if !slices.Contains(res.GrantedScopes, "offline_access") {
 			t.Fatalf("granted %v", res.GrantedScopes)
@@ -217,7 +217,7 @@ func TestOIDCProvider(t *testing.T) {
 
 		// Revoke it: the next check reports a revoked credential on auth.token_wo.
 		revoke(t, srv, "web", "web-secret-0123456789", rt)
-		res = probe.Run(ctx, opts, s)
+		res = run(ctx, opts, s)
 		want(t, res, probe.StatusUnhealthy, finding.RevokedCredentials, "auth.token_wo")
 	})
 }
@@ -231,16 +231,16 @@ func TestOIDCProviderDrift(t *testing.T) {
 	srv := oidcserver.Start(t, cfg)
 	s := oauthSpec(map[string]string{"issuer": srv.Issuer}, "svc", "svc-secret-0123456789")
 	opts := probe.Options{Timeout: 10 * time.Second}
-	first := probe.Run(context.Background(), opts, s)
+	first := run(context.Background(), opts, s)
 	want(t, first, probe.StatusHealthy, "", "")
 
 	cfg.Clients[0].ClientSecretExpiresAt = time.Now().Add(-time.Minute).Unix()
 	srv.Restart(t, cfg)
-	second := probe.Run(context.Background(), opts, s)
+	second := run(context.Background(), opts, s)
 	want(t, second, probe.StatusUnhealthy, finding.ExpiredCredentials, "auth.client_secret_wo")
 
 	// Same state twice: the result is stable (no timestamps, no token values).
-	third := probe.Run(context.Background(), opts, s)
+	third := run(context.Background(), opts, s)
 	if dump(second) != dump(third) {
 		t.Fatalf("results differ between two identical checks:\n%s\n%s", dump(second), dump(third))
 	}

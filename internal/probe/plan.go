@@ -2,11 +2,8 @@ package probe
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
-	"sync"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -17,8 +14,8 @@ import (
 
 // Plan is what the engine executes for one connector. A Planner builds it
 // from the Spec; the generic services (oauth2, api_key, http) have built-in
-// planners, and a vendor profile registers its own with Register, filling
-// in the same fields plus its hooks (Decode, Check, Steps).
+// planners (PlanOAuth2, PlanAPIKey, PlanHTTP), and a vendor's package has its
+// own, filling in the same fields plus its hooks (Decode, Check, Steps).
 type Plan struct {
 	// Target is the URL whose host the dns, tcp and tls steps check, and
 	// TargetPath the attribute that sets it.
@@ -189,43 +186,3 @@ func (e *Env) Decode(r Response) finding.Finding { return e.r.decode(r, nil) }
 // Planner builds the Plan for a spec. Findings with severity error mean the
 // spec cannot be checked live (status unknown); warnings are kept.
 type Planner func(s *connector.Spec) (*Plan, []finding.Finding)
-
-var (
-	registryMu sync.RWMutex
-	registry   = map[string]Planner{
-		"oauth2":  planOAuth2,
-		"api_key": planAPIKey,
-		"http":    planHTTP,
-	}
-)
-
-// Register installs the planner for a service id; a vendor profile calls it
-// once (for example from an init function of the services package).
-// Registering an id twice panics.
-func Register(service string, p Planner) {
-	registryMu.Lock()
-	defer registryMu.Unlock()
-	if _, dup := registry[service]; dup {
-		panic(fmt.Sprintf("probe: planner for %q registered twice", service))
-	}
-	registry[service] = p
-}
-
-// Supported lists the services with a planner, sorted.
-func Supported() []string {
-	registryMu.RLock()
-	defer registryMu.RUnlock()
-	out := make([]string, 0, len(registry))
-	for id := range registry {
-		out = append(out, id)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func planner(service string) (Planner, bool) {
-	registryMu.RLock()
-	defer registryMu.RUnlock()
-	p, ok := registry[service]
-	return p, ok
-}

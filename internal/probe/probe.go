@@ -74,6 +74,9 @@ type Options struct {
 	ExpiryWarning time.Duration
 	// Now is the clock (tests inject one); default time.Now.
 	Now func() time.Time
+	// Planner builds the check of the connector's service (the catalog's
+	// Service.Plan); nil: the service has no live check (status unknown).
+	Planner Planner
 }
 
 // Step is one step of a check.
@@ -151,8 +154,8 @@ func check(ctx context.Context, opts Options, s *connector.Spec) (res Result, r 
 		return Result{Status: StatusUnknown,
 			Summary: "Not tested: " + strings.Join(unknown, ", ") + " will be known only after apply"}, r
 	}
-	pl, ok := planner(s.Service)
-	if !ok {
+	pl := opts.Planner
+	if pl == nil {
 		return Result{Status: StatusUnknown, Summary: fmt.Sprintf("Live checks are not available for the %q service yet", s.Service)}, r
 	}
 	plan, fs := pl(s)

@@ -9,7 +9,6 @@ import (
 	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
@@ -70,7 +69,7 @@ func TestRefreshStep(t *testing.T) {
 	opts := probe.Options{Timeout: faultTimeout}
 
 	refreshOK, secondTokenOK = true, true
-	res := probe.Run(context.Background(), opts, spec())
+	res := run(context.Background(), opts, spec())
 	want(t, res, probe.StatusHealthy, "", "")
 	if stepOutcome(res, probe.StepRefresh) != probe.OutcomeOK || stepOutcome(res, probe.StepAPIAfterRefresh) != probe.OutcomeOK {
 		t.Fatalf("refresh steps\n%s", dump(res))
@@ -78,14 +77,14 @@ func TestRefreshStep(t *testing.T) {
 	noSecrets(t, res, "at-first-0123", "rt-first-0123", "at-second-0123")
 
 	refreshOK = false
-	res = probe.Run(context.Background(), opts, spec())
+	res = run(context.Background(), opts, spec())
 	want(t, res, probe.StatusUnhealthy, finding.RevokedCredentials, "require_refresh_token")
 	if stepOutcome(res, probe.StepRefresh) != probe.OutcomeFailed {
 		t.Fatalf("refresh step\n%s", dump(res))
 	}
 
 	refreshOK, secondTokenOK = true, false
-	res = probe.Run(context.Background(), opts, spec())
+	res = run(context.Background(), opts, spec())
 	want(t, res, probe.StatusUnhealthy, finding.InvalidCredentials, "oauth2.probe_url")
 	if stepOutcome(res, probe.StepAPIAfterRefresh) != probe.OutcomeFailed {
 		t.Fatalf("api_after_refresh step\n%s", dump(res))
@@ -121,14 +120,14 @@ func TestJWTBearerGrant(t *testing.T) {
 	tokenURL = srv.URL + "/token"
 	s := oauthSpec(map[string]string{"token_url": tokenURL, "grant_type": "jwt_bearer"}, "svc@example", "")
 	s.Auth.PrivateKey = connector.Secret{Value: string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})), Attr: "private_key_wo"}
-	want(t, probe.Run(context.Background(), probe.Options{Timeout: faultTimeout}, s), probe.StatusHealthy, "", "")
+	want(t, run(context.Background(), probe.Options{Timeout: faultTimeout}, s), probe.StatusHealthy, "", "")
 
 	other, _ := rsa.GenerateKey(rand.Reader, 2048)
 	s.Auth.PrivateKey.Value = string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(other)}))
-	want(t, probe.Run(context.Background(), probe.Options{Timeout: faultTimeout}, s), probe.StatusUnhealthy, finding.InvalidCredentials, "auth.private_key_wo")
+	want(t, run(context.Background(), probe.Options{Timeout: faultTimeout}, s), probe.StatusUnhealthy, finding.InvalidCredentials, "auth.private_key_wo")
 
 	s.Auth.PrivateKey.Value = "-----BEGIN PRIVATE KEY-----\nnot base64\n-----END PRIVATE KEY-----"
-	res := probe.Run(context.Background(), probe.Options{Timeout: faultTimeout}, s)
+	res := run(context.Background(), probe.Options{Timeout: faultTimeout}, s)
 	want(t, res, probe.StatusUnhealthy, finding.InvalidConfiguration, "auth.private_key_wo")
 }
 
@@ -145,10 +144,8 @@ func TestVendorHook(t *testing.T) {
 	}))
 	defer srv.Close()
 	expires := time.Date(2031, 5, 1, 0, 0, 0, 0, time.UTC)
-	// The registry is process-wide and has no Unregister: a fresh id per run
-	// keeps -count=2 from registering the same one twice.
-	service := "test_vendor_" + strings.ToLower(rand.Text())
-	probe.Register(service, func(s *connector.Spec) (*probe.Plan, []finding.Finding) {
+	service := "test_vendor"
+	planner := func(s *connector.Spec) (*probe.Plan, []finding.Finding) {
 		return &probe.Plan{
 			Target: s.Setting("base_url"), TargetPath: s.SettingPath("base_url"),
 			Request: &probe.RequestPlan{URL: s.Setting("base_url") + "/api/auth.test", URLPath: s.SettingPath("base_url"),
@@ -170,31 +167,29 @@ func TestVendorHook(t *testing.T) {
 				return probe.StepResult{Message: "expiry read from the vendor API"}
 			}}},
 		}, nil
-	})
+	}
 	spec := func(tok string) *connector.Spec {
 		return &connector.Spec{Name: "v", Service: service, Settings: map[string]string{"base_url": srv.URL},
 			Auth: connector.Auth{Token: connector.Secret{Value: tok, Attr: "token_wo"}}}
 	}
-	opts := probe.Options{Timeout: faultTimeout, ExpiryWarning: 24 * time.Hour,
+	opts := probe.Options{Timeout: faultTimeout, ExpiryWarning: 24 * time.Hour, Planner: planner,
 		Now: func() time.Time { return expires.Add(-time.Hour) }}
-	res := probe.Run(context.Background(), opts, spec("xoxb-good-0123"))
+	res := run(context.Background(), opts, spec("xoxb-good-0123"))
 	if res.Status != probe.StatusDegraded || res.ExpiresAt == nil || !res.ExpiresAt.Equal(expires) {
 		t.Fatalf("status %s, ExpiresAt %v\n%s", res.Status, res.ExpiresAt, dump(res))
 	}
 	if _, ok := findingAt(res, finding.ExpiringCredentials, "auth.token_wo"); !ok || stepOutcome(res, "token_expiry") != probe.OutcomeOK {
 		t.Fatalf("no expiring finding\n%s", dump(res))
 	}
-	res = probe.Run(context.Background(), opts, spec("xoxb-bad-0123"))
+	res = run(context.Background(), opts, spec("xoxb-bad-0123"))
 	f := want(t, res, probe.StatusUnhealthy, finding.InvalidCredentials, "auth.token_wo")
 	if f.Code != "invalid_auth" || stepOutcome(res, "token_expiry") != probe.OutcomeSkipped {
 		t.Fatalf("code %q\n%s", f.Code, dump(res))
 	}
-	if !strings.Contains(strings.Join(probe.Supported(), " "), service) {
-		t.Fatal("not registered")
-	}
 	noSecrets(t, res, "xoxb-bad-0123")
 
-	unknown := probe.Run(context.Background(), opts, &connector.Spec{Service: "no_such_service"})
+	opts.Planner = nil
+	unknown := run(context.Background(), opts, &connector.Spec{Service: "no_such_service"})
 	if unknown.Status != probe.StatusUnknown {
 		t.Fatalf("unregistered service: %s", unknown.Status)
 	}
@@ -218,11 +213,11 @@ func TestDiscoveryFallback(t *testing.T) {
 	defer srv.Close()
 	issuer = srv.URL + "/tenant-a"
 	opts := probe.Options{Timeout: faultTimeout}
-	res := probe.Run(context.Background(), opts, oauthSpec(map[string]string{"issuer": issuer}, "c", "secret-0123456789"))
+	res := run(context.Background(), opts, oauthSpec(map[string]string{"issuer": issuer}, "c", "secret-0123456789"))
 	want(t, res, probe.StatusHealthy, "", "")
 	if stepOutcome(res, probe.StepDiscovery) != probe.OutcomeOK {
 		t.Fatalf("discovery\n%s", dump(res))
 	}
-	res = probe.Run(context.Background(), opts, oauthSpec(map[string]string{"issuer": srv.URL + "/tenant-b"}, "c", "secret-0123456789"))
+	res = run(context.Background(), opts, oauthSpec(map[string]string{"issuer": srv.URL + "/tenant-b"}, "c", "secret-0123456789"))
 	want(t, res, probe.StatusUnhealthy, finding.EndpointNotFound, "oauth2.issuer")
 }

@@ -75,7 +75,7 @@ func (e *accessTokenEphemeralResource) Open(ctx context.Context, req ephemeral.O
 				"forbids any network call. Turn live checks on for this provider configuration, or use an aliased provider.")
 		return
 	}
-	tok, res := probe.AccessToken(ctx, e.data.probeOptions(), spec)
+	tok, res := probe.AccessToken(ctx, e.data.probeOptions(spec.Service), spec)
 	if tok == nil {
 		fs := res.Findings
 		if why := noTokenReason(res); why != "" && !finding.HasErrors(fs) {

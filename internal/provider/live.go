@@ -46,15 +46,16 @@ func (d *providerData) runCheck(ctx context.Context, c *connector.Catalog, spec 
 	case !d.LiveChecks:
 		return out
 	}
-	res := probe.Run(ctx, d.probeOptions(), spec)
+	res := probe.Run(ctx, d.probeOptions(spec.Service), spec)
 	tflog.Debug(ctx, "live connector check", map[string]any{"connector": spec.Name, "service": spec.Service, "status": res.Status})
 	return check{Status: res.Status, Summary: res.Summary, Steps: res.Steps,
 		Findings: append(static, res.Findings...), GrantedScopes: res.GrantedScopes, Live: true, static: len(static)}
 }
 
-func (d *providerData) probeOptions() probe.Options {
+func (d *providerData) probeOptions(service string) probe.Options {
 	return probe.Options{Client: d.Client, Timeout: d.Timeout, CABundle: d.CABundle,
-		ExpiryWarning: d.ExpiryWarning, Now: d.Now, UserAgent: "terraform-provider-handshake/" + d.Version}
+		ExpiryWarning: d.ExpiryWarning, Now: d.Now, UserAgent: "terraform-provider-handshake/" + d.Version,
+		Planner: d.Planners[service]}
 }
 
 // liveFindings are the findings a live check added (the offline ones were

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services"
 )
 
 // These tests drive the entra_id and microsoft_365 connectors through real
@@ -113,7 +114,7 @@ func diagnosticOf(out, kind, resource, category, line string) (string, bool) {
 }
 
 func TestAccLive_entraFailuresThroughPlan(t *testing.T) {
-	srv := sandbox.Start()
+	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)
 	cli.skipBelow(tfversion.Version1_11_0)
@@ -230,7 +231,7 @@ func TestAccLive_entraFailuresThroughPlan(t *testing.T) {
 // a scheduled `plan -refresh-only -detailed-exitcode` exits 2 and names
 // AADSTS7000215 on the secret.
 func TestAccLive_entraDrift(t *testing.T) {
-	srv := sandbox.Start()
+	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)
 	secret := sandbox.EntraSecretOK + "-drift"

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services"
 )
 
 // Google Workspace connectors against the sandbox's Google emulation (token
@@ -62,7 +63,7 @@ func googleConnectorTF(sb *sandbox.Server, name, scenario, keyAttr, file string,
 }
 
 func TestAccLive_googleWorkspaceThroughPlan(t *testing.T) {
-	sb := sandbox.Start()
+	sb := sandbox.Start(services.Emulations()...)
 	t.Cleanup(sb.Close)
 	cli := newTerraformCLI(t, defaultProviderFactory)
 	cli.skipBelow(tfversion.Version1_11_0)
@@ -132,7 +133,7 @@ func TestAccLive_googleWorkspaceThroughPlan(t *testing.T) {
 // TestAccLive_googleWorkspaceDrift: a key deleted after it worked turns a
 // scheduled refresh-only plan into exit 2, naming the cause.
 func TestAccLive_googleWorkspaceDrift(t *testing.T) {
-	sb := sandbox.Start()
+	sb := sandbox.Start(services.Emulations()...)
 	t.Cleanup(sb.Close)
 	cli := newTerraformCLI(t, defaultProviderFactory)
 	const kid = "d41f0a9e8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e"
@@ -162,7 +163,7 @@ func TestAccLive_googleWorkspaceDrift(t *testing.T) {
 // to read activity records", shared seed 003) is access_denied on
 // impersonate, naming the user and the privilege, not a bad key.
 func TestAccLive_googleReportsNonAdmin(t *testing.T) {
-	sb := sandbox.Start()
+	sb := sandbox.Start(services.Emulations()...)
 	t.Cleanup(sb.Close)
 	cli := newTerraformCLI(t, defaultProviderFactory)
 	cli.init()

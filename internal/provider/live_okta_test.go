@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services"
 )
 
 // Okta connectors against the in-repo sandbox's Okta emulation, through a
@@ -75,7 +76,7 @@ func oktaConnectorTF(sb *sandbox.Server, name, scenario string, auth []string, e
 }
 
 func TestAccLive_oktaThroughPlan(t *testing.T) {
-	sb := sandbox.Start()
+	sb := sandbox.Start(services.Emulations()...)
 	t.Cleanup(sb.Close)
 	cli := newTerraformCLI(t, defaultProviderFactory)
 	cli.skipBelow(tfversion.Version1_11_0)
@@ -157,7 +158,7 @@ func TestAccLive_oktaThroughPlan(t *testing.T) {
 // TestAccLive_oktaDrift: an API token that worked is revoked (its owner
 // deactivated): a scheduled refresh-only plan exits 2 and names the cause.
 func TestAccLive_oktaDrift(t *testing.T) {
-	sb := sandbox.Start()
+	sb := sandbox.Start(services.Emulations()...)
 	t.Cleanup(sb.Close)
 	cli := newTerraformCLI(t, defaultProviderFactory)
 	const token = "healthy.drift-00Qc7Hs1x9Wz"

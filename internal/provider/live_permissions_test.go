@@ -7,13 +7,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services"
 )
 
 // TestAccLive_entraRequiredPermissions: required_permissions are compared
 // with the roles admin consent granted, and a missing one fails the plan on
 // its own list element.
 func TestAccLive_entraRequiredPermissions(t *testing.T) {
-	srv := sandbox.Start()
+	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)
 	cli.skipBelow(tfversion.Version1_11_0)

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services"
 )
 
 // TestAccLive_grantedScopesFromVendors: healthy connectors store what the
@@ -19,7 +20,7 @@ import (
 // x-oauth-scopes, a GitHub App installation's permissions, an Entra token's
 // roles claim. A refresh of the unchanged connectors plans nothing.
 func TestAccLive_grantedScopesFromVendors(t *testing.T) {
-	srv := sandbox.Start()
+	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	config := fmt.Sprintf(`
 resource "handshake_connector" "slack" {
@@ -84,7 +85,7 @@ resource "handshake_connector" "entra" {
 // `plan -refresh-only -detailed-exitcode` exits 2, shows the scope leaving
 // granted_scopes, and names it as insufficient_scope.
 func TestAccLive_removedScopeDrift(t *testing.T) {
-	srv := sandbox.Start()
+	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)
 	const (

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services"
 )
 
 // slackSecrets are the scenario tokens (the word after "sandbox" picks the
@@ -30,7 +31,7 @@ var slackSecrets = map[string]string{
 }
 
 func TestAccLive_slackFailuresThroughPlan(t *testing.T) {
-	srv := sandbox.Start()
+	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)
 	cli.skipBelow(tfversion.Version1_11_0)
@@ -81,7 +82,7 @@ func TestAccLive_slackFailuresThroughPlan(t *testing.T) {
 // revoked them), a scheduled `plan -refresh-only -detailed-exitcode` exits 2
 // and names the cause of each.
 func TestAccLive_vendorDriftRefreshOnly(t *testing.T) {
-	srv := sandbox.Start()
+	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)
 	const (

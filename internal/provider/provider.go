@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/transport"
 )
@@ -61,8 +62,10 @@ type providerData struct {
 	Timeout       time.Duration
 	CABundle      string
 	Catalog       *connector.Catalog
-	Now           func() time.Time
-	Version       string
+	// Planners are the catalog's live checks, by service id.
+	Planners map[string]probe.Planner
+	Now      func() time.Time
+	Version  string
 	// Client is the transport every live check shares (token cache,
 	// per-host limits); nil when live checks are off.
 	Client *transport.Client
@@ -123,6 +126,7 @@ func (p *handshakeProvider) Configure(ctx context.Context, req provider.Configur
 		LiveChecks:    true,
 		Timeout:       defaultTimeout,
 		Catalog:       services.Catalog(),
+		Planners:      services.Planners(),
 		Now:           p.now,
 		Version:       p.version,
 	}

@@ -56,7 +56,7 @@ func TestProviderReportsVersion(t *testing.T) {
 	if resp.Version != "1.2.3" || resp.TypeName != "handshake" {
 		t.Fatalf("Metadata = %q %q, want handshake 1.2.3", resp.TypeName, resp.Version)
 	}
-	if ua := (&providerData{Version: "1.2.3"}).probeOptions().UserAgent; ua != "terraform-provider-handshake/1.2.3" {
+	if ua := (&providerData{Version: "1.2.3"}).probeOptions("oauth2").UserAgent; ua != "terraform-provider-handshake/1.2.3" {
 		t.Fatalf("User-Agent %q", ua)
 	}
 }

@@ -158,8 +158,6 @@ func EntraCertificatePEM() string {
 		string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
 }
 
-func init() { register("entra", entraRoutes) }
-
 // entraSession is what the sandbox remembers about an access token it issued.
 type entraSession struct {
 	scenario string // a secret key without the "sandbox-entra-" prefix, or "certificate"

@@ -10,7 +10,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -310,8 +309,5 @@ func TestEntraDiscoveryAndAuthorize(t *testing.T) {
 		if status, text := page(tc.client, tc.redirect); status != 400 || !strings.Contains(text, tc.code) {
 			t.Errorf("%s: %d %s", tc.code, status, text)
 		}
-	}
-	if !slices.Contains(Vendors(), "entra") {
-		t.Error("entra not registered")
 	}
 }

@@ -110,24 +110,22 @@ type githubState struct {
 
 var githubStates sync.Map // *Server → *githubState
 
-func init() {
-	register("github", func(s *Server, mux *http.ServeMux, prefix string) {
-		g := &githubState{s: s, start: time.Now().UTC(), tokens: map[string]int64{}}
-		githubStates.Store(s, g)
-		for _, root := range []string{prefix, prefix + "/api/v3"} {
-			mux.HandleFunc("GET "+root+"/user", g.user)
-			mux.HandleFunc("GET "+root+"/users/{login}", g.userByLogin)
-			mux.HandleFunc("GET "+root+"/orgs/{org}", g.org)
-			mux.HandleFunc("GET "+root+"/repos/{owner}/{repo}", g.repo)
-			mux.HandleFunc("GET "+root+"/app", g.app)
-			mux.HandleFunc("GET "+root+"/orgs/{org}/installation", g.orgInstallation)
-			mux.HandleFunc("GET "+root+"/users/{login}/installation", g.orgInstallation)
-			mux.HandleFunc("POST "+root+"/app/installations/{id}/access_tokens", g.accessToken)
-			mux.HandleFunc("GET "+root+"/installation/repositories", g.installationRepos)
-			mux.HandleFunc(root+"/", g.notFound)
-		}
-		mux.HandleFunc("POST "+prefix+"/login/oauth/access_token", g.oauthToken)
-	})
+func githubRoutes(s *Server, mux *http.ServeMux, prefix string) {
+	g := &githubState{s: s, start: time.Now().UTC(), tokens: map[string]int64{}}
+	githubStates.Store(s, g)
+	for _, root := range []string{prefix, prefix + "/api/v3"} {
+		mux.HandleFunc("GET "+root+"/user", g.user)
+		mux.HandleFunc("GET "+root+"/users/{login}", g.userByLogin)
+		mux.HandleFunc("GET "+root+"/orgs/{org}", g.org)
+		mux.HandleFunc("GET "+root+"/repos/{owner}/{repo}", g.repo)
+		mux.HandleFunc("GET "+root+"/app", g.app)
+		mux.HandleFunc("GET "+root+"/orgs/{org}/installation", g.orgInstallation)
+		mux.HandleFunc("GET "+root+"/users/{login}/installation", g.orgInstallation)
+		mux.HandleFunc("POST "+root+"/app/installations/{id}/access_tokens", g.accessToken)
+		mux.HandleFunc("GET "+root+"/installation/repositories", g.installationRepos)
+		mux.HandleFunc(root+"/", g.notFound)
+	}
+	mux.HandleFunc("POST "+prefix+"/login/oauth/access_token", g.oauthToken)
 }
 
 func (s *Server) github() *githubState {
@@ -268,7 +266,7 @@ func (g *githubState) identify(w http.ResponseWriter, r *http.Request) (githubPA
 		if p.scenario == "scopes" {
 			scopes = "read:user"
 		}
-		w.Header().Set("X-OAuth-Scopes", g.s.scopesOf(tok, scopes))
+		w.Header().Set("X-OAuth-Scopes", g.s.ScopesOf(tok, scopes))
 		w.Header().Set("X-Accepted-OAuth-Scopes", "")
 	}
 	switch {

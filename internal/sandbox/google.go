@@ -64,8 +64,6 @@ import (
 // sandbox's clock, a scope) except their signature: the sandbox does not
 // know the test's public key. For the same reason the certificates it
 // serves carry a throwaway key; only their key ids and validity matter.
-func init() { register("google", googleRoutes) }
-
 // googleState is what one sandbox remembers of the Google flows.
 type googleState struct {
 	mu     sync.Mutex

@@ -60,8 +60,6 @@ import (
 // Client assertions' signatures are not verified (the sandbox does not know
 // the test's public key); their claims are: iss = sub = client_id, aud =
 // this token endpoint, exp in the future.
-func init() { register("okta", oktaRoutes) }
-
 var oktaGrantedScopes = map[string]bool{
 	"okta.users.read": true, "okta.users.manage": true, "okta.groups.read": true, "okta.groups.manage": true,
 	"okta.apps.read": true, "okta.logs.read": true, "okta.orgs.read": true, "okta.users.read.self": true,

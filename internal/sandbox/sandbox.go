@@ -18,36 +18,16 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox/emulation"
 )
 
 // routes registers one vendor's handlers on mux, below prefix ("/entra").
 type routes func(s *Server, mux *http.ServeMux, prefix string)
 
-var (
-	registryMu sync.Mutex
-	registry   = map[string]routes{}
-)
-
-// register adds a vendor emulation; each vendor file calls it from init.
-func register(vendor string, r routes) {
-	registryMu.Lock()
-	defer registryMu.Unlock()
-	if _, dup := registry[vendor]; dup {
-		panic("sandbox: vendor " + vendor + " registered twice")
-	}
-	registry[vendor] = r
-}
-
-// Vendors lists the emulated vendors, sorted.
-func Vendors() []string {
-	registryMu.Lock()
-	defer registryMu.Unlock()
-	out := make([]string, 0, len(registry))
-	for v := range registry {
-		out = append(out, v)
-	}
-	sort.Strings(out)
-	return out
+// builtin are the emulations not yet moved next to their service's package.
+func builtin() map[string]routes {
+	return map[string]routes{"entra": entraRoutes, "github": githubRoutes, "google": googleRoutes, "okta": oktaRoutes, "slack": slackRoutes}
 }
 
 // Server is a running sandbox: the same routes over plain HTTP (URL) and over
@@ -58,6 +38,7 @@ type Server struct {
 	UntrustedTLSURL string
 
 	plain, tls *httptest.Server
+	vendors    []string
 
 	mu      sync.Mutex
 	revoked map[string]bool   // credentials revoked through Revoke (drift)
@@ -65,17 +46,21 @@ type Server struct {
 }
 
 // Start runs a sandbox on 127.0.0.1 with ephemeral ports.
-func Start() *Server { return StartOn("127.0.0.1:0") }
+func Start(vendors ...emulation.Vendor) *Server { return StartOn("127.0.0.1:0", vendors...) }
 
 // StartOn runs a sandbox whose plain listener binds addr (127.0.0.1 only).
-func StartOn(addr string) *Server {
+func StartOn(addr string, vendors ...emulation.Vendor) *Server {
 	s := &Server{revoked: map[string]bool{}, scopes: map[string]string{}}
 	mux := http.NewServeMux()
-	registryMu.Lock()
-	for vendor, r := range registry {
+	for vendor, r := range builtin() {
 		r(s, mux, "/"+vendor)
+		s.vendors = append(s.vendors, vendor)
 	}
-	registryMu.Unlock()
+	for _, v := range vendors {
+		v.Routes(s, mux, "/"+v.Path)
+		s.vendors = append(s.vendors, v.Path)
+	}
+	sort.Strings(s.vendors)
 	mux.HandleFunc("POST /_control/revoke", func(w http.ResponseWriter, r *http.Request) {
 		s.Revoke(r.FormValue("credential"))
 		w.WriteHeader(http.StatusNoContent)
@@ -121,6 +106,10 @@ func (s *Server) Close() {
 	s.tls.Close()
 }
 
+// Vendors lists the emulated vendors (the first path segment of their
+// URLs), sorted.
+func (s *Server) Vendors() []string { return s.vendors }
+
 // VendorURL is the base URL of one vendor's emulation.
 func (s *Server) VendorURL(vendor string) string { return s.URL + "/" + vendor }
 
@@ -150,8 +139,8 @@ func (s *Server) SetScopes(token, scopes string) {
 	s.scopes[token] = scopes
 }
 
-// scopesOf returns the scopes set for token, or def.
-func (s *Server) scopesOf(token, def string) string {
+// ScopesOf returns the scopes set for token, or def.
+func (s *Server) ScopesOf(token, def string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if v, ok := s.scopes[token]; ok {

@@ -48,14 +48,12 @@ const (
 
 var slackScenarios = []string{"scopes", "revoked", "expired", "inactive", "teamaccess", "ratelimited", "otherteam", "enterprise", "invalid", "rotate"}
 
-func init() {
-	register("slack", func(s *Server, mux *http.ServeMux, prefix string) {
-		sl := &slackState{s: s}
-		mux.HandleFunc(prefix+"/api/auth.test", sl.authTest)
-		mux.HandleFunc("POST "+prefix+"/api/oauth.v2.access", sl.oauthAccess)
-		mux.HandleFunc(prefix+"/api/", func(w http.ResponseWriter, r *http.Request) {
-			slackAnswer(w, http.StatusOK, `{"ok":false,"error":"unknown_method","req_method":`+quoteJSON(strings.TrimPrefix(r.URL.Path, prefix+"/api/"))+`}`)
-		})
+func slackRoutes(s *Server, mux *http.ServeMux, prefix string) {
+	sl := &slackState{s: s}
+	mux.HandleFunc(prefix+"/api/auth.test", sl.authTest)
+	mux.HandleFunc("POST "+prefix+"/api/oauth.v2.access", sl.oauthAccess)
+	mux.HandleFunc(prefix+"/api/", func(w http.ResponseWriter, r *http.Request) {
+		slackAnswer(w, http.StatusOK, `{"ok":false,"error":"unknown_method","req_method":`+quoteJSON(strings.TrimPrefix(r.URL.Path, prefix+"/api/"))+`}`)
 	})
 }
 
@@ -142,7 +140,7 @@ func (sl *slackState) authTest(w http.ResponseWriter, r *http.Request) {
 	if scenario == "scopes" {
 		scopes = "chat:write"
 	}
-	w.Header().Set("X-OAuth-Scopes", sl.s.scopesOf(tok, scopes))
+	w.Header().Set("X-OAuth-Scopes", sl.s.ScopesOf(tok, scopes))
 	w.Header().Set("X-Accepted-OAuth-Scopes", "")
 	team, teamName, extra := SlackTeamID, "Sandbox Workspace", `,"is_enterprise_install":false`
 	switch scenario {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
 // apiKey is any HTTP API that accepts a static key in a header or a query
@@ -29,8 +30,8 @@ func apiKey() *connector.Profile {
 		},
 		AuthAttrs: []string{"token"},
 		Rules: []connector.Rule{
-			requireSetting("probe_url", "to test the key"),
-			endpointRules("probe_url"),
+			kit.RequireSetting("probe_url", "to test the key"),
+			kit.EndpointRules("probe_url"),
 			apiKeyToken,
 			apiKeyLocation,
 			apiKeyPrefix,
@@ -39,10 +40,10 @@ func apiKey() *connector.Profile {
 }
 
 func apiKeyToken(s *connector.Spec) []finding.Finding {
-	if !secretUnset(s, s.Auth.Token, "token") {
+	if !kit.SecretUnset(s, s.Auth.Token, "token") {
 		return nil
 	}
-	return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, authPath("token"), "Missing auth.token").
+	return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, kit.AuthPath("token"), "Missing auth.token").
 		WithCode("API-KEY-MISSING").
 		WithDetail("An API key connector sends the key in auth.token with every request; none is set.").
 		WithFix("Set auth.token_wo (or auth.token) to the API key.")}
@@ -53,11 +54,11 @@ func apiKeyLocation(s *connector.Spec) []finding.Finding {
 	if s.SettingUnknown("location") || s.SettingUnknown("name") {
 		return nil
 	}
-	loc := settingOr(s, "location", "header")
-	name, named := known(s, "name")
+	loc := kit.SettingOr(s, "location", "header")
+	name, named := kit.Known(s, "name")
 	path := s.SettingPath("name")
 	if loc == "query" && !named {
-		return []finding.Finding{missingSetting(s, "name", "when location is query, to name the query parameter that carries the key (e.g. api_key)")}
+		return []finding.Finding{kit.MissingSetting(s, "name", "when location is query, to name the query parameter that carries the key (e.g. api_key)")}
 	}
 	if !named {
 		return nil
@@ -82,7 +83,7 @@ func apiKeyLocation(s *connector.Spec) []finding.Finding {
 // apiKeyPrefix catches a scheme typed without its separating space, which
 // glues the scheme to the key ("Bearerabc…").
 func apiKeyPrefix(s *connector.Spec) []finding.Finding {
-	p, ok := known(s, "prefix")
+	p, ok := kit.Known(s, "prefix")
 	if !ok || strings.HasSuffix(p, " ") {
 		return nil
 	}

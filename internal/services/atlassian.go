@@ -8,6 +8,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
 // atlassian is an Atlassian Cloud site (Jira, Confluence, Jira Service
@@ -32,13 +33,13 @@ func atlassian() *connector.Profile {
 		AuthAttrs:    []string{"username", "token", "client_id", "client_secret"},
 		OfflineScope: "offline_access",
 		Rules: []connector.Rule{
-			clientIDHygiene,
-			endpointRules("base_url"),
+			kit.ClientIDHygiene,
+			kit.EndpointRules("base_url"),
 			atlassianSite,
 			atlassianCloudID,
 			atlassianTarget,
 			atlassianToken,
-			forEachScope(atlassianScope),
+			kit.ForEachScope(atlassianScope),
 		},
 	}
 }
@@ -50,18 +51,18 @@ var (
 )
 
 func atlassianSite(s *connector.Spec) []finding.Finding {
-	v, ok := known(s, "site")
+	v, ok := kit.Known(s, "site")
 	if !ok {
 		return nil
 	}
-	if f := notURL(s, "site", "ATLASSIAN-SITE", "the site's host name"); f != nil {
+	if f := kit.NotURL(s, "site", "ATLASSIAN-SITE", "the site's host name"); f != nil {
 		return f
 	}
 	path := s.SettingPath("site")
 	host := strings.ToLower(v)
 	switch {
-	case hasSpace(v):
-		return []finding.Finding{spaceFinding(s, "site", "ATLASSIAN-SITE")}
+	case kit.HasSpace(v):
+		return []finding.Finding{kit.SpaceFinding(s, "site", "ATLASSIAN-SITE")}
 	case atlassianLabelRE.MatchString(host):
 		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, path,
 			"atlassian.site must be the full host name").
@@ -85,7 +86,7 @@ func atlassianSite(s *connector.Spec) []finding.Finding {
 }
 
 func atlassianCloudID(s *connector.Spec) []finding.Finding {
-	v, ok := known(s, "cloud_id")
+	v, ok := kit.Known(s, "cloud_id")
 	if !ok || connector.IsGUID(v) {
 		return nil
 	}
@@ -98,7 +99,7 @@ func atlassianCloudID(s *connector.Spec) []finding.Finding {
 
 // atlassianTarget: every call needs to know which site it is for.
 func atlassianTarget(s *connector.Spec) []finding.Finding {
-	if !settingUnset(s, "site") || !settingUnset(s, "cloud_id") || !settingUnset(s, "base_url") {
+	if !kit.SettingUnset(s, "site") || !kit.SettingUnset(s, "cloud_id") || !kit.SettingUnset(s, "base_url") {
 		return nil
 	}
 	path := finding.Attr("service")
@@ -115,29 +116,29 @@ func atlassianTarget(s *connector.Spec) []finding.Finding {
 // atlassianToken: API tokens (ATATT…) are basic-auth passwords paired with
 // the account e-mail; OAuth access tokens go alone as bearer tokens.
 func atlassianToken(s *connector.Spec) []finding.Finding {
-	user, hasUser := usernameKnown(s)
-	tokenSet := !secretUnset(s, s.Auth.Token, "token")
-	tok, tokenOK := secretValue(s, s.Auth.Token, "token")
+	user, hasUser := kit.UsernameKnown(s)
+	tokenSet := !kit.SecretUnset(s, s.Auth.Token, "token")
+	tok, tokenOK := kit.SecretValue(s, s.Auth.Token, "token")
 	switch {
 	case hasUser && !connector.IsEmail(user):
-		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, authPath("username"),
+		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, kit.AuthPath("username"),
 			"auth.username must be the Atlassian account's e-mail address").
 			WithCode("ATLASSIAN-API-TOKEN").
 			WithDetail("Atlassian API tokens authenticate as the e-mail address of the account that created them; a display name or account id makes Atlassian answer 401 (Client must be authenticated).").
 			WithFix("Set auth.username to the e-mail address shown at id.atlassian.com > Profile.")}
 	case hasUser && !tokenSet:
-		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, authPath("token"),
+		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, kit.AuthPath("token"),
 			"auth.username needs an API token in auth.token").
 			WithCode("ATLASSIAN-API-TOKEN").
 			WithDetail("Atlassian Cloud no longer accepts account passwords for REST calls; the e-mail address is paired with an API token.").
 			WithFix("Create a token at id.atlassian.com > Security > API tokens and set it in auth.token_wo.")}
-	case tokenOK && !hasUser && !authUnknown(s, "username") && strings.HasPrefix(tok, "ATATT"):
-		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, authPath("username"),
+	case tokenOK && !hasUser && !kit.AuthUnknown(s, "username") && strings.HasPrefix(tok, "ATATT"):
+		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, kit.AuthPath("username"),
 			"Atlassian API tokens need the account e-mail in auth.username").
 			WithCode("ATLASSIAN-API-TOKEN").
 			WithDetail("This is an Atlassian API token, which works only as the password of basic auth with the owner's e-mail address; sent alone as a bearer token it is rejected with 401.").
 			WithFix("Set auth.username to the e-mail address of the account that created the token.")}
-	case tokenOK && !hasUser && !authUnknown(s, "username") && settingUnset(s, "cloud_id") && settingUnset(s, "base_url"):
+	case tokenOK && !hasUser && !kit.AuthUnknown(s, "username") && kit.SettingUnset(s, "cloud_id") && kit.SettingUnset(s, "base_url"):
 		return []finding.Finding{finding.Warnf(finding.InvalidConfiguration, s.SettingPath("cloud_id"),
 			"OAuth 2.0 (3LO) tokens need atlassian.cloud_id").
 			WithCode("ATLASSIAN-CLOUD-ID").
@@ -154,10 +155,10 @@ func atlassianScope(s *connector.Spec, i int, sc string) []finding.Finding {
 		return nil // connector.CheckScopes reports these
 	case atlassianScopeRE.MatchString(sc):
 		return nil
-	case isURLScope(sc):
-		return []finding.Finding{urlScopeFinding(s, i, "Atlassian", "read:jira-work or read:confluence-content.all")}
+	case kit.IsURLScope(sc):
+		return []finding.Finding{kit.URLScopeFinding(s, i, "Atlassian", "read:jira-work or read:confluence-content.all")}
 	}
-	return []finding.Finding{finding.Warnf(finding.InvalidScope, scopePath(i),
+	return []finding.Finding{finding.Warnf(finding.InvalidScope, kit.ScopePath(i),
 		"Scope does not look like an Atlassian scope").
 		WithCode("invalid_scope").
 		WithDetail("Atlassian scopes are lower-case action:resource names, classic (read:jira-work, manage:jira-project) or granular (read:issue:jira), plus offline_access for refresh tokens.").

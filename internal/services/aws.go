@@ -7,6 +7,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
 // aws is an AWS account, reached with an IAM access key and, optionally, a
@@ -33,14 +34,14 @@ func aws() *connector.Profile {
 		AuthAttrs:       []string{"username", "password", "token"},
 		NoRefreshTokens: true,
 		Rules: []connector.Rule{
-			endpointRules("base_url"),
+			kit.EndpointRules("base_url"),
 			awsRegion,
 			awsRoleARN,
 			awsExternalID,
 			awsAccessKeyID,
 			awsSecretKey,
 			awsSessionToken,
-			forEachScope(awsAction),
+			kit.ForEachScope(awsAction),
 			awsRedirects,
 		},
 	}
@@ -88,7 +89,7 @@ func awsRegion(s *connector.Spec) []finding.Finding {
 }
 
 func awsRoleARN(s *connector.Spec) []finding.Finding {
-	v, ok := known(s, "role_arn")
+	v, ok := kit.Known(s, "role_arn")
 	if !ok {
 		return nil
 	}
@@ -128,7 +129,7 @@ func awsRoleARN(s *connector.Spec) []finding.Finding {
 // awsPartitionRegion: roles in the China and GovCloud partitions can only be
 // assumed through STS in the same partition.
 func awsPartitionRegion(s *connector.Spec, path finding.Path, partition string) []finding.Finding {
-	region, ok := known(s, "region")
+	region, ok := kit.Known(s, "region")
 	if !ok || !awsRegionRE.MatchString(region) {
 		return nil
 	}
@@ -152,7 +153,7 @@ func awsPartitionRegion(s *connector.Spec, path finding.Path, partition string) 
 }
 
 func awsExternalID(s *connector.Spec) []finding.Finding {
-	v, ok := known(s, "external_id")
+	v, ok := kit.Known(s, "external_id")
 	if !ok {
 		return nil
 	}
@@ -164,7 +165,7 @@ func awsExternalID(s *connector.Spec) []finding.Finding {
 			WithDetail("STS accepts external IDs of 2 to 1224 characters made of letters, digits and +=,.@:/_- (no spaces); AssumeRole fails with a validation error otherwise.").
 			WithFix("Use the exact value of the sts:ExternalId condition in the role's trust policy.")}
 	}
-	if settingUnset(s, "role_arn") {
+	if kit.SettingUnset(s, "role_arn") {
 		return []finding.Finding{finding.Warnf(finding.InvalidConfiguration, path,
 			"aws.external_id is ignored without aws.role_arn").
 			WithCode("AWS-EXTERNAL-ID").
@@ -177,11 +178,11 @@ func awsExternalID(s *connector.Spec) []finding.Finding {
 // awsAccessKeyID checks auth.username. It never quotes the value: a secret
 // access key pasted here must not appear in a plan.
 func awsAccessKeyID(s *connector.Spec) []finding.Finding {
-	v, ok := usernameKnown(s)
-	path := authPath("username")
+	v, ok := kit.UsernameKnown(s)
+	path := kit.AuthPath("username")
 	switch {
 	case !ok:
-		if !authUnknown(s, "username") && !secretUnset(s, s.Auth.Password, "password") {
+		if !kit.AuthUnknown(s, "username") && !kit.SecretUnset(s, s.Auth.Password, "password") {
 			return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, path,
 				"auth.password needs the access key id in auth.username").
 				WithCode("AWS-ACCESS-KEY").
@@ -214,9 +215,9 @@ func awsAccessKeyID(s *connector.Spec) []finding.Finding {
 
 func awsSecretKey(s *connector.Spec) []finding.Finding {
 	path := s.Auth.Password.Path()
-	if secretUnset(s, s.Auth.Password, "password") {
-		if _, ok := usernameKnown(s); ok {
-			return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, authPath("password"),
+	if kit.SecretUnset(s, s.Auth.Password, "password") {
+		if _, ok := kit.UsernameKnown(s); ok {
+			return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, kit.AuthPath("password"),
 				"The AWS access key id needs its secret access key").
 				WithCode("AWS-SECRET-KEY").
 				WithDetail("AWS signs requests with the secret access key; the access key id alone only names the key.").
@@ -224,7 +225,7 @@ func awsSecretKey(s *connector.Spec) []finding.Finding {
 		}
 		return nil
 	}
-	v, ok := secretValue(s, s.Auth.Password, "password")
+	v, ok := kit.SecretValue(s, s.Auth.Password, "password")
 	switch {
 	case !ok || awsSecretRE.MatchString(v):
 		return nil
@@ -245,11 +246,11 @@ func awsSecretKey(s *connector.Spec) []finding.Finding {
 // awsSessionToken: ASIA keys come from STS, expire, and only work with their
 // session token; long-term AKIA keys must not carry one.
 func awsSessionToken(s *connector.Spec) []finding.Finding {
-	id, ok := usernameKnown(s)
+	id, ok := kit.UsernameKnown(s)
 	if !ok || !awsKeyIDRE.MatchString(id) {
 		return nil
 	}
-	tokenUnset := secretUnset(s, s.Auth.Token, "token")
+	tokenUnset := kit.SecretUnset(s, s.Auth.Token, "token")
 	if strings.HasPrefix(id, "AKIA") {
 		if tokenUnset || !s.Auth.Token.IsSet() {
 			return nil
@@ -260,13 +261,13 @@ func awsSessionToken(s *connector.Spec) []finding.Finding {
 			WithDetail("auth.token is a session token, which belongs to temporary (ASIA…) credentials. Sent with a long-term AKIA key, AWS rejects the request (InvalidClientTokenId).").
 			WithFix("Remove auth.token, or use the temporary credentials the token was issued with.")}
 	}
-	out := []finding.Finding{finding.Warnf(finding.ExpiringCredentials, authPath("username"),
+	out := []finding.Finding{finding.Warnf(finding.ExpiringCredentials, kit.AuthPath("username"),
 		"Temporary AWS credentials expire").
 		WithCode("AWS-TEMPORARY-KEY").
 		WithDetail("ASIA… access keys are issued by STS for a session of 15 minutes to 36 hours; after that AWS answers ExpiredToken and the connector stops working.").
 		WithFix("Use a long-term access key of a dedicated IAM user (AKIA…), together with role_arn so that Handshake obtains fresh temporary credentials itself.")}
 	if tokenUnset {
-		out = append(out, finding.Errorf(finding.InvalidConfiguration, authPath("token"),
+		out = append(out, finding.Errorf(finding.InvalidConfiguration, kit.AuthPath("token"),
 			"Temporary AWS credentials need their session token").
 			WithCode("AWS-SESSION-TOKEN").
 			WithDetail("Requests signed with an ASIA… key are accepted only together with the session token STS issued with it; without it AWS answers InvalidClientTokenId.").
@@ -280,7 +281,7 @@ func awsAction(s *connector.Spec, i int, sc string) []finding.Finding {
 	if strings.TrimSpace(sc) == "" || strings.ContainsAny(sc, " \t\r\n,") || awsIAMActionRE.MatchString(sc) {
 		return nil
 	}
-	return []finding.Finding{finding.Warnf(finding.InvalidScope, scopePath(i),
+	return []finding.Finding{finding.Warnf(finding.InvalidScope, kit.ScopePath(i),
 		"Scope is not an IAM action").
 		WithCode("AWS-IAM-ACTION").
 		WithDetail("For AWS, required_scopes lists IAM actions in service:Action form, such as iam:ListUsers or s3:GetObject; AWS has no OAuth scopes.").

@@ -5,6 +5,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
 // box is a Box Platform app using server authentication with the Client
@@ -31,8 +32,8 @@ func box() *connector.Profile {
 		},
 		AuthAttrs: []string{"client_id", "client_secret"},
 		Rules: []connector.Rule{
-			clientIDHygiene,
-			endpointRules("base_url"),
+			kit.ClientIDHygiene,
+			kit.EndpointRules("base_url"),
 			boxNumeric("enterprise_id"),
 			boxNumeric("subject_id"),
 			boxSubject,
@@ -48,7 +49,7 @@ var (
 
 func boxNumeric(name string) connector.Rule {
 	return func(s *connector.Spec) []finding.Finding {
-		v, ok := known(s, name)
+		v, ok := kit.Known(s, name)
 		if !ok || boxNumericRE.MatchString(v) {
 			return nil
 		}
@@ -66,9 +67,9 @@ func boxSubject(s *connector.Spec) []finding.Finding {
 	if s.SettingUnknown("subject_type") || s.SettingUnknown("subject_id") || s.SettingUnknown("enterprise_id") {
 		return nil
 	}
-	subjectType := settingOr(s, "subject_type", "enterprise")
-	subjectID, hasSubject := known(s, "subject_id")
-	enterpriseID, hasEnterprise := known(s, "enterprise_id")
+	subjectType := kit.SettingOr(s, "subject_type", "enterprise")
+	subjectID, hasSubject := kit.Known(s, "subject_id")
+	enterpriseID, hasEnterprise := kit.Known(s, "enterprise_id")
 	switch {
 	case subjectType == "user" && !hasSubject:
 		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, s.SettingPath("subject_id"),
@@ -96,10 +97,10 @@ func boxSubject(s *connector.Spec) []finding.Finding {
 // letters and digits), such as the app's numeric id or the Box Key id.
 func boxClientID(s *connector.Spec) []finding.Finding {
 	v := s.Auth.ClientID
-	if v == "" || authUnknown(s, "client_id") || hasSpace(v) || boxClientIDRE.MatchString(v) {
+	if v == "" || kit.AuthUnknown(s, "client_id") || kit.HasSpace(v) || boxClientIDRE.MatchString(v) {
 		return nil
 	}
-	return []finding.Finding{finding.Warnf(finding.InvalidConfiguration, authPath("client_id"),
+	return []finding.Finding{finding.Warnf(finding.InvalidConfiguration, kit.AuthPath("client_id"),
 		"auth.client_id does not look like a Box client id").
 		WithCode("BOX-CLIENT-ID").
 		WithDetail("Box client ids are 32 lower-case letters and digits. The app's numeric id or name is not accepted; Box answers invalid_client.").

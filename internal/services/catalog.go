@@ -1,17 +1,71 @@
-// Package services holds one profile per service Handshake connects to. Each
-// file owns everything vendor-specific about its service: settings, auth
-// attributes, redirect-URI policy, scope rules and identifier checks.
+// Package services is the catalog: the one list of every service Handshake
+// knows. The provider, diagnose, the docs tests and the sandbox all read it.
 package services
 
-import "github.com/handshake-tf/terraform-provider-handshake/internal/connector"
+import (
+	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox/emulation"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
+)
 
-// Catalog returns every registered service profile. Service ids are stable
-// (DESIGN.md): checks outside this repository rely on them.
+// All returns every service, in the order the docs list them. Adding a
+// service means adding its package under internal/services and one line
+// here. Service ids are stable (DESIGN.md): checks outside this repository
+// rely on them.
+func All() []kit.Service {
+	return []kit.Service{
+		{Profile: oauth2(), Plan: probe.PlanOAuth2, NoEmulation: "tested against a real OpenID Connect server (oidc-provider), see internal/testing/oidcserver"},
+		{Profile: apiKey(), Plan: probe.PlanAPIKey, NoEmulation: "generic: any HTTP API; tests use their own httptest servers"},
+		{Profile: httpService(), Plan: probe.PlanHTTP, NoEmulation: "generic: any HTTP API; tests use their own httptest servers"},
+		{Profile: entraID(), Plan: planEntra, NoEmulation: "still in internal/sandbox"},
+		{Profile: microsoft365(), Plan: planEntra, NoEmulation: "served by the entra_id emulation (/entra)"},
+		{Profile: github(), Plan: planGitHub, NoEmulation: "still in internal/sandbox"},
+		{Profile: okta(), Plan: planOkta, NoEmulation: "still in internal/sandbox"},
+		{Profile: googleWorkspace(), Plan: planGoogle, NoEmulation: "still in internal/sandbox"},
+		{Profile: slack(), Plan: planSlack, NoEmulation: "still in internal/sandbox"},
+		{Profile: snowflake(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},
+		{Profile: keycloak(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},
+		{Profile: salesforce(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},
+		{Profile: box(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
+		{Profile: servicenow(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},
+		{Profile: zendesk(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
+		{Profile: workday(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
+		{Profile: atlassian(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},
+		{Profile: smartsheet(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
+		{Profile: aws(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
+	}
+}
+
+// Catalog indexes the profiles of All by service id.
 func Catalog() *connector.Catalog {
-	return connector.NewCatalog(
-		oauth2(), apiKey(), httpService(),
-		entraID(), microsoft365(), github(), okta(), googleWorkspace(), slack(),
-		snowflake(), keycloak(), salesforce(), box(), servicenow(), zendesk(),
-		workday(), atlassian(), smartsheet(), aws(),
-	)
+	all := All()
+	profiles := make([]*connector.Profile, len(all))
+	for i, s := range all {
+		profiles[i] = s.Profile
+	}
+	return connector.NewCatalog(profiles...)
+}
+
+// Planners returns the live checks of All by service id; a service without
+// one is absent.
+func Planners() map[string]probe.Planner {
+	out := map[string]probe.Planner{}
+	for _, s := range All() {
+		if s.Plan != nil {
+			out[s.ID()] = s.Plan
+		}
+	}
+	return out
+}
+
+// Emulations are the sandbox emulations of All, for sandbox.Start.
+func Emulations() []emulation.Vendor {
+	var out []emulation.Vendor
+	for _, s := range All() {
+		if s.Emulation != nil {
+			out = append(out, *s.Emulation)
+		}
+	}
+	return out
 }

@@ -7,8 +7,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-
-	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 )
 
 // The service guides (templates/guides/service-<id>.md.tmpl) promise to list
@@ -267,7 +265,7 @@ func TestServiceGuidesListEveryErrorCode(t *testing.T) {
 // the page describes it.
 func TestServiceGuidesLiveSection(t *testing.T) {
 	live := map[string]bool{}
-	for _, id := range probe.Supported() {
+	for id := range Planners() {
 		live[id] = true
 	}
 	for _, p := range Catalog().Profiles() {

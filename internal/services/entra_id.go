@@ -10,6 +10,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
 // entraID is a Microsoft Entra ID (Azure AD) app registration used as a
@@ -67,7 +68,7 @@ func entraRules(apis ...entraAPI) []connector.Rule {
 		endpoints = append(endpoints, a.setting)
 	}
 	return []connector.Rule{
-		endpointRules(endpoints...),
+		kit.EndpointRules(endpoints...),
 		entraTenant,
 		entraAuthority,
 		entraClouds(apis),
@@ -107,7 +108,7 @@ func entraTenant(s *connector.Spec) []finding.Finding {
 		return bad("AADSTS900023", s.Service+".tenant_id is empty",
 			"The token URL is built as <authority>/<tenant_id>/oauth2/v2.0/token; an empty tenant makes Entra answer AADSTS900023 (invalid tenant identifier). This usually means a variable was not set.",
 			"Set tenant_id to the Directory (tenant) ID shown on the app registration's Overview page.")
-	case containsFold(entraTenantAliases, lower):
+	case kit.ContainsFold(entraTenantAliases, lower):
 		return bad("AADSTS50059", fmt.Sprintf("%s.tenant_id %q does not name a tenant", s.Service, lower),
 			fmt.Sprintf("%q is an alias for multi-tenant user sign-in. App-only (client credentials) tokens are issued by one specific tenant, so Entra answers AADSTS50059 (no tenant-identifying information) or issues a token for the wrong directory.", lower),
 			"Set tenant_id to the GUID of the tenant the app should read, shown as Directory (tenant) ID on the app registration's Overview page.",
@@ -135,7 +136,7 @@ func entraTenant(s *connector.Spec) []finding.Finding {
 // plain path prefix (a reverse proxy's, or an emulator's /entra) is left
 // alone: only segments that name a tenant or an endpoint are doubled.
 func entraAuthority(s *connector.Spec) []finding.Finding {
-	v, ok := known(s, "authority_url")
+	v, ok := kit.Known(s, "authority_url")
 	if !ok {
 		return nil
 	}
@@ -146,8 +147,8 @@ func entraAuthority(s *connector.Spec) []finding.Finding {
 	bad := ""
 	for _, seg := range strings.Split(strings.Trim(u.Path, "/"), "/") {
 		lower := strings.ToLower(seg)
-		if connector.IsGUID(seg) || strings.Contains(seg, ".") || containsFold(entraTenantAliases, lower) ||
-			containsFold([]string{"oauth2", "v2.0", "token", "authorize", "{tenant}", "{tenant_id}", "{tenantid}"}, lower) {
+		if connector.IsGUID(seg) || strings.Contains(seg, ".") || kit.ContainsFold(entraTenantAliases, lower) ||
+			kit.ContainsFold([]string{"oauth2", "v2.0", "token", "authorize", "{tenant}", "{tenant_id}", "{tenantid}"}, lower) {
 			bad = seg
 			break
 		}
@@ -191,7 +192,7 @@ func entraClouds(apis []entraAPI) connector.Rule {
 		if s.SettingUnknown("authority_url") {
 			return nil
 		}
-		from := entraCloudOf[hostOf(settingOr(s, "authority_url", "https://login.microsoftonline.com"))]
+		from := entraCloudOf[hostOf(kit.SettingOr(s, "authority_url", "https://login.microsoftonline.com"))]
 		if from == "" {
 			return nil
 		}
@@ -200,14 +201,14 @@ func entraClouds(apis []entraAPI) connector.Rule {
 			if s.SettingUnknown(api.setting) {
 				continue
 			}
-			to := entraCloudOf[hostOf(settingOr(s, api.setting, api.def))]
+			to := entraCloudOf[hostOf(kit.SettingOr(s, api.setting, api.def))]
 			if to == "" || to == from {
 				continue
 			}
 			// Report on the setting the user wrote; if only one side was
 			// changed from its default, that is the one to look at.
 			path := s.SettingPath(api.setting)
-			if settingUnset(s, api.setting) {
+			if kit.SettingUnset(s, api.setting) {
 				path = s.SettingPath("authority_url")
 			}
 			out = append(out, finding.Warnf(finding.InvalidConfiguration, path,
@@ -222,21 +223,21 @@ func entraClouds(apis []entraAPI) connector.Rule {
 
 func entraClientID(s *connector.Spec) []finding.Finding {
 	id := s.Auth.ClientID
-	if authUnknown(s, "client_id") {
+	if kit.AuthUnknown(s, "client_id") {
 		return nil
 	}
 	if id == "" {
-		return []finding.Finding{missingClientID("Entra identifies the app registration by its Application (client) ID")}
+		return []finding.Finding{kit.MissingClientID("Entra identifies the app registration by its Application (client) ID")}
 	}
 	if !connector.IsGUID(id) {
-		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, authPath("client_id"),
+		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, kit.AuthPath("client_id"),
 			"auth.client_id must be the Application (client) ID").
 			WithCode("AADSTS700016").
 			WithDetail("Entra application ids are GUIDs (8-4-4-4-12 hex digits). Any other value is not found in the directory (AADSTS700016). The app's display name or its Object ID are common mix-ups.").
 			WithFix("Copy Application (client) ID from the app registration's Overview page.")}
 	}
-	if t, ok := known(s, "tenant_id"); ok && strings.EqualFold(t, id) {
-		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, authPath("client_id"),
+	if t, ok := kit.Known(s, "tenant_id"); ok && strings.EqualFold(t, id) {
+		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, kit.AuthPath("client_id"),
 			"auth.client_id is the tenant id").
 			WithCode("AADSTS700016").
 			WithDetail("auth.client_id equals tenant_id. The tenant id names the directory; the app is identified by its own Application (client) ID, and Entra answers AADSTS700016 (application not found in the directory).").
@@ -247,10 +248,10 @@ func entraClientID(s *connector.Spec) []finding.Finding {
 
 // entraCredentials: client credentials need a secret or a certificate key.
 func entraCredentials(s *connector.Spec) []finding.Finding {
-	if !secretUnset(s, s.Auth.ClientSecret, "client_secret") || !secretUnset(s, s.Auth.PrivateKey, "private_key") {
-		return checkPrivateKey(s, "to sign the client assertion for the app's certificate credential")
+	if !kit.SecretUnset(s, s.Auth.ClientSecret, "client_secret") || !kit.SecretUnset(s, s.Auth.PrivateKey, "private_key") {
+		return kit.CheckPrivateKey(s, "to sign the client assertion for the app's certificate credential")
 	}
-	return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, authPath("client_secret"),
+	return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, kit.AuthPath("client_secret"),
 		"Missing app credential").
 		WithCode("AADSTS7000216").
 		WithDetail("The client credentials flow needs a client secret or a certificate; neither auth.client_secret nor auth.private_key is set, so Entra would answer AADSTS7000216 (client_assertion, client_secret or request is required).").
@@ -261,7 +262,7 @@ func entraCredentials(s *connector.Spec) []finding.Finding {
 // entraSecretShape: the portal shows a secret's Value once, next to its
 // Secret ID (a GUID). A GUID here is almost always the Secret ID.
 func entraSecretShape(s *connector.Spec) []finding.Finding {
-	v, ok := secretValue(s, s.Auth.ClientSecret, s.Auth.ClientSecret.Attr)
+	v, ok := kit.SecretValue(s, s.Auth.ClientSecret, s.Auth.ClientSecret.Attr)
 	if !ok || !connector.IsGUID(v) {
 		return nil
 	}
@@ -284,7 +285,7 @@ var (
 // <resource>/.default scope, never mixed with individual permissions
 // (AADSTS70011 / AADSTS1002012).
 func entraScopes(s *connector.Spec) []finding.Finding {
-	if !scopesKnown(s) {
+	if !kit.ScopesKnown(s) {
 		return nil
 	}
 	hasDefault := false
@@ -293,13 +294,13 @@ func entraScopes(s *connector.Spec) []finding.Finding {
 			hasDefault = true
 		}
 	}
-	graph := strings.TrimRight(settingOr(s, "graph_url", "https://graph.microsoft.com"), "/")
+	graph := strings.TrimRight(kit.SettingOr(s, "graph_url", "https://graph.microsoft.com"), "/")
 	var out []finding.Finding
 	for i, sc := range s.RequiredScopes {
 		if strings.HasSuffix(sc, "/.default") || strings.TrimSpace(sc) == "" || strings.ContainsAny(sc, " \t\r\n") {
 			continue // the generic rules report empty and space-containing scopes
 		}
-		path := scopePath(i)
+		path := kit.ScopePath(i)
 		if hasDefault {
 			out = append(out, finding.Errorf(finding.InvalidScope, path,
 				"Do not mix /.default with individual scopes").
@@ -312,7 +313,7 @@ func entraScopes(s *connector.Spec) []finding.Finding {
 		f := finding.Warnf(finding.InvalidScope, path, "App-only tokens are requested with <resource>/.default").
 			WithCode("AADSTS1002012")
 		switch {
-		case containsFold(oidcScopes, sc):
+		case kit.ContainsFold(oidcScopes, sc):
 			f = f.WithDetail("%q is an OpenID Connect scope for signing in users; the client credentials flow has no user and Entra rejects it (AADSTS1002012: client credential flows must use a scope ending in /.default).", sc).
 				WithFix("Remove it, and request " + graph + "/.default instead.")
 		case graphPermissionRE.MatchString(sc):
@@ -376,15 +377,6 @@ func hostOf(raw string) string {
 		return ""
 	}
 	return strings.ToLower(u.Hostname())
-}
-
-func containsFold(list []string, v string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, v) {
-			return true
-		}
-	}
-	return false
 }
 
 // ---------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/transport"
 )
 
@@ -41,10 +42,6 @@ import (
 //
 // Findings name the AADSTS, Graph or AF code Microsoft answered with.
 
-func init() {
-	probe.Register("entra_id", planEntra)
-	probe.Register("microsoft_365", planEntra)
-}
 
 const (
 	entraDefaultAuthority  = "https://login.microsoftonline.com"
@@ -95,9 +92,9 @@ func planEntra(s *connector.Spec) (*probe.Plan, []finding.Finding) {
 	c := &entraCheck{
 		spec:          s,
 		m365:          s.Service == "microsoft_365",
-		authority:     strings.TrimRight(strings.TrimSpace(settingOr(s, "authority_url", entraDefaultAuthority)), "/"),
-		graph:         strings.TrimRight(strings.TrimSpace(settingOr(s, "graph_url", entraDefaultGraph)), "/"),
-		mgmt:          strings.TrimRight(strings.TrimSpace(settingOr(s, "management_url", entraDefaultManagement)), "/"),
+		authority:     strings.TrimRight(strings.TrimSpace(kit.SettingOr(s, "authority_url", entraDefaultAuthority)), "/"),
+		graph:         strings.TrimRight(strings.TrimSpace(kit.SettingOr(s, "graph_url", entraDefaultGraph)), "/"),
+		mgmt:          strings.TrimRight(strings.TrimSpace(kit.SettingOr(s, "management_url", entraDefaultManagement)), "/"),
 		tenant:        strings.TrimSpace(s.Setting("tenant_id")),
 		clientID:      strings.TrimSpace(s.Auth.ClientID),
 		tenantPath:    s.SettingPath("tenant_id"),
@@ -110,7 +107,7 @@ func planEntra(s *connector.Spec) (*probe.Plan, []finding.Finding) {
 		mailboxPath:   s.SettingPath("mailbox"),
 	}
 	if c.m365 {
-		c.mailbox, _ = known(s, "mailbox")
+		c.mailbox, _ = kit.Known(s, "mailbox")
 		c.mailbox = strings.TrimSpace(c.mailbox)
 	}
 	var out []finding.Finding
@@ -120,7 +117,7 @@ func planEntra(s *connector.Spec) (*probe.Plan, []finding.Finding) {
 			WithFix("Set tenant_id to Directory (tenant) ID from the app registration's Overview page."))
 	}
 	if c.clientID == "" {
-		out = append(out, missingClientID("Entra identifies the app registration by its Application (client) ID"))
+		out = append(out, kit.MissingClientID("Entra identifies the app registration by its Application (client) ID"))
 	}
 	c.usesSecret = s.Auth.PrivateKey.Value == ""
 	if c.usesSecret && s.Auth.ClientSecret.Value == "" {

@@ -131,7 +131,7 @@ func TestEntraLive(t *testing.T) {
 	opts := probe.Options{Timeout: 5 * time.Second, ExpiryWarning: 30 * 24 * time.Hour}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			res := probe.Run(context.Background(), opts, tc.spec)
+			res := run(context.Background(), opts, tc.spec)
 			if res.Status != tc.status {
 				t.Fatalf("status %q, want %q\n%s", res.Status, tc.status, entraDump(res))
 			}
@@ -195,7 +195,7 @@ func TestEntraLiveExpiryAndSteps(t *testing.T) {
 	defer srv.Close()
 	opts := probe.Options{Timeout: 5 * time.Second, ExpiryWarning: 30 * 24 * time.Hour}
 
-	res := probe.Run(context.Background(), opts, entraLiveSpec(srv, "entra_id", sandbox.EntraTenantID, sandbox.EntraClientID, sandbox.EntraSecretOK,
+	res := run(context.Background(), opts, entraLiveSpec(srv, "entra_id", sandbox.EntraTenantID, sandbox.EntraClientID, sandbox.EntraSecretOK,
 		withScopes("User.Read.All"), withRedirects(sandbox.EntraRedirectURIs...)))
 	day := time.Now().UTC().Truncate(24 * time.Hour)
 	if res.ExpiresAt == nil || !res.ExpiresAt.Equal(day.AddDate(1, 0, 0)) {
@@ -207,7 +207,7 @@ func TestEntraLiveExpiryAndSteps(t *testing.T) {
 		}
 	}
 
-	res = probe.Run(context.Background(), opts, entraLiveSpec(srv, "entra_id", sandbox.EntraTenantID, sandbox.EntraClientID, "",
+	res = run(context.Background(), opts, entraLiveSpec(srv, "entra_id", sandbox.EntraTenantID, sandbox.EntraClientID, "",
 		withKey(sandbox.EntraCertificatePEM())))
 	if want := time.Date(2036, 1, 1, 0, 0, 0, 0, time.UTC); res.ExpiresAt == nil || !res.ExpiresAt.Equal(want) {
 		t.Fatalf("ExpiresAt %v, want the certificate's %v\n%s", res.ExpiresAt, want, entraDump(res))
@@ -215,7 +215,7 @@ func TestEntraLiveExpiryAndSteps(t *testing.T) {
 
 	// A domain tenant skips discovery (Entra's issuer names the GUID) and
 	// still gets its answer from the token endpoint.
-	res = probe.Run(context.Background(), opts, entraLiveSpec(srv, "entra_id", sandbox.EntraTenantDomain, sandbox.EntraClientID, sandbox.EntraSecretOK))
+	res = run(context.Background(), opts, entraLiveSpec(srv, "entra_id", sandbox.EntraTenantDomain, sandbox.EntraClientID, sandbox.EntraSecretOK))
 	if entraStep(res, probe.StepDiscovery) != probe.OutcomeSkipped || res.Status != probe.StatusHealthy {
 		t.Fatalf("domain tenant\n%s", entraDump(res))
 	}
@@ -229,17 +229,17 @@ func TestEntraLiveDrift(t *testing.T) {
 	opts := probe.Options{Timeout: 5 * time.Second}
 	secret := sandbox.EntraSecretOK + "-drift"
 	spec := entraLiveSpec(srv, "entra_id", sandbox.EntraTenantID, sandbox.EntraClientID, secret)
-	if res := probe.Run(context.Background(), opts, spec); res.Status != probe.StatusHealthy {
+	if res := run(context.Background(), opts, spec); res.Status != probe.StatusHealthy {
 		t.Fatalf("before revocation\n%s", entraDump(res))
 	}
 	srv.Revoke(secret)
-	res := probe.Run(context.Background(), opts, spec)
+	res := run(context.Background(), opts, spec)
 	if res.Status != probe.StatusUnhealthy || len(res.Findings) == 0 || res.Findings[0].Code != "AADSTS7000215" {
 		t.Fatalf("after revocation\n%s", entraDump(res))
 	}
 	srv.Reset()
 	srv.Revoke(sandbox.EntraClientID)
-	res = probe.Run(context.Background(), opts, spec)
+	res = run(context.Background(), opts, spec)
 	if res.Status != probe.StatusUnhealthy || len(res.Findings) == 0 || res.Findings[0].Category != finding.AppNotFound {
 		t.Fatalf("after deleting the app\n%s", entraDump(res))
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/transport"
 )
 
@@ -109,7 +110,7 @@ func entraMailboxRole(roles []string) bool {
 
 // microsoft365Mailbox checks the mailbox setting offline.
 func microsoft365Mailbox(s *connector.Spec) []finding.Finding {
-	v, ok := known(s, "mailbox")
+	v, ok := kit.Known(s, "mailbox")
 	if !ok || connector.IsEmail(v) || connector.IsGUID(v) {
 		return nil
 	}

@@ -118,7 +118,7 @@ func TestEntraMailboxLive(t *testing.T) {
 	opts := probe.Options{Timeout: 5 * time.Second}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			res := probe.Run(context.Background(), opts, tc.spec)
+			res := run(context.Background(), opts, tc.spec)
 			entraNoSecrets(t, res, tc.spec)
 			if tc.cat == "" {
 				if res.Status != probe.StatusHealthy || entraStep(res, "mailbox") != probe.OutcomeOK {
@@ -152,15 +152,15 @@ func TestEntraGrantedPermissions(t *testing.T) {
 	srv := sandbox.Start()
 	defer srv.Close()
 	opts := probe.Options{Timeout: 5 * time.Second}
-	res := probe.Run(context.Background(), opts, entraLiveSpec(srv, "entra_id", sandbox.EntraTenantID, sandbox.EntraClientID, sandbox.EntraSecretLimited))
+	res := run(context.Background(), opts, entraLiveSpec(srv, "entra_id", sandbox.EntraTenantID, sandbox.EntraClientID, sandbox.EntraSecretLimited))
 	if strings.Join(res.GrantedScopes, " ") != "User.Read.All" {
 		t.Fatalf("granted %v, want the roles claim [User.Read.All]\n%s", res.GrantedScopes, entraDump(res))
 	}
-	res = probe.Run(context.Background(), opts, entraLiveSpec(srv, "microsoft_365", sandbox.EntraTenantID, sandbox.EntraClientID, sandbox.EntraSecretOK))
+	res = run(context.Background(), opts, entraLiveSpec(srv, "microsoft_365", sandbox.EntraTenantID, sandbox.EntraClientID, sandbox.EntraSecretOK))
 	if strings.Join(res.GrantedScopes, " ") != strings.Join(sandbox.EntraDefaultRoles, " ") {
 		t.Fatalf("granted %v, want %v\n%s", res.GrantedScopes, sandbox.EntraDefaultRoles, entraDump(res))
 	}
-	res = probe.Run(context.Background(), opts, entraLiveSpec(srv, "entra_id", sandbox.EntraTenantID, sandbox.EntraClientID, sandbox.EntraSecretNoRoles))
+	res = run(context.Background(), opts, entraLiveSpec(srv, "entra_id", sandbox.EntraTenantID, sandbox.EntraClientID, sandbox.EntraSecretNoRoles))
 	if len(res.GrantedScopes) != 0 {
 		t.Fatalf("a token without a roles claim: granted %v, want none", res.GrantedScopes)
 	}

@@ -1,20 +1,17 @@
 package services
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
 // github is GitHub.com, GitHub Enterprise Cloud or GitHub Enterprise Server,
@@ -49,13 +46,13 @@ func github() *connector.Profile {
 		Decode:    githubDecode,
 		Recognize: githubRecognize,
 		Rules: []connector.Rule{
-			endpointRules("base_url"),
+			kit.EndpointRules("base_url"),
 			githubBaseURL,
 			githubAppID,
 			githubInstallationID,
 			githubOrganization,
 			githubRepositories,
-			clientIDHygiene,
+			kit.ClientIDHygiene,
 			githubAppType,
 			githubRefreshToken,
 		},
@@ -68,10 +65,10 @@ func githubType(s *connector.Spec) (string, bool) {
 	if s.SettingUnknown("app_type") {
 		return "", false
 	}
-	if v, ok := known(s, "app_type"); ok {
+	if v, ok := kit.Known(s, "app_type"); ok {
 		return v, true
 	}
-	if s.SettingUnknown("app_id") || authUnknown(s, "private_key") || authUnknown(s, "token") {
+	if s.SettingUnknown("app_id") || kit.AuthUnknown(s, "private_key") || kit.AuthUnknown(s, "token") {
 		return "", false
 	}
 	switch {
@@ -100,7 +97,7 @@ var githubAppClientIDRE = regexp.MustCompile(`^Iv[0-9A-Za-z.]{8,}$`)
 // githubAppID accepts the numeric App ID or the app's Client ID, the two
 // values GitHub takes as the JWT issuer.
 func githubAppID(s *connector.Spec) []finding.Finding {
-	v, ok := known(s, "app_id")
+	v, ok := kit.Known(s, "app_id")
 	if !ok || isPositiveInt(v) || githubAppClientIDRE.MatchString(v) {
 		return nil
 	}
@@ -121,7 +118,7 @@ func githubAppID(s *connector.Spec) []finding.Finding {
 // githubInstallationID wants the installation's number, and recognises its
 // settings URL pasted whole.
 func githubInstallationID(s *connector.Spec) []finding.Finding {
-	v, ok := known(s, "installation_id")
+	v, ok := kit.Known(s, "installation_id")
 	if !ok || isPositiveInt(v) {
 		return nil
 	}
@@ -138,7 +135,7 @@ func githubInstallationID(s *connector.Spec) []finding.Finding {
 
 // githubBaseURL catches the web host given instead of the API host.
 func githubBaseURL(s *connector.Spec) []finding.Finding {
-	v, ok := known(s, "base_url")
+	v, ok := kit.Known(s, "base_url")
 	if !ok {
 		return nil
 	}
@@ -168,7 +165,7 @@ func githubBaseURL(s *connector.Spec) []finding.Finding {
 }
 
 func githubOrganization(s *connector.Spec) []finding.Finding {
-	v, ok := known(s, "organization")
+	v, ok := kit.Known(s, "organization")
 	if !ok || githubLoginRE.MatchString(v) {
 		return nil
 	}
@@ -238,12 +235,12 @@ func githubAppType(s *connector.Spec) []finding.Finding {
 	switch t {
 	case "github_app":
 		var out []finding.Finding
-		if settingUnset(s, "app_id") {
-			out = append(out, missingSetting(s, "app_id", "for GitHub App authentication: it is the issuer of the JWT the app signs"))
+		if kit.SettingUnset(s, "app_id") {
+			out = append(out, kit.MissingSetting(s, "app_id", "for GitHub App authentication: it is the issuer of the JWT the app signs"))
 		}
-		out = append(out, requirePrivateKey("to sign the GitHub App's JWT (RS256)")(s)...)
-		out = append(out, rsaKeyRule("GitHub", 2048, "GITHUB-APP-KEY")(s)...)
-		if settingUnset(s, "installation_id") && settingUnset(s, "organization") {
+		out = append(out, kit.RequirePrivateKey("to sign the GitHub App's JWT (RS256)")(s)...)
+		out = append(out, kit.RSAKeyRule("GitHub", 2048, "GITHUB-APP-KEY")(s)...)
+		if kit.SettingUnset(s, "installation_id") && kit.SettingUnset(s, "organization") {
 			out = append(out, finding.Warnf(finding.InvalidConfiguration, s.SettingPath("installation_id"),
 				"GitHub App without installation_id or organization").
 				WithCode("GITHUB-INSTALLATION").
@@ -253,11 +250,11 @@ func githubAppType(s *connector.Spec) []finding.Finding {
 		return out
 	case "oauth_app":
 		var out []finding.Finding
-		if clientIDUnset(s) {
-			out = append(out, missingClientID("an OAuth app is identified by its Client ID"))
+		if kit.ClientIDUnset(s) {
+			out = append(out, kit.MissingClientID("an OAuth app is identified by its Client ID"))
 		}
-		if secretUnset(s, s.Auth.ClientSecret, "client_secret") {
-			out = append(out, finding.Errorf(finding.InvalidConfiguration, authPath("client_secret"), "Missing auth.client_secret").
+		if kit.SecretUnset(s, s.Auth.ClientSecret, "client_secret") {
+			out = append(out, finding.Errorf(finding.InvalidConfiguration, kit.AuthPath("client_secret"), "Missing auth.client_secret").
 				WithCode("GITHUB-OAUTH-APP").
 				WithDetail("An OAuth app authenticates with its Client ID and a client secret; none is set.").
 				WithFix("Generate a client secret under Settings > Developer settings > OAuth Apps > <app>, and set auth.client_secret_wo.",
@@ -265,8 +262,8 @@ func githubAppType(s *connector.Spec) []finding.Finding {
 		}
 		return out
 	case "token":
-		if secretUnset(s, s.Auth.Token, "token") {
-			return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, authPath("token"), "Missing auth.token").
+		if kit.SecretUnset(s, s.Auth.Token, "token") {
+			return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, kit.AuthPath("token"), "Missing auth.token").
 				WithCode("GITHUB-TOKEN").
 				WithDetail("app_type is token, which authenticates with a personal access token in auth.token; none is set.").
 				WithFix("Create a fine-grained personal access token under Settings > Developer settings and set auth.token_wo.")}
@@ -280,7 +277,7 @@ func githubAppType(s *connector.Spec) []finding.Finding {
 // catch tokens that cannot serve a long-lived connector.
 func githubTokenShape(s *connector.Spec) []finding.Finding {
 	tok := s.Auth.Token
-	v, ok := secretValue(s, tok, tok.Attr)
+	v, ok := kit.SecretValue(s, tok, tok.Attr)
 	if !ok {
 		return nil
 	}
@@ -408,7 +405,7 @@ var (
 // readGitHubAnswer collects what GitHub said. h may be nil (diagnose).
 func readGitHubAnswer(status int, h http.Header, body string) githubAnswer {
 	a := githubAnswer{status: status, text: strings.ToLower(body)}
-	if m := txtJSONObject(body); m != nil {
+	if m := kit.JSONObject(body); m != nil {
 		a.message, _ = m["message"].(string)
 		a.docURL, _ = m["documentation_url"].(string)
 		a.oauthError, _ = m["error"].(string)
@@ -425,7 +422,7 @@ func readGitHubAnswer(status int, h http.Header, body string) githubAnswer {
 		}
 	}
 	if a.message == "" {
-		a.message, _ = txtQuoted(body, "message")
+		a.message, _ = kit.Quoted(body, "message")
 	}
 	if a.oauthError == "" {
 		if m := githubFormErrorRE.FindStringSubmatch(body); m != nil {
@@ -433,15 +430,15 @@ func readGitHubAnswer(status int, h http.Header, body string) githubAnswer {
 			// leniently, as pasted text may have damaged escapes.
 			a.oauthError = m[1]
 		} else {
-			a.oauthError, _ = txtQuoted(body, "error")
+			a.oauthError, _ = kit.Quoted(body, "error")
 		}
 	}
 	a.oauthError = strings.TrimSpace(a.oauthError)
 	if a.docURL == "" {
-		a.docURL, _ = txtQuoted(body, "documentation_url")
+		a.docURL, _ = kit.Quoted(body, "documentation_url")
 	}
-	a.message = txtClean(a.message, 300)
-	a.docURL = txtClean(a.docURL, 200)
+	a.message = kit.Clean(a.message, 300)
+	a.docURL = kit.Clean(a.docURL, 200)
 	a.shaped = a.message != "" && (strings.Contains(a.docURL, "github.com") || a.docURL == "")
 	if a.status == 0 {
 		if m := githubStatusRE.FindStringSubmatch(body); m != nil {
@@ -458,7 +455,7 @@ func readGitHubAnswer(status int, h http.Header, body string) githubAnswer {
 			}
 			return strings.TrimSpace(vs[0]), true
 		}
-		return txtHeader(body, name)
+		return kit.Header(body, name)
 	}
 	a.sso, _ = get("X-GitHub-SSO")
 	a.remaining, _ = get("X-RateLimit-Remaining")
@@ -507,13 +504,13 @@ func (a githubAnswer) said() string {
 // from X-Accepted-GitHub-Permissions, X-Accepted-OAuth-Scopes and X-OAuth-Scopes.
 func (a githubAnswer) acceptedDetail() string {
 	var b strings.Builder
-	if v := txtClean(a.acceptedPermissions, 200); v != "" {
+	if v := kit.Clean(a.acceptedPermissions, 200); v != "" {
 		fmt.Fprintf(&b, " The endpoint accepts these permission sets (X-Accepted-GitHub-Permissions): %s.", v)
 	}
-	if v := txtClean(a.acceptedScopes, 200); v != "" {
+	if v := kit.Clean(a.acceptedScopes, 200); v != "" {
 		fmt.Fprintf(&b, " It accepts these OAuth scopes (X-Accepted-OAuth-Scopes): %s", v)
 		if a.haveGrantedScopes {
-			fmt.Fprintf(&b, "; the token has: %s", orDefault(txtClean(a.grantedScopes, 200), "none"))
+			fmt.Fprintf(&b, "; the token has: %s", kit.OrDefault(kit.Clean(a.grantedScopes, 200), "none"))
 		}
 		b.WriteString(".")
 	}
@@ -553,7 +550,7 @@ func (a githubAnswer) resetDetail() string {
 	if len(parts) == 0 {
 		return ""
 	}
-	return " " + txtUpperFirst(strings.Join(parts, "; ")) + "."
+	return " " + kit.UpperFirst(strings.Join(parts, "; ")) + "."
 }
 
 // decodeGitHub classifies an answer. It returns false for text that is not
@@ -765,86 +762,4 @@ func decodeGitHub(a githubAnswer) (finding.Finding, bool) {
 // ---------------------------------------------------------------------------
 // Text helpers shared by the vendor decoders.
 
-// jsonObject decodes the first JSON object in text (a raw body, or one
-// embedded in an exception message), or returns nil.
-func txtJSONObject(text string) map[string]any {
-	i := strings.IndexByte(text, '{')
-	if i < 0 {
-		return nil
-	}
-	var m map[string]any
-	if json.NewDecoder(strings.NewReader(text[i:])).Decode(&m) != nil {
-		return nil
-	}
-	return m
-}
-
-var txtFieldREs sync.Map // key → *regexp.Regexp
-
-// quotedField finds "key": "value" as JSON, a Python dict repr ('key':
-// 'value') or a mix of the two spell it, and returns the value unescaped.
-func txtQuoted(text, key string) (string, bool) {
-	re := txtRegexp(&txtFieldREs, key, func() string {
-		return `["']` + regexp.QuoteMeta(key) + `["']\s*:\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')`
-	})
-	m := re.FindStringSubmatch(text)
-	if m == nil {
-		return "", false
-	}
-	if m[1] != "" || strings.Contains(m[0], `"`+key) && !strings.Contains(m[0], `'`) {
-		var v string
-		if json.Unmarshal([]byte(`"`+m[1]+`"`), &v) == nil {
-			return v, true
-		}
-		return m[1], true
-	}
-	return strings.NewReplacer(`\'`, `'`, `\\`, `\`, `\n`, " ").Replace(m[2]), true
-}
-
-var txtHeaderREs sync.Map
-
-// txtRegexp returns the cached regexp for key, compiling pattern() once.
-func txtRegexp(cache *sync.Map, key string, pattern func() string) *regexp.Regexp {
-	if v, ok := cache.Load(key); ok {
-		if re, ok := v.(*regexp.Regexp); ok {
-			return re
-		}
-	}
-	re := regexp.MustCompile(pattern())
-	cache.Store(key, re)
-	return re
-}
-
-// headerInText finds a header in a dump of headers inside text: "Name:
-// value" lines, or 'name': 'value' pairs of a printed header map.
-func txtHeader(text, name string) (string, bool) {
-	re := txtRegexp(&txtHeaderREs, name, func() string {
-		return `(?i)["']?\b` + regexp.QuoteMeta(name) + `["']?\s*[:=]\s*["']?([^"'\r\n]*)`
-	})
-	m := re.FindStringSubmatch(text)
-	if m == nil {
-		return "", false
-	}
-	return strings.TrimSpace(strings.TrimRight(m[1], ",}")), true
-}
-
-// cleanVendorText keeps a vendor's message printable, on one line and short.
-func txtClean(s string, max int) string {
-	s = strings.Join(strings.Fields(strings.ToValidUTF8(s, "")), " ")
-	if len(s) > max {
-		cut := max
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "…"
-	}
-	return s
-}
-
-func txtUpperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	r, n := utf8.DecodeRuneInString(s)
-	return string(unicode.ToUpper(r)) + s[n:]
-}
+// key → *regexp.Regexp

@@ -21,6 +21,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/transport"
 )
 
@@ -42,7 +43,6 @@ import (
 // base_url is the REST API root: https://api.github.com, or
 // https://<host>/api/v3 for GitHub Enterprise Server.
 
-func init() { probe.Register("github", planGitHub) }
 
 const (
 	githubDefaultBase  = "https://api.github.com"
@@ -77,7 +77,7 @@ type githubRun struct {
 }
 
 func planGitHub(s *connector.Spec) (*probe.Plan, []finding.Finding) {
-	base := strings.TrimRight(strings.TrimSpace(settingOr(s, "base_url", githubDefaultBase)), "/")
+	base := strings.TrimRight(strings.TrimSpace(kit.SettingOr(s, "base_url", githubDefaultBase)), "/")
 	g := &githubRun{spec: s, base: base}
 	plan := &probe.Plan{Target: base, TargetPath: s.SettingPath("base_url"),
 		Decode: func(r probe.Response) (finding.Finding, bool) {
@@ -90,7 +90,7 @@ func planGitHub(s *connector.Spec) (*probe.Plan, []finding.Finding) {
 		signer, err := connector.ParsePrivateKeyPEM(s.Auth.PrivateKey.Value)
 		rk, isRSA := signer.(*rsa.PrivateKey)
 		if err != nil || !isRSA {
-			return nil, []finding.Finding{finding.Errorf(finding.InvalidConfiguration, vendorSecretPath(s.Auth.PrivateKey, "private_key"),
+			return nil, []finding.Finding{finding.Errorf(finding.InvalidConfiguration, kit.SecretPath(s.Auth.PrivateKey, "private_key"),
 				"The GitHub App's private key cannot sign a JWT").
 				WithDetail("GitHub App JWTs are signed with the app's RSA private key (RS256); auth.private_key is not a readable RSA key.").
 				WithFix("Download a private key from the app's settings page (Private keys > Generate a private key) and set auth.private_key_wo to the PEM file's content.")}
@@ -131,11 +131,11 @@ func githubHeaders() http.Header {
 func (g *githubRun) credentialPath() finding.Path {
 	switch g.mode {
 	case "github_app":
-		return vendorSecretPath(g.spec.Auth.PrivateKey, "private_key")
+		return kit.SecretPath(g.spec.Auth.PrivateKey, "private_key")
 	case "oauth_app":
-		return vendorSecretPath(g.spec.Auth.ClientSecret, "client_secret")
+		return kit.SecretPath(g.spec.Auth.ClientSecret, "client_secret")
 	}
-	return vendorSecretPath(g.spec.Auth.Token, "token")
+	return kit.SecretPath(g.spec.Auth.Token, "token")
 }
 
 // authorization is the Authorization header for calls made as the
@@ -186,7 +186,7 @@ func (g *githubRun) call(ctx context.Context, env *probe.Env, step, method, rawU
 func (g *githubRun) netFailure(err error, what string) probe.StepResult {
 	f := transport.Classify(err)
 	f.Path = g.spec.SettingPath("base_url")
-	f.Summary = what + ": " + lowerFirstRune(f.Summary)
+	f.Summary = what + ": " + kit.LowerFirstRune(f.Summary)
 	return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
 }
 
@@ -215,7 +215,7 @@ func (g *githubRun) refused(env *probe.Env, resp probe.Response, what string, at
 		}
 	}
 	f.Path = p
-	f.Summary = what + ": " + lowerFirstRune(f.Summary)
+	f.Summary = what + ": " + kit.LowerFirstRune(f.Summary)
 	if f.Detail == "" {
 		f.Detail = fmt.Sprintf("GitHub answered HTTP %d.", resp.StatusCode)
 	}
@@ -264,7 +264,7 @@ func (g *githubRun) checkUser(r probe.Response) []finding.Finding {
 		if n.perm != "" || githubScopeGranted(granted, n.raw) {
 			continue
 		}
-		fs = append(fs, finding.Errorf(finding.InsufficientScope, scopePath(n.i),
+		fs = append(fs, finding.Errorf(finding.InsufficientScope, kit.ScopePath(n.i),
 			"The GitHub token lacks the %s scope", n.raw).
 			WithCode("X-OAuth-Scopes").
 			WithDetail("GitHub lists the token's scopes in X-OAuth-Scopes: %s. Neither %q nor a scope that includes it is among them.",
@@ -574,7 +574,7 @@ func (g *githubRun) stepApp(ctx context.Context, env *probe.Env) probe.StepResul
 	}
 	_ = json.Unmarshal(resp.Body, &app)
 	g.appSlug = app.Slug
-	name := txtClean(app.Name, 80)
+	name := kit.Clean(app.Name, 80)
 	if name == "" {
 		name = "the GitHub App"
 	}
@@ -681,7 +681,7 @@ func (g *githubRun) stepInstallation(ctx context.Context, env *probe.Env) probe.
 		if have != "" {
 			got = fmt.Sprintf("%s:%s only", n.perm, have)
 		}
-		fs = append(fs, finding.Errorf(finding.InsufficientScope, scopePath(n.i),
+		fs = append(fs, finding.Errorf(finding.InsufficientScope, kit.ScopePath(n.i),
 			"The GitHub App installation lacks the %s:%s permission", n.perm, n.level).
 			WithCode("permissions").
 			WithDetail("The installation token GitHub issued carries %s (all permissions: %s).", got, githubPermList(tok.Permissions)).
@@ -689,7 +689,7 @@ func (g *githubRun) stepInstallation(ctx context.Context, env *probe.Env) probe.
 				"Installations keep their old permissions until the change is accepted."))
 	}
 	res := probe.StepResult{Outcome: outcomeOf(fs), Findings: fs,
-		Message: fmt.Sprintf("installation %s issued a token (repository access: %s; permissions: %s)", id, orDefault(tok.Selection, "unknown"), githubPermList(tok.Permissions))}
+		Message: fmt.Sprintf("installation %s issued a token (repository access: %s; permissions: %s)", id, kit.OrDefault(tok.Selection, "unknown"), githubPermList(tok.Permissions))}
 	for _, f := range fs {
 		if f.Severity == finding.Error {
 			res.Outcome, res.Message = probe.OutcomeFailed, f.Summary
@@ -697,13 +697,6 @@ func (g *githubRun) stepInstallation(ctx context.Context, env *probe.Env) probe.
 		}
 	}
 	return res
-}
-
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }
 
 func githubPermList(p map[string]string) string {
@@ -830,21 +823,4 @@ func githubScopeGranted(granted []string, scope string) bool {
 		}
 	}
 	return false
-}
-
-// vendorSecretPath is the secret's attribute path, or auth.<base> when it
-// was not given at all.
-func vendorSecretPath(sec connector.Secret, base string) finding.Path {
-	if sec.IsSet() {
-		return sec.Path()
-	}
-	return authPath(base)
-}
-
-// lowerFirstRune lower-cases the first letter of a summary joined after a prefix.
-func lowerFirstRune(s string) string {
-	if s == "" || len(s) > 1 && s[1] >= 'A' && s[1] <= 'Z' {
-		return s // an acronym such as "HTTP" or "TLS"
-	}
-	return strings.ToLower(s[:1]) + s[1:]
 }

@@ -35,7 +35,7 @@ func runLiveCases(t *testing.T, cases []liveCase) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			s := tc.spec()
-			res := probe.Run(context.Background(), liveOpts(), s)
+			res := run(context.Background(), liveOpts(), s)
 			checkLive(t, s, res, tc.status, tc.category, tc.path, tc.fixHas)
 		})
 	}
@@ -168,7 +168,7 @@ func TestGitHubLiveToken(t *testing.T) {
 	})
 
 	t.Run("expiry is reported", func(t *testing.T) {
-		res := probe.Run(context.Background(), liveOpts(), spec(ghFine)())
+		res := run(context.Background(), liveOpts(), spec(ghFine)())
 		if res.ExpiresAt == nil || !res.ExpiresAt.Equal(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)) {
 			t.Fatalf("ExpiresAt %v\n%s", res.ExpiresAt, dumpResult(res))
 		}
@@ -180,12 +180,12 @@ func TestGitHubLiveToken(t *testing.T) {
 	t.Run("revoked token (drift)", func(t *testing.T) {
 		const revoked = "ghp_sandbox_drift_0123456789abcdefABCD"
 		s := spec(revoked)()
-		if res := probe.Run(context.Background(), liveOpts(), s); res.Status != probe.StatusHealthy {
+		if res := run(context.Background(), liveOpts(), s); res.Status != probe.StatusHealthy {
 			t.Fatalf("before revocation: %s", dumpResult(res))
 		}
 		srv.Revoke(revoked)
 		defer srv.Reset()
-		res := probe.Run(context.Background(), liveOpts(), s)
+		res := run(context.Background(), liveOpts(), s)
 		f := checkLive(t, s, res, probe.StatusUnhealthy, finding.InvalidCredentials, tok, "")
 		if f.Code != "Bad credentials" || stepOf(res, "organization").Outcome != probe.OutcomeSkipped {
 			t.Fatalf("code %q\n%s", f.Code, dumpResult(res))
@@ -232,7 +232,7 @@ func TestGitHubLiveApp(t *testing.T) {
 	})
 
 	t.Run("installation token for the ephemeral resource", func(t *testing.T) {
-		tok, res := probe.AccessToken(context.Background(), liveOpts(), app("installation_id", "1001")())
+		tok, res := accessToken(context.Background(), liveOpts(), app("installation_id", "1001")())
 		if tok == nil || !strings.HasPrefix(tok.AccessToken, "ghs_") || res.Status != probe.StatusHealthy {
 			t.Fatalf("token %v\n%s", tok, dumpResult(res))
 		}
@@ -248,7 +248,7 @@ func TestGitHubLiveApp(t *testing.T) {
 		srv.Revoke(key)
 		defer srv.Reset()
 		s := app("installation_id", "1001")()
-		checkLive(t, s, probe.Run(context.Background(), liveOpts(), s), probe.StatusUnhealthy, finding.InvalidCredentials, "auth.private_key_wo", "")
+		checkLive(t, s, run(context.Background(), liveOpts(), s), probe.StatusUnhealthy, finding.InvalidCredentials, "auth.private_key_wo", "")
 	})
 }
 

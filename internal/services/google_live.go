@@ -20,6 +20,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/transport"
 )
 
@@ -56,7 +57,6 @@ import (
 // delegation needs sub = the impersonated user; the built-in api step is
 // therefore reported as skipped.
 
-func init() { probe.Register("google_workspace", planGoogle) }
 
 const (
 	googleDefaultTokenURL = "https://oauth2.googleapis.com/token"
@@ -395,7 +395,7 @@ func (g *googleCheck) adminCall(ctx context.Context, env *probe.Env, step, api, 
 func (g *googleCheck) keyExpiryStep(ctx context.Context, env *probe.Env) probe.StepResult {
 	certs, err := g.certificates(ctx, env)
 	if err != nil {
-		return probe.StepResult{Outcome: probe.OutcomeSkipped, Message: "key expiry unknown: " + vendorTidy(err.Error(), 200)}
+		return probe.StepResult{Outcome: probe.OutcomeSkipped, Message: "key expiry unknown: " + kit.Tidy(err.Error(), 200)}
 	}
 	cert, ok := certs[g.key.PrivateKeyID]
 	if !ok {

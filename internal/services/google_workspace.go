@@ -11,6 +11,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
 // googleWorkspace is a Google Workspace domain reached by a service account
@@ -37,9 +38,9 @@ func googleWorkspace() *connector.Profile {
 		},
 		AuthAttrs: []string{"service_account_key"},
 		Rules: []connector.Rule{
-			endpointRules("token_url", "base_url"),
+			kit.EndpointRules("token_url", "base_url"),
 			googleKey,
-			forEachScope(googleScope),
+			kit.ForEachScope(googleScope),
 			googleImpersonate,
 			googleCustomerID,
 		},
@@ -53,7 +54,7 @@ const googleScopePrefix = "https://www.googleapis.com/auth/"
 // serviceAccount returns the parsed key when it is set, known and valid.
 func serviceAccount(s *connector.Spec) (*connector.ServiceAccountKey, bool) {
 	sec := s.Auth.ServiceAccountKey
-	if !sec.IsSet() || authUnknown(s, "service_account_key") || strings.TrimSpace(sec.Value) == "" {
+	if !sec.IsSet() || kit.AuthUnknown(s, "service_account_key") || strings.TrimSpace(sec.Value) == "" {
 		return nil, false
 	}
 	k, err := connector.ParseServiceAccountKey(sec.Value)
@@ -62,14 +63,14 @@ func serviceAccount(s *connector.Spec) (*connector.ServiceAccountKey, bool) {
 
 func googleKey(s *connector.Spec) []finding.Finding {
 	sec := s.Auth.ServiceAccountKey
-	if secretUnset(s, sec, "service_account_key") {
-		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, authPath("service_account_key"),
+	if kit.SecretUnset(s, sec, "service_account_key") {
+		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, kit.AuthPath("service_account_key"),
 			"Missing auth.service_account_key").
 			WithCode("GOOGLE-SA-KEY").
 			WithDetail("Google Workspace connectors authenticate as a service account; its JSON key is not set.").
 			WithFix("In the Google Cloud console open IAM & Admin > Service accounts > <account> > Keys, add a JSON key, and set auth.service_account_key_wo = file(\"key.json\").")}
 	}
-	if !sec.IsSet() || authUnknown(s, "service_account_key") || strings.TrimSpace(sec.Value) == "" {
+	if !sec.IsSet() || kit.AuthUnknown(s, "service_account_key") || strings.TrimSpace(sec.Value) == "" {
 		return nil // unknown, or empty (CheckSecrets reports it)
 	}
 	if _, err := connector.ParseServiceAccountKey(sec.Value); err != nil {
@@ -92,10 +93,10 @@ var googleShortScopeRE = regexp.MustCompile(`^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*$`
 var googleBareScopes = []string{"openid", "email", "profile"}
 
 func googleScope(s *connector.Spec, i int, scope string) []finding.Finding {
-	if scope == "" || strings.ContainsAny(scope, " \t\r\n,") || containsFold(googleBareScopes, scope) {
+	if scope == "" || strings.ContainsAny(scope, " \t\r\n,") || kit.ContainsFold(googleBareScopes, scope) {
 		return nil // the generic rules report empty, spaced and comma-joined scopes
 	}
-	path := scopePath(i)
+	path := kit.ScopePath(i)
 	switch {
 	case strings.HasPrefix(scope, googleScopePrefix) && len(scope) > len(googleScopePrefix):
 		return nil
@@ -137,9 +138,9 @@ func googleImpersonate(s *connector.Spec) []finding.Finding {
 		return nil
 	}
 	path := s.SettingPath("impersonate")
-	subject, set := known(s, "impersonate")
+	subject, set := kit.Known(s, "impersonate")
 	if !set {
-		if !scopesKnown(s) {
+		if !kit.ScopesKnown(s) {
 			return nil
 		}
 		for i, sc := range s.RequiredScopes {
@@ -176,7 +177,7 @@ func googleImpersonate(s *connector.Spec) []finding.Finding {
 var googleCustomerIDRE = regexp.MustCompile(`^C[0-9a-z]{6,}$`)
 
 func googleCustomerID(s *connector.Spec) []finding.Finding {
-	v, ok := known(s, "customer_id")
+	v, ok := kit.Known(s, "customer_id")
 	if !ok || v == "my_customer" || googleCustomerIDRE.MatchString(v) {
 		return nil
 	}
@@ -232,13 +233,13 @@ type googleAPIErrorJSON struct {
 var (
 	googleHTTPErrorRE = regexp.MustCompile(`HttpError (\d{3}) when requesting \S+ returned "([^"]*)"`)
 	googleReasonRE    = regexp.MustCompile(`['"]reason['"]\s*:\s*['"]([A-Za-z_]+)['"]`)
-	googleOAuthCodes  = oauthCodesRE("unauthorized_client", "invalid_grant", "invalid_scope", "access_denied",
+	googleOAuthCodes  = kit.OAuthCodesRE("unauthorized_client", "invalid_grant", "invalid_scope", "access_denied",
 		"admin_policy_enforced", "disabled_client", "deleted_client", "org_internal", "invalid_client")
 )
 
 // parseGoogleAPIError finds a Google API error in a body or an error text.
 func parseGoogleAPIError(text string) (googleAPIError, bool) {
-	for _, doc := range vendorObjects(text) {
+	for _, doc := range kit.Objects(text) {
 		var outer struct {
 			Error json.RawMessage `json:"error"`
 		}
@@ -250,7 +251,7 @@ func parseGoogleAPIError(text string) (googleAPIError, bool) {
 		} else if json.Unmarshal([]byte(doc), &inner) != nil || inner.Message == "" || (len(inner.Errors) == 0 && inner.Status == "") {
 			continue
 		}
-		e := googleAPIError{Message: vendorTidy(inner.Message, 300), Status: inner.Status}
+		e := googleAPIError{Message: kit.Tidy(inner.Message, 300), Status: inner.Status}
 		if n, err := inner.Code.Int64(); err == nil {
 			e.Code = int(n)
 		}
@@ -259,7 +260,7 @@ func parseGoogleAPIError(text string) (googleAPIError, bool) {
 				e.Reasons = append(e.Reasons, x.Reason)
 			}
 			if e.Message == "" {
-				e.Message = vendorTidy(x.Message, 300)
+				e.Message = kit.Tidy(x.Message, 300)
 			}
 		}
 		for _, d := range inner.Details {
@@ -272,7 +273,7 @@ func parseGoogleAPIError(text string) (googleAPIError, bool) {
 		}
 	}
 	if m := googleHTTPErrorRE.FindStringSubmatch(text); m != nil {
-		e := googleAPIError{Message: vendorTidy(m[2], 300)}
+		e := googleAPIError{Message: kit.Tidy(m[2], 300)}
 		e.Code, _ = strconv.Atoi(m[1])
 		for _, r := range googleReasonRE.FindAllStringSubmatch(text, 4) {
 			e.Reasons = append(e.Reasons, r[1])
@@ -287,7 +288,7 @@ var googleOwnOAuthCodes = map[string]bool{"admin_policy_enforced": true, "disabl
 
 // googleOAuthError finds a token-endpoint error in a body or an error text.
 func googleOAuthError(text string) (probe.OAuthError, bool) {
-	for _, doc := range vendorObjects(text) {
+	for _, doc := range kit.Objects(text) {
 		if e, ok := probe.ParseOAuthError([]byte(doc)); ok {
 			return e, true
 		}
@@ -295,10 +296,10 @@ func googleOAuthError(text string) (probe.OAuthError, bool) {
 	if e, ok := probe.ParseOAuthError([]byte(text)); ok { // form-encoded
 		return e, true
 	}
-	if e, ok := vendorPythonOAuth(text); ok {
+	if e, ok := kit.PythonOAuth(text); ok {
 		return e, true
 	}
-	return vendorTextOAuth(text, googleOAuthCodes)
+	return kit.TextOAuth(text, googleOAuthCodes)
 }
 
 // googleDecode is the google_workspace profile's Decode.
@@ -306,7 +307,7 @@ func googleDecode(status int, body string) (finding.Finding, bool) {
 	// An API error's "error" member is an object, which ParseOAuthError
 	// ignores, so the order does not matter for JSON; for text, the token
 	// error comes first because google-auth's message carries only that.
-	if e, ok := googleOAuthError(body); ok && (oauthStandardCodes[e.Code] || googleOwnOAuthCodes[e.Code]) {
+	if e, ok := googleOAuthError(body); ok && (kit.OAuthStandardCodes[e.Code] || googleOwnOAuthCodes[e.Code]) {
 		return googleOAuthFinding(e, status), true
 	}
 	if e, ok := parseGoogleAPIError(body); ok {
@@ -329,10 +330,10 @@ const googleDelegationPage = "Admin console > Security > Access and data control
 // (Google's "JWT error codes" table), in the provider's words.
 func googleOAuthFinding(e probe.OAuthError, status int) finding.Finding {
 	desc := strings.ToLower(e.Description)
-	mk := oauthFindingMaker("Google's token endpoint", e, status)
+	mk := kit.OAuthFindingMaker("Google's token endpoint", e, status)
 	switch e.Code {
 	case "unauthorized_client":
-		if vendorHas(desc, "retrieve access tokens using this method", "any of the scopes") {
+		if kit.Has(desc, "retrieve access tokens using this method", "any of the scopes") {
 			return mk(finding.DelegationNotConfigured, "The service account is not authorised for domain-wide delegation by its client ID",
 				"Google gives this answer when the delegation entry in the Admin console names the service account's e-mail address (or a Google Group) instead of its numeric client ID, or grants none of the requested scopes.",
 				"In the "+googleDelegationPage+", delete the entry for this service account and add it again with its numeric Client ID (client_id in the key file, about 21 digits), not its e-mail address.",
@@ -358,11 +359,11 @@ func googleOAuthFinding(e probe.OAuthError, status int) finding.Finding {
 				"Google could not verify the assertion with any active key of the service account: the key in the file was deleted or disabled (a rotation), it expired, or the file belongs to another service account.",
 				"In the Google Cloud console open IAM & Admin > Service accounts > <account> > Keys and look for the key id in private_key_id; if it is missing or disabled, create a new JSON key and update the credential.",
 				"If the key file was edited, download it again: private_key and client_email must come from the same file.")
-		case vendorHas(desc, "short-lived token", "reasonable timeframe", "'iat'", "'exp'", " iat ", " exp "):
+		case kit.Has(desc, "short-lived token", "reasonable timeframe", "'iat'", "'exp'", " iat ", " exp "):
 			return mk(finding.InvalidConfiguration, "The assertion's timestamps were rejected: the local clock is off",
 				"Google accepts an assertion only when iat is close to its own clock and exp is at most an hour later; Handshake signs it from the local clock, so the machine running Terraform has the wrong time.",
 				"Synchronise the clock of the machine running Terraform (NTP), then check again.")
-		case vendorHas(desc, "invalid email or user id", "not a valid email"):
+		case kit.Has(desc, "invalid email or user id", "not a valid email"):
 			return mk(finding.InvalidConfiguration, "The impersonated user does not exist in Workspace",
 				"The assertion's sub (google_workspace.impersonate) is not a user Google can find; suspended and deleted users, groups and aliases fail the same way.",
 				"Set google_workspace.impersonate to the primary e-mail address of an existing, active Workspace administrator.",
@@ -372,11 +373,11 @@ func googleOAuthFinding(e probe.OAuthError, status int) finding.Finding {
 				"Google answers this when the service account that the key belongs to no longer exists or is disabled.",
 				"In the Google Cloud console under IAM & Admin > Service accounts, enable the service account, or undelete it within 30 days (gcloud iam service-accounts undelete <unique id>).",
 				"If it is gone for good, create a service account and a JSON key, authorise its client ID for domain-wide delegation, and update the credential.")
-		case vendorHas(desc, "audience", "aud "):
+		case kit.Has(desc, "audience", "aud "):
 			return mk(finding.InvalidConfiguration, "The assertion's audience does not match the token endpoint",
 				"The assertion was addressed to another token URL than the one it was sent to.",
 				"Remove google_workspace.token_url, or set it to the key file's token_uri (https://oauth2.googleapis.com/token).")
-		case vendorHas(desc, "disabled", "suspended", "deactivated"):
+		case kit.Has(desc, "disabled", "suspended", "deactivated"):
 			return mk(finding.AccountDisabled, "The account behind the grant is disabled",
 				"", "Re-enable the service account or the impersonated user, then check again.")
 		}
@@ -448,7 +449,7 @@ func googleAPIFinding(e googleAPIError, status int) finding.Finding {
 	}
 	retry := func(f finding.Finding) finding.Finding { f.Retryable = true; return f }
 	switch {
-	case reason("SERVICE_DISABLED", "accessNotConfigured") || vendorHas(msg, "has not been used in project", "it is disabled"):
+	case reason("SERVICE_DISABLED", "accessNotConfigured") || kit.Has(msg, "has not been used in project", "it is disabled"):
 		return mk(finding.FeatureDisabled, "The Admin SDK API is not enabled in the service account's Cloud project",
 			"Google Cloud projects must enable each API they call; the project is the one that owns the service account.",
 			"In the Google Cloud console open APIs & Services > Library for the service account's project, enable the Admin SDK API, and wait a few minutes.")
@@ -461,7 +462,7 @@ func googleAPIFinding(e googleAPIError, status int) finding.Finding {
 			"The Admin SDK acts with the privileges of the impersonated user: it must be a Workspace administrator whose role can read users. A service account without impersonation has no such privileges.",
 			"Set google_workspace.impersonate to a super administrator, or to an administrator whose role includes Admin API privileges for Users > Read.",
 			"Check the user's roles in the Admin console under Directory > Users > <user> > Admin roles and privileges.")
-	case vendorHas(msg, "not authorized to read activity records", "must be an admin user"):
+	case kit.Has(msg, "not authorized to read activity records", "must be an admin user"):
 		// The Reports API says 401 (authError) for a valid token whose
 		// user lacks the privilege: a new key would not help.
 		return mk(finding.AccessDenied, "The impersonated user may not read activity records: it is not an administrator with the Reports privilege",
@@ -479,7 +480,7 @@ func googleAPIFinding(e googleAPIError, status int) finding.Finding {
 	case status == http.StatusTooManyRequests || reason("rateLimitExceeded", "userRateLimitExceeded", "quotaExceeded", "dailyLimitExceeded", "RESOURCE_EXHAUSTED", "RATE_LIMIT_EXCEEDED") || e.Status == "RESOURCE_EXHAUSTED":
 		return retry(mk(finding.RateLimited, "The Google API quota was exceeded",
 			"", "Retry later; check the project's Admin SDK quotas under APIs & Services > Quotas, and spread jobs that share it."))
-	case status == http.StatusUnauthorized || e.Status == "UNAUTHENTICATED" || reason("authError") || vendorHas(msg, "invalid authentication credentials", "invalid credentials"):
+	case status == http.StatusUnauthorized || e.Status == "UNAUTHENTICATED" || reason("authError") || kit.Has(msg, "invalid authentication credentials", "invalid credentials"):
 		return mk(finding.InvalidCredentials, "The Google API rejected the access token",
 			"", "Check that the token was issued for this API (the scopes) and has not expired; obtain a new one.")
 	case status == http.StatusNotFound || reason("notFound"):

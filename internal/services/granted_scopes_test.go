@@ -37,7 +37,7 @@ func TestGrantedScopesReported(t *testing.T) {
 			withKey(srv.GitHubAppPrivateKey())), "contents:read members:read metadata:read"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res := probe.Run(context.Background(), liveOpts(), tc.spec)
+			res := run(context.Background(), liveOpts(), tc.spec)
 			if res.Status != probe.StatusHealthy {
 				t.Fatalf("status %s: %s", res.Status, res.Summary)
 			}

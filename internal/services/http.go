@@ -5,6 +5,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
 // httpService is a plain HTTP(S) endpoint: a health check, a webhook
@@ -24,8 +25,8 @@ func httpService() *connector.Profile {
 		},
 		AuthAttrs: []string{"token", "username", "password"},
 		Rules: []connector.Rule{
-			requireSetting("url", "as the address to test"),
-			endpointRules("url"),
+			kit.RequireSetting("url", "as the address to test"),
+			kit.EndpointRules("url"),
 			httpAuth,
 		},
 	}
@@ -38,10 +39,10 @@ func httpAuthScheme(s *connector.Spec) (scheme string, ok bool) {
 	if s.SettingUnknown("auth_scheme") {
 		return "", false
 	}
-	if v, set := known(s, "auth_scheme"); set {
+	if v, set := kit.Known(s, "auth_scheme"); set {
 		return v, true
 	}
-	if authUnknown(s, "username") || authUnknown(s, "password") || authUnknown(s, "token") {
+	if kit.AuthUnknown(s, "username") || kit.AuthUnknown(s, "password") || kit.AuthUnknown(s, "token") {
 		return "", false
 	}
 	hasBasic, hasToken := s.Auth.Username != "" || s.Auth.Password.IsSet(), s.Auth.Token.IsSet()
@@ -59,7 +60,7 @@ func httpAuthScheme(s *connector.Spec) (scheme string, ok bool) {
 func httpAuth(s *connector.Spec) []finding.Finding {
 	scheme, ok := httpAuthScheme(s)
 	if !ok {
-		if settingUnset(s, "auth_scheme") && (s.Auth.Username != "" || s.Auth.Password.IsSet()) && s.Auth.Token.IsSet() {
+		if kit.SettingUnset(s, "auth_scheme") && (s.Auth.Username != "" || s.Auth.Password.IsSet()) && s.Auth.Token.IsSet() {
 			return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, s.SettingPath("auth_scheme"),
 				"Both basic and bearer credentials are set").
 				WithCode("HTTP-AUTH-AMBIGUOUS").
@@ -71,28 +72,28 @@ func httpAuth(s *connector.Spec) []finding.Finding {
 	switch scheme {
 	case "basic":
 		var out []finding.Finding
-		if s.Auth.Username == "" && !authUnknown(s, "username") {
-			out = append(out, finding.Errorf(finding.InvalidConfiguration, authPath("username"), "Missing auth.username").
+		if s.Auth.Username == "" && !kit.AuthUnknown(s, "username") {
+			out = append(out, finding.Errorf(finding.InvalidConfiguration, kit.AuthPath("username"), "Missing auth.username").
 				WithCode("RFC7617-2").
 				WithDetail("auth_scheme is basic, which sends a user name and password (RFC 7617); auth.username is not set.").
 				WithFix("Set auth.username, or choose another auth_scheme."))
 		} else if strings.Contains(s.Auth.Username, ":") {
-			out = append(out, finding.Errorf(finding.InvalidConfiguration, authPath("username"),
+			out = append(out, finding.Errorf(finding.InvalidConfiguration, kit.AuthPath("username"),
 				"auth.username must not contain a colon").
 				WithCode("RFC7617-2").
 				WithDetail("Basic authentication joins user name and password with a colon (RFC 7617 §2), so the server would split this user name at its first colon and read the rest as the password.").
 				WithFix("Put only the user name in auth.username and the password in auth.password_wo."))
 		}
-		if secretUnset(s, s.Auth.Password, "password") {
-			out = append(out, finding.Errorf(finding.InvalidConfiguration, authPath("password"), "Missing auth.password").
+		if kit.SecretUnset(s, s.Auth.Password, "password") {
+			out = append(out, finding.Errorf(finding.InvalidConfiguration, kit.AuthPath("password"), "Missing auth.password").
 				WithCode("RFC7617-2").
 				WithDetail("auth_scheme is basic, which sends a user name and password; auth.password is not set.").
 				WithFix("Set auth.password_wo (or auth.password)."))
 		}
 		return out
 	case "bearer":
-		if secretUnset(s, s.Auth.Token, "token") {
-			return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, authPath("token"), "Missing auth.token").
+		if kit.SecretUnset(s, s.Auth.Token, "token") {
+			return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, kit.AuthPath("token"), "Missing auth.token").
 				WithCode("RFC6750-2.1").
 				WithDetail("auth_scheme is bearer, which sends auth.token as a bearer token (RFC 6750); none is set.").
 				WithFix("Set auth.token_wo (or auth.token), without the \"Bearer \" prefix.")}
@@ -103,7 +104,7 @@ func httpAuth(s *connector.Spec) []finding.Finding {
 			set  bool
 			path finding.Path
 		}{
-			{s.Auth.Username != "", authPath("username")},
+			{s.Auth.Username != "", kit.AuthPath("username")},
 			{s.Auth.Password.IsSet(), s.Auth.Password.Path()},
 			{s.Auth.Token.IsSet(), s.Auth.Token.Path()},
 		} {

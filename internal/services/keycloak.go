@@ -7,6 +7,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
 // keycloak is a client in a Keycloak realm; the realm's OIDC endpoints sit
@@ -30,12 +31,12 @@ func keycloak() *connector.Profile {
 		AuthAttrs:    []string{"client_id", "client_secret", "private_key"},
 		OfflineScope: "offline_access",
 		Rules: []connector.Rule{
-			clientIDHygiene,
-			endpointRules("base_url"),
-			requireNonBlank("base_url", "to build the realm's endpoint URLs"),
+			kit.ClientIDHygiene,
+			kit.EndpointRules("base_url"),
+			kit.RequireNonBlank("base_url", "to build the realm's endpoint URLs"),
 			keycloakBaseURL,
 			keycloakRealm,
-			privateKeyRule("to sign the client assertion (Signed JWT client authentication)"),
+			kit.PrivateKeyRule("to sign the client assertion (Signed JWT client authentication)"),
 			keycloakClientAuth,
 		},
 	}
@@ -44,7 +45,7 @@ func keycloak() *connector.Profile {
 // keycloakBaseURL catches the realm, admin-console or endpoint URL pasted
 // as the server root: /realms/<realm> would then appear twice.
 func keycloakBaseURL(s *connector.Spec) []finding.Finding {
-	v, ok := known(s, "base_url")
+	v, ok := kit.Known(s, "base_url")
 	if !ok {
 		return nil
 	}
@@ -98,7 +99,7 @@ func keycloakRealm(s *connector.Spec) []finding.Finding {
 			WithDetail("The realm name becomes one path segment of /realms/<realm>/…; a slash would point at another path, where Keycloak answers 404 (Realm does not exist).").
 			WithFix("Set realm to the name alone (the part after /realms/ in the realm's URL), and keep the server URL in base_url.")}
 	case strings.TrimSpace(v) != v:
-		return []finding.Finding{spaceFinding(s, "realm", "KEYCLOAK-REALM")}
+		return []finding.Finding{kit.SpaceFinding(s, "realm", "KEYCLOAK-REALM")}
 	case v == "master":
 		return []finding.Finding{finding.Warnf(finding.InvalidConfiguration, path,
 			"Connector uses Keycloak's master realm").

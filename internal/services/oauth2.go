@@ -8,6 +8,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
 // oauth2 is any OAuth 2.0 / OpenID Connect authorization server, configured
@@ -59,10 +60,10 @@ func oauth2() *connector.Profile {
 		// OfflineScope stays empty: only OpenID Connect servers tie refresh
 		// tokens to offline_access, so oauth2RefreshToken decides per server.
 		Rules: []connector.Rule{
-			endpointRules("token_url", "authorization_url", "issuer", "probe_url", "refresh_url", "introspection_url"),
+			kit.EndpointRules("token_url", "authorization_url", "issuer", "probe_url", "refresh_url", "introspection_url"),
 			oauth2Endpoints,
 			oauth2Issuer,
-			clientIDHygiene,
+			kit.ClientIDHygiene,
 			oauth2ClientAuth,
 			oauth2Grant,
 			oauth2RefreshToken,
@@ -76,14 +77,14 @@ func oauth2ClientType(s *connector.Spec) (string, bool) {
 	if s.SettingUnknown("client_type") {
 		return "", false
 	}
-	return settingOr(s, "client_type", "confidential"), true
+	return kit.SettingOr(s, "client_type", "confidential"), true
 }
 
 func oauth2GrantType(s *connector.Spec) (string, bool) {
 	if s.SettingUnknown("grant_type") {
 		return "", false
 	}
-	if g, ok := known(s, "grant_type"); ok {
+	if g, ok := kit.Known(s, "grant_type"); ok {
 		return g, true
 	}
 	ct, ok := oauth2ClientType(s)
@@ -101,10 +102,10 @@ func oauth2AuthStyle(s *connector.Spec) (string, bool) {
 	if s.SettingUnknown("auth_style") {
 		return "", false
 	}
-	if v, ok := known(s, "auth_style"); ok {
+	if v, ok := kit.Known(s, "auth_style"); ok {
 		return v, true
 	}
-	if authUnknown(s, "private_key") {
+	if kit.AuthUnknown(s, "private_key") {
 		return "", false
 	}
 	if s.Auth.PrivateKey.IsSet() {
@@ -115,7 +116,7 @@ func oauth2AuthStyle(s *connector.Spec) (string, bool) {
 
 // oauth2Endpoints: Handshake needs a token endpoint, given or discovered.
 func oauth2Endpoints(s *connector.Spec) []finding.Finding {
-	if !settingUnset(s, "token_url") || !settingUnset(s, "issuer") {
+	if !kit.SettingUnset(s, "token_url") || !kit.SettingUnset(s, "issuer") {
 		return nil
 	}
 	return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, s.SettingPath("token_url"),
@@ -130,7 +131,7 @@ func oauth2Endpoints(s *connector.Spec) []finding.Finding {
 // and OIDC Discovery §4 build the discovery URL from the issuer, so the
 // suffix would be doubled and the issuer comparison would fail.
 func oauth2Issuer(s *connector.Spec) []finding.Finding {
-	v, ok := known(s, "issuer")
+	v, ok := kit.Known(s, "issuer")
 	if !ok {
 		return nil
 	}
@@ -173,22 +174,22 @@ func oauth2ClientAuth(s *connector.Spec) []finding.Finding {
 				WithDetail("client_type is public: the client runs where a secret cannot be kept (a browser or desktop app), so it authenticates with its client_id only (RFC 6749 §2.1). Servers reject a secret sent by a client registered as public, and a secret in a public client is not secret.").
 				WithFix("Remove auth.client_secret, or set oauth2 = { client_type = \"confidential\" } if the app is registered as confidential."))
 		}
-		if as, ok := known(s, "auth_style"); ok {
+		if as, ok := kit.Known(s, "auth_style"); ok {
 			out = append(out, finding.Errorf(finding.InvalidConfiguration, s.SettingPath("auth_style"),
 				"A public client does not authenticate").
 				WithCode("RFC6749-2.1").
 				WithDetail("auth_style = %q describes client authentication, which public clients do not perform.", as).
 				WithFix("Remove auth_style, or set client_type = \"confidential\"."))
 		}
-		if clientIDUnset(s) {
-			out = append(out, missingClientID("a public client identifies itself with it in every token request"))
+		if kit.ClientIDUnset(s) {
+			out = append(out, kit.MissingClientID("a public client identifies itself with it in every token request"))
 		}
 		return out
 	}
 
 	// Confidential client: it must be able to authenticate.
-	if clientIDUnset(s) {
-		out = append(out, missingClientID("a confidential client authenticates with its client_id and a secret or key"))
+	if kit.ClientIDUnset(s) {
+		out = append(out, kit.MissingClientID("a confidential client authenticates with its client_id and a secret or key"))
 	}
 	style, ok := oauth2AuthStyle(s)
 	if !ok {
@@ -196,10 +197,10 @@ func oauth2ClientAuth(s *connector.Spec) []finding.Finding {
 	}
 	switch style {
 	case "private_key_jwt":
-		out = append(out, requirePrivateKey("to sign the private_key_jwt client assertion (RFC 7523 §2.2)")(s)...)
+		out = append(out, kit.RequirePrivateKey("to sign the private_key_jwt client assertion (RFC 7523 §2.2)")(s)...)
 	default: // client_secret_basic, client_secret_post
-		if secretUnset(s, s.Auth.ClientSecret, "client_secret") {
-			f := finding.Errorf(finding.InvalidConfiguration, authPath("client_secret"),
+		if kit.SecretUnset(s, s.Auth.ClientSecret, "client_secret") {
+			f := finding.Errorf(finding.InvalidConfiguration, kit.AuthPath("client_secret"),
 				"Missing auth.client_secret").
 				WithCode("OAUTH2-CLIENT-AUTH").
 				WithDetail("A confidential client using %s authenticates with its client secret, and none is set.", style).
@@ -232,8 +233,8 @@ func oauth2Grant(s *connector.Spec) []finding.Finding {
 				WithFix("Set client_type = \"confidential\" and give a client secret or private key, or use grant_type = \"refresh_token\" with a refresh token in auth.token.")}
 		}
 	case "refresh_token":
-		if secretUnset(s, s.Auth.Token, "token") {
-			return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, authPath("token"),
+		if kit.SecretUnset(s, s.Auth.Token, "token") {
+			return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, kit.AuthPath("token"),
 				"The refresh_token grant needs a refresh token in auth.token").
 				WithCode("RFC6749-6").
 				WithDetail("With grant_type = refresh_token Handshake exchanges the refresh token in auth.token for an access token (RFC 6749 §6); none is set.").
@@ -253,7 +254,7 @@ func oauth2Grant(s *connector.Spec) []finding.Finding {
 		if style, ok := oauth2AuthStyle(s); ok && style == "private_key_jwt" && ct != "public" {
 			return nil // the same key is already required and checked for client authentication
 		}
-		return requirePrivateKey("to sign the JWT bearer assertion (RFC 7523 §2.1)")(s)
+		return kit.RequirePrivateKey("to sign the JWT bearer assertion (RFC 7523 §2.1)")(s)
 	}
 	return nil
 }
@@ -286,14 +287,14 @@ func oauth2RefreshToken(s *connector.Spec) []finding.Finding {
 			WithDetail("With a JWT bearer assertion the client signs a new assertion whenever it needs a token; most servers return no refresh token for this grant.").
 			WithFix("Set require_refresh_token = false unless the server documents refresh tokens for this grant.")}
 	}
-	if !scopesKnown(s) || slices.Contains(s.RequiredScopes, "offline_access") {
+	if !kit.ScopesKnown(s) || slices.Contains(s.RequiredScopes, "offline_access") {
 		return nil
 	}
 	f := finding.Warnf(finding.RefreshTokenMissing, path, "Refresh tokens usually need the offline_access scope").
 		WithCode("OIDC-11").
 		WithDetail("require_refresh_token is true, but required_scopes does not include offline_access. OpenID Connect providers issue a refresh token only for that scope (OpenID Connect Core §11); plain OAuth 2.0 servers may not need it.").
 		WithFix("Add \"offline_access\" to required_scopes, and allow the refresh_token grant for the client.")
-	if _, oidc := known(s, "issuer"); oidc {
+	if _, oidc := kit.Known(s, "issuer"); oidc {
 		f.Severity = finding.Error
 		f.Summary = "Refresh tokens need the offline_access scope"
 		f.Detail = "require_refresh_token is true and this is an OpenID Connect provider (issuer is set), but required_scopes does not include offline_access; OpenID Connect Core §11 ties refresh tokens to that scope."

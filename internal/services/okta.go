@@ -10,6 +10,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
 // okta is an Okta org (Workforce Identity Cloud), reached with an SSWS API
@@ -37,12 +38,12 @@ func okta() *connector.Profile {
 		Redirect:     connector.RedirectPolicy{NativeSchemes: true},
 		OfflineScope: "offline_access",
 		Rules: []connector.Rule{
-			endpointRules("base_url"),
+			kit.EndpointRules("base_url"),
 			oktaDomain,
 			oktaAuthorizationServer,
-			clientIDHygiene,
+			kit.ClientIDHygiene,
 			oktaCredentials,
-			forEachScope(oktaScope),
+			kit.ForEachScope(oktaScope),
 			oktaServiceAppAuth,
 			oktaRefreshToken,
 		},
@@ -66,14 +67,14 @@ func oktaDomain(s *connector.Spec) []finding.Finding {
 		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, path, "%s", summary).
 			WithCode(code).WithDetail("%s", detail).WithFix(fix)}
 	}
-	host := stripURL(v)
+	host := kit.StripURL(v)
 	switch {
 	case strings.TrimSpace(v) == "":
 		return bad("OKTA-DOMAIN", "okta.domain is empty",
 			"Every Okta API and token URL starts with the org domain. An empty value usually means a variable was not set.",
 			"Set domain to your org's domain, e.g. dev-123456.okta.com.")
-	case hasSpace(v):
-		return []finding.Finding{spaceFinding(s, "domain", "OKTA-DOMAIN")}
+	case kit.HasSpace(v):
+		return []finding.Finding{kit.SpaceFinding(s, "domain", "OKTA-DOMAIN")}
 	case strings.Contains(v, "://"):
 		return bad("OKTA-DOMAIN-SCHEME", "okta.domain must not include https://",
 			"Handshake builds https://<domain>/api/v1/… and https://<domain>/oauth2/… itself, so a scheme here would be doubled.",
@@ -109,7 +110,7 @@ func oktaOrgHost(host string) string {
 
 // oktaAuthorizationServer wants the server's id, not its issuer URL.
 func oktaAuthorizationServer(s *connector.Spec) []finding.Finding {
-	v, ok := known(s, "authorization_server")
+	v, ok := kit.Known(s, "authorization_server")
 	if !ok || !strings.ContainsAny(v, "/:") {
 		return nil
 	}
@@ -131,7 +132,7 @@ func oktaAuthorizationServer(s *connector.Spec) []finding.Finding {
 // oktaUsesOAuth reports whether the connector authenticates as an OAuth
 // client (scopes matter) rather than with an SSWS API token.
 func oktaUsesOAuth(s *connector.Spec) bool {
-	return s.Auth.ClientID != "" || authUnknown(s, "client_id")
+	return s.Auth.ClientID != "" || kit.AuthUnknown(s, "client_id")
 }
 
 // oktaServiceApp reports whether the connector is an API service app
@@ -139,7 +140,7 @@ func oktaUsesOAuth(s *connector.Spec) bool {
 // next to a client id, the token is a user's refresh token or an API token,
 // and the service-app rules do not apply.
 func oktaServiceApp(s *connector.Spec) bool {
-	return oktaUsesOAuth(s) && !s.Auth.Token.IsSet() && !authUnknown(s, "token")
+	return oktaUsesOAuth(s) && !s.Auth.Token.IsSet() && !kit.AuthUnknown(s, "token")
 }
 
 // orgServer reports whether the org authorization server is used; ok is
@@ -152,10 +153,10 @@ func orgServer(s *connector.Spec) (org, ok bool) {
 }
 
 func oktaCredentials(s *connector.Spec) []finding.Finding {
-	if s.Auth.Token.IsSet() || oktaUsesOAuth(s) || authUnknown(s, "token") {
+	if s.Auth.Token.IsSet() || oktaUsesOAuth(s) || kit.AuthUnknown(s, "token") {
 		return nil
 	}
-	return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, authPath("token"),
+	return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, kit.AuthPath("token"),
 		"Okta connector needs an API token or a service app").
 		WithCode("OKTA-CREDENTIALS").
 		WithDetail("Neither auth.token (an SSWS API token) nor auth.client_id (an API service app) is set.").
@@ -173,14 +174,14 @@ func oktaScope(s *connector.Spec, i int, scope string) []finding.Finding {
 	isOkta := strings.HasPrefix(scope, "okta.")
 	switch {
 	case org && !isOkta && oktaServiceApp(s):
-		return []finding.Finding{finding.Errorf(finding.InvalidScope, scopePath(i),
+		return []finding.Finding{finding.Errorf(finding.InvalidScope, kit.ScopePath(i),
 			"The org authorization server only grants okta.* scopes to service apps").
 			WithCode("invalid_scope").
 			WithDetail("authorization_server is empty, so tokens come from the org authorization server (/oauth2/v1/token). For the client credentials flow it issues only Okta API scopes such as okta.users.read; %q is refused with invalid_scope.", scope).
 			WithFix("For Okta's own APIs, request okta.* scopes granted on the app's Okta API Scopes tab.",
 				"For your own scopes, set authorization_server to a custom authorization server (for example default) that defines this scope; this needs API Access Management.")}
 	case !org && isOkta:
-		return []finding.Finding{finding.Errorf(finding.InvalidScope, scopePath(i),
+		return []finding.Finding{finding.Errorf(finding.InvalidScope, kit.ScopePath(i),
 			"Okta API scopes are only issued by the org authorization server").
 			WithCode("invalid_scope").
 			WithDetail("%q is an Okta API scope, but authorization_server points at a custom authorization server, whose tokens Okta's management APIs do not accept; the request fails with invalid_scope.", scope).
@@ -193,34 +194,34 @@ func oktaScope(s *connector.Spec, i int, scope string) []finding.Finding {
 // private-key authentication; Okta refuses client secrets there.
 func oktaServiceAppAuth(s *connector.Spec) []finding.Finding {
 	if !oktaServiceApp(s) {
-		return checkPrivateKey(s, "to sign the private_key_jwt client assertion")
+		return kit.CheckPrivateKey(s, "to sign the private_key_jwt client assertion")
 	}
 	org, ok := orgServer(s)
 	if !ok {
 		return nil
 	}
 	needsKey := false
-	if org && scopesKnown(s) {
+	if org && kit.ScopesKnown(s) {
 		for _, sc := range s.RequiredScopes {
 			needsKey = needsKey || strings.HasPrefix(sc, "okta.")
 		}
 	}
-	keyMissing := secretUnset(s, s.Auth.PrivateKey, "private_key")
+	keyMissing := kit.SecretUnset(s, s.Auth.PrivateKey, "private_key")
 	switch {
-	case needsKey && keyMissing && !secretUnset(s, s.Auth.ClientSecret, "client_secret"):
+	case needsKey && keyMissing && !kit.SecretUnset(s, s.Auth.ClientSecret, "client_secret"):
 		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, s.Auth.ClientSecret.Path(),
 			"Okta API scopes need private-key authentication, not a client secret").
 			WithCode("invalid_client").
 			WithDetail("Okta issues okta.* scopes to API service apps only when they authenticate with a signed JWT (private_key_jwt); a client secret is rejected for these requests.").
 			WithFix("In the app's General tab set Client authentication to Public key / Private key, add a public key, and set auth.private_key_wo to the matching private key.")}
-	case keyMissing && secretUnset(s, s.Auth.ClientSecret, "client_secret"):
-		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, authPath("private_key"),
+	case keyMissing && kit.SecretUnset(s, s.Auth.ClientSecret, "client_secret"):
+		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, kit.AuthPath("private_key"),
 			"Okta service app needs a private key").
 			WithCode("OKTA-SERVICE-APP").
 			WithDetail("auth.client_id is set, so Handshake authenticates as an API service app (client credentials), but neither auth.private_key nor auth.client_secret is set.").
 			WithFix("Set auth.private_key_wo to the private key whose public key is registered on the app (Public key / Private key authentication).")}
 	}
-	return checkPrivateKey(s, "to sign the private_key_jwt client assertion")
+	return kit.CheckPrivateKey(s, "to sign the private_key_jwt client assertion")
 }
 
 // oktaRefreshToken: a service app uses the client credentials flow, which
@@ -290,22 +291,22 @@ var oktaSummaryCodes = []struct{ summary, code string }{
 
 // parseOktaError finds an Okta error in a body or an error text.
 func parseOktaError(text string) (oktaError, bool) {
-	for _, doc := range vendorObjects(text) {
+	for _, doc := range kit.Objects(text) {
 		var m map[string]json.RawMessage
 		if json.Unmarshal([]byte(doc), &m) != nil {
 			continue
 		}
 		var e oktaError
-		vendorJSONString(m["errorCode"], &e.Code)
-		vendorJSONString(m["errorSummary"], &e.Summary)
-		e.Code, e.Summary = strings.TrimSpace(e.Code), vendorTidy(e.Summary, 300)
+		kit.JSONString(m["errorCode"], &e.Code)
+		kit.JSONString(m["errorSummary"], &e.Summary)
+		e.Code, e.Summary = strings.TrimSpace(e.Code), kit.Tidy(e.Summary, 300)
 		var causes []struct {
 			Summary string `json:"errorSummary"`
 		}
 		if json.Unmarshal(m["errorCauses"], &causes) == nil {
 			for _, c := range causes {
 				if c.Summary != "" && len(e.Causes) < 5 {
-					e.Causes = append(e.Causes, vendorTidy(c.Summary, 200))
+					e.Causes = append(e.Causes, kit.Tidy(c.Summary, 200))
 				}
 			}
 		}
@@ -316,14 +317,14 @@ func parseOktaError(text string) (oktaError, bool) {
 			return e, true
 		}
 	}
-	if oe, ok := vendorPythonOAuth(text); ok {
+	if oe, ok := kit.PythonOAuth(text); ok {
 		return oktaError{OAuth: &oe}, true
 	}
 	var e oktaError
 	e.Code = oktaCodeRE.FindString(text)
 	for _, re := range oktaTextSummaryRE {
 		if m := re.FindStringSubmatch(text); m != nil {
-			e.Summary = vendorTidy(m[1], 300)
+			e.Summary = kit.Tidy(m[1], 300)
 			break
 		}
 	}
@@ -342,13 +343,13 @@ func parseOktaError(text string) (oktaError, bool) {
 	if e.Code != "" {
 		return e, true
 	}
-	if oe, ok := vendorTextOAuth(text, oktaOAuthCodes); ok {
+	if oe, ok := kit.TextOAuth(text, oktaOAuthCodes); ok {
 		return oktaError{OAuth: &oe}, true
 	}
 	lower := strings.ToLower(text)
 	for _, d := range oktaOAuthDescriptions {
 		if strings.Contains(lower, d.phrase) {
-			return oktaError{OAuth: &probe.OAuthError{Code: d.code, Description: vendorTidy(text, 300)}}, true
+			return oktaError{OAuth: &probe.OAuthError{Code: d.code, Description: kit.Tidy(text, 300)}}, true
 		}
 	}
 	return oktaError{}, false
@@ -371,7 +372,7 @@ var oktaOAuthDescriptions = []struct{ phrase, code string }{
 // oktaOAuthCodes are the OAuth error codes Okta's authorization servers use,
 // recognised in plain text ("invalid_client: The client_assertion signature
 // is invalid.").
-var oktaOAuthCodes = oauthCodesRE("invalid_client", "invalid_grant", "invalid_scope", "unauthorized_client",
+var oktaOAuthCodes = kit.OAuthCodesRE("invalid_client", "invalid_grant", "invalid_scope", "unauthorized_client",
 	"access_denied", "invalid_dpop_proof", "use_dpop_nonce", "invalid_request", "unsupported_grant_type")
 
 // oktaDecode is the okta profile's Decode: it classifies an Okta error
@@ -392,7 +393,7 @@ func oktaDecode(status int, body string) (finding.Finding, bool) {
 			oe.Description = e.Summary
 		}
 	}
-	if oe.Code == "" || !(oauthStandardCodes[oe.Code] || oe.Code == "invalid_dpop_proof" || oe.Code == "use_dpop_nonce") {
+	if oe.Code == "" || !(kit.OAuthStandardCodes[oe.Code] || oe.Code == "invalid_dpop_proof" || oe.Code == "use_dpop_nonce") {
 		return finding.Finding{}, false
 	}
 	return oktaOAuthFinding(oe, status), true
@@ -504,7 +505,7 @@ func oktaCodeFinding(e oktaError, status int) finding.Finding {
 // not know goes to the generic OAuth decoder.
 func oktaOAuthFinding(e probe.OAuthError, status int) finding.Finding {
 	desc := strings.ToLower(e.Description)
-	mk := oauthFindingMaker("Okta's authorization server", e, status)
+	mk := kit.OAuthFindingMaker("Okta's authorization server", e, status)
 	switch e.Code {
 	case "invalid_client":
 		switch {
@@ -525,15 +526,15 @@ func oktaOAuthFinding(e probe.OAuthError, status int) finding.Finding {
 		case strings.Contains(desc, "client secret"):
 			return mk(finding.InvalidCredentials, "The client secret was rejected by Okta",
 				"", "Copy the current secret from the app's General tab (Client Credentials); if it was rotated, update the credential.")
-		case vendorHas(desc, "expired", " exp ", "'exp'", "iat", "issued in the future", "not yet valid", "not before"):
+		case kit.Has(desc, "expired", " exp ", "'exp'", "iat", "issued in the future", "not yet valid", "not before"):
 			return mk(finding.InvalidConfiguration, "The client assertion's timestamps were rejected by Okta",
 				"Handshake signs each assertion for five minutes from the current time, so this means the clock where Terraform runs is off.",
 				"Synchronise the clock of the machine running Terraform (NTP) and check again.")
-		case vendorHas(desc, "aud", "audience"):
+		case kit.Has(desc, "aud", "audience"):
 			return mk(finding.InvalidConfiguration, "The client assertion's audience does not match Okta's token endpoint",
 				"Okta requires the assertion's aud claim to be the exact token endpoint URL it was sent to.",
 				"Check okta.domain: requests to a custom domain and to the okta.com domain are different audiences; use the domain the app expects.")
-		case vendorHas(desc, "deactivated", "inactive", "disabled"):
+		case kit.Has(desc, "deactivated", "inactive", "disabled"):
 			return mk(finding.AccountDisabled, "The Okta app is deactivated",
 				"", "Activate the app under Applications > Applications, or point auth.client_id at an active app.")
 		}
@@ -552,7 +553,7 @@ func oktaOAuthFinding(e probe.OAuthError, status int) finding.Finding {
 		f := mk(finding.InvalidScope, "A requested scope was refused by Okta", why,
 			"For okta.* scopes: in the app's Okta API Scopes tab, grant each scope in required_scopes (a Super Administrator must do this).",
 			"For your own scopes: set okta.authorization_server to a custom authorization server that defines them and has an access policy rule for this app.")
-		f.Detail += vendorScopeNote(e.Scope)
+		f.Detail += kit.ScopeNote(e.Scope)
 		return f
 	case "invalid_dpop_proof", "use_dpop_nonce":
 		return mk(finding.InvalidConfiguration, "The Okta app requires DPoP-bound tokens",
@@ -570,14 +571,6 @@ func oktaOAuthFinding(e probe.OAuthError, status int) finding.Finding {
 		}
 	}
 	return e.Finding(status)
-}
-
-// vendorScopeNote names the scope an invalid_scope error points at, when given.
-func vendorScopeNote(scope string) string {
-	if scope == "" {
-		return ""
-	}
-	return fmt.Sprintf(" Scope in question: %q.", scope)
 }
 
 var (
@@ -608,116 +601,3 @@ func oktaRecognize(text string) bool {
 // google_workspace decoders: bodies arrive as sent, or wrapped in an SDK's
 // exception text, a log line, or a Python repr.
 // ---------------------------------------------------------------------------
-
-// oauthStandardCodes are the error codes of RFC 6749 §5.2 and §4.1.2.1,
-// RFC 6750 §3.1 and OpenID Connect Core §3.1.2.6. A decoder that meets any
-// other "error" string is looking at some other service's body
-// ({"ok":false,"error":"invalid_auth"} is Slack's).
-var oauthStandardCodes = map[string]bool{
-	"invalid_request": true, "invalid_client": true, "invalid_grant": true, "unauthorized_client": true,
-	"unsupported_grant_type": true, "invalid_scope": true, "access_denied": true, "unsupported_response_type": true,
-	"server_error": true, "temporarily_unavailable": true, "invalid_token": true, "insufficient_scope": true,
-	"interaction_required": true, "login_required": true, "consent_required": true, "account_selection_required": true,
-	"invalid_request_uri": true, "invalid_request_object": true,
-}
-
-// vendorObjects returns the JSON objects in text: the whole text when it is
-// one, else up to four objects embedded in it, in order.
-func vendorObjects(text string) []string {
-	t := strings.TrimSpace(strings.TrimPrefix(text, "\ufeff"))
-	if strings.HasPrefix(t, "{") && json.Valid([]byte(t)) {
-		return []string{t}
-	}
-	var out []string
-	for i, tries := 0, 0; i < len(t) && len(out) < 4 && tries < 16; i++ {
-		if t[i] != '{' {
-			continue
-		}
-		tries++
-		dec := json.NewDecoder(strings.NewReader(t[i:]))
-		var raw json.RawMessage
-		if dec.Decode(&raw) == nil && len(raw) > 0 && raw[0] == '{' {
-			out = append(out, string(raw))
-			i += int(dec.InputOffset()) - 1
-		}
-	}
-	return out
-}
-
-var (
-	pyErrorRE = regexp.MustCompile(`['"]error['"]\s*:\s*['"]([A-Za-z0-9_.\-]{2,100})['"]`)
-	pyDescRE  = regexp.MustCompile(`['"]error_description['"]\s*:\s*(?:"([^"]*)"|'([^']*)')`)
-)
-
-// vendorPythonOAuth reads an RFC 6749 error from a Python dict repr, as
-// google-auth and other Python clients print it:
-// {'error': 'unauthorized_client', 'error_description': 'Client is …'}.
-// (JSON bodies are read by probe.ParseOAuthError instead.)
-func vendorPythonOAuth(text string) (probe.OAuthError, bool) {
-	m := pyErrorRE.FindStringSubmatch(text)
-	if m == nil {
-		return probe.OAuthError{}, false
-	}
-	e := probe.OAuthError{Code: m[1]}
-	if d := pyDescRE.FindStringSubmatch(text); d != nil {
-		e.Description = vendorTidy(d[1]+d[2], 300)
-	}
-	return e, true
-}
-
-// vendorTextOAuth reads "invalid_grant: Invalid JWT Signature." (or
-// "invalid_grant Invalid …") from plain text, for the codes re matches (see
-// oauthCodesRE).
-func vendorTextOAuth(text string, re *regexp.Regexp) (probe.OAuthError, bool) {
-	m := re.FindStringSubmatch(text)
-	if m == nil {
-		return probe.OAuthError{}, false
-	}
-	return probe.OAuthError{Code: m[1], Description: vendorTidy(strings.TrimRight(m[2], " ,;"), 300)}, true
-}
-
-// oauthCodesRE matches one of codes as a word, and the text after it on the
-// same line.
-func oauthCodesRE(codes ...string) *regexp.Regexp {
-	quoted := make([]string, len(codes))
-	for i, c := range codes {
-		quoted[i] = regexp.QuoteMeta(c)
-	}
-	return regexp.MustCompile(`\b(` + strings.Join(quoted, "|") + `)\b(?:[:\s\-–]+([^\r\n'"{}]{0,300}))?`)
-}
-
-// vendorJSONString decodes raw into dst when it is a JSON string.
-func vendorJSONString(raw json.RawMessage, dst *string) {
-	if len(raw) > 0 && raw[0] == '"' {
-		_ = json.Unmarshal(raw, dst)
-	}
-}
-
-// vendorTidy keeps a vendor's text printable, single-line and at most max bytes.
-func vendorTidy(s string, max int) string {
-	s = strings.ToValidUTF8(s, "")
-	s = strings.Join(strings.Fields(strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)), " ")
-	if len(s) > max {
-		cut := max
-		for cut > 0 && s[cut]&0xc0 == 0x80 {
-			cut--
-		}
-		s = s[:cut] + "…"
-	}
-	return s
-}
-
-// vendorHas reports whether s contains any of words.
-func vendorHas(s string, words ...string) bool {
-	for _, w := range words {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
-}

@@ -11,6 +11,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
 // Live checks of Okta connectors.
@@ -33,7 +34,6 @@ import (
 // used-up budget is reported as a warning (status degraded), an exhausted
 // one as rate_limited.
 
-func init() { probe.Register("okta", planOkta) }
 
 // oktaDefaultScope is requested when a service app names no scope: the org
 // authorization server refuses a client credentials request without one.
@@ -173,7 +173,7 @@ func oktaResponseDecode(r probe.Response) (finding.Finding, bool) {
 			return finding.Finding{Severity: finding.Error, Category: finding.InsufficientScope, Code: code,
 				Summary: "The access token lacks the Okta API scope this call needs (" + code + ")",
 				Detail: fmt.Sprintf("Okta answered HTTP 403 with error=\"insufficient_scope\" (%q); the call needs scope %q.",
-					vendorTidy(params["error_description"], 200), vendorTidy(params["scope"], 200)),
+					kit.Tidy(params["error_description"], 200), kit.Tidy(params["scope"], 200)),
 				Remediation: []string{
 					"Grant the scope on the app's Okta API Scopes tab and add it to required_scopes.",
 				}}, true
@@ -183,7 +183,7 @@ func oktaResponseDecode(r probe.Response) (finding.Finding, bool) {
 	if ok && r.StatusCode == http.StatusTooManyRequests {
 		f.Category, f.Retryable = finding.RateLimited, true
 		if limit := r.Header.Get("X-Rate-Limit-Limit"); limit != "" {
-			f.Detail += fmt.Sprintf(" The endpoint allows %s requests per window (X-Rate-Limit-Limit).", vendorTidy(limit, 20))
+			f.Detail += fmt.Sprintf(" The endpoint allows %s requests per window (X-Rate-Limit-Limit).", kit.Tidy(limit, 20))
 		}
 	}
 	return f, ok

@@ -38,7 +38,7 @@ func ogRun(t *testing.T, s *connector.Spec, opts ...func(*probe.Options)) probe.
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	return probe.Run(ctx, o, s)
+	return run(ctx, o, s)
 }
 
 func ogDump(res probe.Result) string {

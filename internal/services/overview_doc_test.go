@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 )
 
 // TestServicesOverviewTable holds templates/guides/services-overview.md.tmpl
@@ -26,7 +24,10 @@ func TestServicesOverviewTable(t *testing.T) {
 	for _, m := range row.FindAllStringSubmatch(string(raw), -1) {
 		rows[m[1]] = [2]string{m[2], m[3]}
 	}
-	live := probe.Supported()
+	var live []string
+	for id := range Planners() {
+		live = append(live, id)
+	}
 	for _, p := range Catalog().Profiles() {
 		r, ok := rows[p.ID]
 		if !ok {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
 // salesforce is a Salesforce org reached through a connected app or
@@ -39,16 +40,16 @@ func salesforce() *connector.Profile {
 		// salesforceOffline rule checks both instead.
 		OfflineScope: "",
 		Rules: []connector.Rule{
-			clientIDHygiene,
-			endpointRules("login_url", "instance_url"),
+			kit.ClientIDHygiene,
+			kit.EndpointRules("login_url", "instance_url"),
 			salesforceHost("login_url"),
 			salesforceHost("instance_url"),
 			salesforceAPIVersion,
-			forEachScope(salesforceScope),
+			kit.ForEachScope(salesforceScope),
 			salesforceOffline,
 			salesforceJWTBearer,
-			privateKeyRule("to sign the JWT bearer assertion"),
-			rsaKeyRule("Salesforce", 0, "SALESFORCE-JWT-KEY"),
+			kit.PrivateKeyRule("to sign the JWT bearer assertion"),
+			kit.RSAKeyRule("Salesforce", 0, "SALESFORCE-JWT-KEY"),
 			salesforceClientCredentials,
 		},
 	}
@@ -71,7 +72,7 @@ var (
 // browser.
 func salesforceHost(name string) connector.Rule {
 	return func(s *connector.Spec) []finding.Finding {
-		v, ok := known(s, name)
+		v, ok := kit.Known(s, name)
 		if !ok {
 			return nil
 		}
@@ -96,7 +97,7 @@ func salesforceHost(name string) connector.Rule {
 }
 
 func salesforceAPIVersion(s *connector.Spec) []finding.Finding {
-	v, ok := known(s, "api_version")
+	v, ok := kit.Known(s, "api_version")
 	if !ok {
 		return nil
 	}
@@ -129,15 +130,15 @@ func salesforceScope(s *connector.Spec, i int, sc string) []finding.Finding {
 		return nil // connector.CheckScopes reports these
 	case slices.Contains(salesforceScopes, sc):
 		return nil
-	case isURLScope(sc):
-		return []finding.Finding{urlScopeFinding(s, i, "Salesforce", "api or refresh_token")}
+	case kit.IsURLScope(sc):
+		return []finding.Finding{kit.URLScopeFinding(s, i, "Salesforce", "api or refresh_token")}
 	case slices.Contains(salesforceScopes, strings.ToLower(sc)):
-		return []finding.Finding{finding.Warnf(finding.InvalidScope, scopePath(i), "Salesforce scopes are lower case").
+		return []finding.Finding{finding.Warnf(finding.InvalidScope, kit.ScopePath(i), "Salesforce scopes are lower case").
 			WithCode("invalid_scope").
 			WithDetail("Salesforce compares scope names exactly; the documented names are lower case.").
 			WithFix(fmt.Sprintf("Write it as %q.", strings.ToLower(sc)))}
 	}
-	return []finding.Finding{finding.Warnf(finding.InvalidScope, scopePath(i), "Scope is not a documented Salesforce scope").
+	return []finding.Finding{finding.Warnf(finding.InvalidScope, kit.ScopePath(i), "Scope is not a documented Salesforce scope").
 		WithCode("invalid_scope").
 		WithDetail("Salesforce scopes are names such as api, refresh_token, id, web or full; a scope the connected app does not offer makes the authorization fail with invalid_scope.").
 		WithFix("Check the scope against the app's Selected OAuth Scopes (Setup > App Manager > the app > View).")}
@@ -146,7 +147,7 @@ func salesforceScope(s *connector.Spec, i int, sc string) []finding.Finding {
 // salesforceOffline is CheckScopes' offline-scope check, accepting either of
 // Salesforce's two names for it.
 func salesforceOffline(s *connector.Spec) []finding.Finding {
-	if !s.RequireRefreshToken || !scopesKnown(s) ||
+	if !s.RequireRefreshToken || !kit.ScopesKnown(s) ||
 		slices.Contains(s.RequiredScopes, "refresh_token") || slices.Contains(s.RequiredScopes, "offline_access") {
 		return nil
 	}
@@ -165,19 +166,19 @@ func salesforceJWTBearer(s *connector.Spec) []finding.Finding {
 		return nil
 	}
 	var out []finding.Finding
-	if clientIDUnset(s) {
-		out = append(out, missingClientID("the JWT bearer assertion's issuer is the app's Consumer Key (Salesforce answers invalid_client_id without it)").
+	if kit.ClientIDUnset(s) {
+		out = append(out, kit.MissingClientID("the JWT bearer assertion's issuer is the app's Consumer Key (Salesforce answers invalid_client_id without it)").
 			WithFix("Copy the Consumer Key from App Manager > the app > View > Manage Consumer Details."))
 	}
-	if !authUnknown(s, "username") && s.Auth.Username == "" {
-		out = append(out, finding.Errorf(finding.InvalidConfiguration, authPath("username"),
+	if !kit.AuthUnknown(s, "username") && s.Auth.Username == "" {
+		out = append(out, finding.Errorf(finding.InvalidConfiguration, kit.AuthPath("username"),
 			"The Salesforce JWT bearer flow needs auth.username").
 			WithCode("SALESFORCE-JWT-BEARER").
 			WithDetail("The assertion's subject is the Salesforce user the connector acts as; the user must be pre-authorized for the app (Admin approved users, with the user's profile or permission set added).").
 			WithFix("Set auth.username to the integration user's Salesforce username (user@example.com form)."))
 	}
-	if u, ok := usernameKnown(s); ok && !connector.IsEmail(u) {
-		out = append(out, finding.Warnf(finding.InvalidConfiguration, authPath("username"),
+	if u, ok := kit.UsernameKnown(s); ok && !connector.IsEmail(u) {
+		out = append(out, finding.Warnf(finding.InvalidConfiguration, kit.AuthPath("username"),
 			"auth.username is not in Salesforce's username format").
 			WithCode("SALESFORCE-USERNAME").
 			WithDetail("Salesforce usernames have the form of an e-mail address (it need not be a real mailbox), such as integration@acme.com or integration@acme.com.sandbox; the user's name or id is not accepted.").
@@ -189,11 +190,11 @@ func salesforceJWTBearer(s *connector.Spec) []finding.Finding {
 // salesforceClientCredentials: the client credentials flow runs only on the
 // org's My Domain; login.salesforce.com and test.salesforce.com refuse it.
 func salesforceClientCredentials(s *connector.Spec) []finding.Finding {
-	if s.Auth.PrivateKey.IsSet() || clientIDUnset(s) || secretUnset(s, s.Auth.ClientSecret, "client_secret") ||
+	if s.Auth.PrivateKey.IsSet() || kit.ClientIDUnset(s) || kit.SecretUnset(s, s.Auth.ClientSecret, "client_secret") ||
 		s.SettingUnknown("login_url") {
 		return nil
 	}
-	u, err := url.Parse(settingOr(s, "login_url", "https://login.salesforce.com"))
+	u, err := url.Parse(kit.SettingOr(s, "login_url", "https://login.salesforce.com"))
 	if err != nil {
 		return nil
 	}

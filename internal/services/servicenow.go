@@ -6,6 +6,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
 // servicenow is a ServiceNow instance, called through its REST Table API.
@@ -26,8 +27,8 @@ func servicenow() *connector.Profile {
 		},
 		AuthAttrs: []string{"client_id", "client_secret", "username", "password", "token"},
 		Rules: []connector.Rule{
-			clientIDHygiene,
-			endpointRules("base_url"),
+			kit.ClientIDHygiene,
+			kit.EndpointRules("base_url"),
 			servicenowInstance,
 			servicenowCredentials,
 		},
@@ -53,9 +54,9 @@ func servicenowInstance(s *connector.Spec) []finding.Finding {
 			WithDetail("The instance name is the first part of the instance's address (dev12345 in dev12345.service-now.com); an empty value usually means a variable was not set.").
 			WithFix("Set instance to the instance name or host name.")}
 	case strings.ContainsAny(v, "/?#"):
-		return notURL(s, "instance", "SERVICENOW-INSTANCE", "the instance name or host name")
-	case hasSpace(v):
-		return []finding.Finding{spaceFinding(s, "instance", "SERVICENOW-INSTANCE")}
+		return kit.NotURL(s, "instance", "SERVICENOW-INSTANCE", "the instance name or host name")
+	case kit.HasSpace(v):
+		return []finding.Finding{kit.SpaceFinding(s, "instance", "SERVICENOW-INSTANCE")}
 	case strings.Contains(v, "."):
 		if connector.IsDomainName(strings.Split(v, ":")[0]) {
 			return nil
@@ -73,17 +74,17 @@ func servicenowInstance(s *connector.Spec) []finding.Finding {
 // servicenowCredentials: basic auth and the password grant both need the
 // user name and password together.
 func servicenowCredentials(s *connector.Spec) []finding.Finding {
-	hasUser := s.Auth.Username != "" || authUnknown(s, "username")
-	hasPassword := !secretUnset(s, s.Auth.Password, "password")
+	hasUser := s.Auth.Username != "" || kit.AuthUnknown(s, "username")
+	hasPassword := !kit.SecretUnset(s, s.Auth.Password, "password")
 	switch {
 	case hasPassword && !hasUser:
-		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, authPath("username"),
+		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, kit.AuthPath("username"),
 			"auth.password needs auth.username").
 			WithCode("SERVICENOW-BASIC-AUTH").
 			WithDetail("ServiceNow checks the password of a named user (basic auth, or the OAuth password grant); without the user name it answers 401 User Not Authenticated.").
 			WithFix("Set auth.username to the integration user's User ID (sys_user.user_name).")}
-	case hasUser && !hasPassword && secretUnset(s, s.Auth.Token, "token"):
-		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, authPath("password"),
+	case hasUser && !hasPassword && kit.SecretUnset(s, s.Auth.Token, "token"):
+		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, kit.AuthPath("password"),
 			"auth.username needs auth.password").
 			WithCode("SERVICENOW-BASIC-AUTH").
 			WithDetail("ServiceNow authenticates the user with its password (basic auth, or the OAuth password grant with the client's id and secret); a user name alone is not a credential.").

@@ -8,6 +8,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
 // slack is a Slack app installed in a workspace. Slack tokens announce their
@@ -34,12 +35,12 @@ func slack() *connector.Profile {
 		// scope, so there is no offline scope to require.
 		OfflineScope: "",
 		Rules: []connector.Rule{
-			clientIDHygiene,
-			endpointRules("base_url"),
+			kit.ClientIDHygiene,
+			kit.EndpointRules("base_url"),
 			slackTeamID,
 			slackClientID,
 			slackToken,
-			forEachScope(slackScope),
+			kit.ForEachScope(slackScope),
 			slackRedirectHTTPS,
 		},
 	}
@@ -55,7 +56,7 @@ var (
 )
 
 func slackTeamID(s *connector.Spec) []finding.Finding {
-	v, ok := known(s, "team_id")
+	v, ok := kit.Known(s, "team_id")
 	if !ok || slackTeamRE.MatchString(v) {
 		return nil
 	}
@@ -78,10 +79,10 @@ func slackTeamID(s *connector.Spec) []finding.Finding {
 // app's Basic Information page, one line apart.
 func slackClientID(s *connector.Spec) []finding.Finding {
 	v := s.Auth.ClientID
-	if v == "" || authUnknown(s, "client_id") || hasSpace(v) || slackClientIDRE.MatchString(v) {
+	if v == "" || kit.AuthUnknown(s, "client_id") || kit.HasSpace(v) || slackClientIDRE.MatchString(v) {
 		return nil
 	}
-	path := authPath("client_id")
+	path := kit.AuthPath("client_id")
 	if slackAppIDRE.MatchString(v) {
 		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, path,
 			"auth.client_id holds the Slack App ID, not the Client ID").
@@ -99,7 +100,7 @@ func slackClientID(s *connector.Spec) []finding.Finding {
 // slackToken checks the token's type prefix. Findings name the type, never
 // any characters of the token beyond its well-known prefix.
 func slackToken(s *connector.Spec) []finding.Finding {
-	v, ok := secretValue(s, s.Auth.Token, "token")
+	v, ok := kit.SecretValue(s, s.Auth.Token, "token")
 	if !ok {
 		return nil
 	}
@@ -128,7 +129,7 @@ func slackToken(s *connector.Spec) []finding.Finding {
 	case strings.HasPrefix(v, "xoxe-"):
 		// A refresh token is only useful with the app credentials that redeem it.
 		var out []finding.Finding
-		if clientIDUnset(s) || secretUnset(s, s.Auth.ClientSecret, "client_secret") {
+		if kit.ClientIDUnset(s) || kit.SecretUnset(s, s.Auth.ClientSecret, "client_secret") {
 			out = append(out, finding.Errorf(finding.InvalidConfiguration, path,
 				"A Slack refresh token needs the app's client_id and client_secret").
 				WithCode("SLACK-REFRESH-TOKEN").
@@ -166,10 +167,10 @@ func slackScope(s *connector.Spec, i int, sc string) []finding.Finding {
 	switch {
 	case strings.TrimSpace(sc) == "" || strings.ContainsAny(sc, " \t\r\n,"):
 		return nil // connector.CheckScopes reports these
-	case isURLScope(sc):
-		return []finding.Finding{urlScopeFinding(s, i, "Slack", "channels:read or users:read.email")}
+	case kit.IsURLScope(sc):
+		return []finding.Finding{kit.URLScopeFinding(s, i, "Slack", "channels:read or users:read.email")}
 	case sc == "offline_access":
-		return []finding.Finding{finding.Warnf(finding.InvalidScope, scopePath(i),
+		return []finding.Finding{finding.Warnf(finding.InvalidScope, kit.ScopePath(i),
 			"Slack has no offline_access scope").
 			WithCode("invalid_scope").
 			WithDetail("Slack issues refresh tokens when token rotation is turned on in the app's settings, not in answer to a scope; it rejects the unknown scope during installation.").
@@ -177,13 +178,13 @@ func slackScope(s *connector.Spec, i int, sc string) []finding.Finding {
 	case slackScopeRE.MatchString(sc):
 		return nil
 	case slackScopeRE.MatchString(strings.ToLower(sc)):
-		return []finding.Finding{finding.Warnf(finding.InvalidScope, scopePath(i),
+		return []finding.Finding{finding.Warnf(finding.InvalidScope, kit.ScopePath(i),
 			"Slack scopes are lower case").
 			WithCode("invalid_scope").
 			WithDetail("Slack scope names are lower case (channels:read); Slack compares them exactly.").
 			WithFix(fmt.Sprintf("Write it as %q.", strings.ToLower(sc)))}
 	}
-	return []finding.Finding{finding.Warnf(finding.InvalidScope, scopePath(i),
+	return []finding.Finding{finding.Warnf(finding.InvalidScope, kit.ScopePath(i),
 		"Scope does not look like a Slack scope").
 		WithCode("invalid_scope").
 		WithDetail("Slack scopes are lower-case names such as channels:read, chat:write or users:read.email.").
@@ -253,7 +254,7 @@ func slackRecognize(text string) bool {
 		}
 	}
 	if slackOKFalseRE.MatchString(text) {
-		if _, ok := txtQuoted(text, "error"); ok {
+		if _, ok := kit.Quoted(text, "error"); ok {
 			return true
 		}
 	}
@@ -274,7 +275,7 @@ func slackWordAt(t string, i, n int) bool {
 // readSlackError finds the Slack error code in an answer or exception text.
 func readSlackError(status int, body string) (slackError, bool) {
 	e := slackError{status: status}
-	if m := txtJSONObject(body); m != nil {
+	if m := kit.JSONObject(body); m != nil {
 		if ok, isBool := m["ok"].(bool); isBool && ok {
 			return e, false
 		}
@@ -284,7 +285,7 @@ func readSlackError(status int, body string) (slackError, bool) {
 		e.warning, _ = m["warning"].(string)
 	}
 	if e.code == "" && slackOKFalseRE.MatchString(body) {
-		e.code, _ = txtQuoted(body, "error")
+		e.code, _ = kit.Quoted(body, "error")
 	}
 	if e.code == "" {
 		if m := slackLibraryRE.FindStringSubmatch(body); m != nil {
@@ -306,15 +307,15 @@ func readSlackError(status int, body string) (slackError, bool) {
 		return slackError{}, false
 	}
 	if e.needed == "" {
-		e.needed, _ = txtQuoted(body, "needed")
+		e.needed, _ = kit.Quoted(body, "needed")
 	}
 	if e.provided == "" {
-		e.provided, _ = txtQuoted(body, "provided")
+		e.provided, _ = kit.Quoted(body, "provided")
 	}
 	if m := slackRetryRE.FindStringSubmatch(body); m != nil {
 		e.retryAfter = m[1]
 	}
-	e.needed, e.provided = txtClean(e.needed, 300), txtClean(e.provided, 600)
+	e.needed, e.provided = kit.Clean(e.needed, 300), kit.Clean(e.provided, 600)
 	return e, true
 }
 
@@ -458,7 +459,7 @@ func (e slackError) finding() finding.Finding {
 		f.Detail += " Retry-After: " + e.retryAfter + " seconds."
 	}
 	if e.warning != "" {
-		f.Detail += fmt.Sprintf(" Slack also warned: %s.", txtClean(e.warning, 100))
+		f.Detail += fmt.Sprintf(" Slack also warned: %s.", kit.Clean(e.warning, 100))
 	}
 	return f
 }

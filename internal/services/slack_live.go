@@ -17,6 +17,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/transport"
 )
 
@@ -31,7 +32,6 @@ import (
 // the app's client id and secret in HTTP Basic) for a 12-hour access token,
 // and auth.test runs with that token.
 
-func init() { probe.Register("slack", planSlack) }
 
 const slackDefaultBase = "https://slack.com/api"
 
@@ -41,7 +41,7 @@ type slackRun struct {
 }
 
 func planSlack(s *connector.Spec) (*probe.Plan, []finding.Finding) {
-	base := strings.TrimRight(strings.TrimSpace(settingOr(s, "base_url", slackDefaultBase)), "/")
+	base := strings.TrimRight(strings.TrimSpace(kit.SettingOr(s, "base_url", slackDefaultBase)), "/")
 	sl := &slackRun{spec: s, base: base}
 	tok := s.Auth.Token.Value
 	if tok == "" {
@@ -81,7 +81,7 @@ func (sl *slackRun) decode(r probe.Response) (finding.Finding, bool) {
 	return e.finding(), true
 }
 
-func (sl *slackRun) tokenPath() finding.Path { return vendorSecretPath(sl.spec.Auth.Token, "token") }
+func (sl *slackRun) tokenPath() finding.Path { return kit.SecretPath(sl.spec.Auth.Token, "token") }
 
 // pathFor is the attribute a Slack error points at.
 func (sl *slackRun) pathFor(f finding.Finding) finding.Path {
@@ -89,7 +89,7 @@ func (sl *slackRun) pathFor(f finding.Finding) finding.Path {
 	case finding.InsufficientScope:
 		for i, sc := range sl.spec.RequiredScopes {
 			if f.Code == "missing_scope" && strings.Contains(f.Summary, " "+sc+" ") {
-				return scopePath(i)
+				return kit.ScopePath(i)
 			}
 		}
 		return finding.Attr("required_scopes")
@@ -104,7 +104,7 @@ func (sl *slackRun) pathFor(f finding.Finding) finding.Path {
 		return sl.spec.SettingPath("base_url")
 	}
 	if f.Code == "bad_client_secret" {
-		return vendorSecretPath(sl.spec.Auth.ClientSecret, "client_secret")
+		return kit.SecretPath(sl.spec.Auth.ClientSecret, "client_secret")
 	}
 	return sl.tokenPath()
 }
@@ -146,7 +146,7 @@ func (sl *slackRun) checkAuthTest(r probe.Response) []finding.Finding {
 			out = append(out, finding.Warnf(finding.InvalidConfiguration, sl.spec.SettingPath("team_id"),
 				"The Slack token belongs to another workspace than team_id").
 				WithCode("team_id").
-				WithDetail("auth.test reports workspace %s (%s), but team_id is %s.", got, txtClean(body.Team, 80), want).
+				WithDetail("auth.test reports workspace %s (%s), but team_id is %s.", got, kit.Clean(body.Team, 80), want).
 				WithFix("Use a token issued by the app's installation in workspace "+want+", or correct team_id."))
 		}
 	}
@@ -159,7 +159,7 @@ func (sl *slackRun) checkAuthTest(r probe.Response) []finding.Finding {
 		if sc == "" || slices.Contains(scopes, sc) {
 			continue
 		}
-		out = append(out, finding.Errorf(finding.InsufficientScope, scopePath(i),
+		out = append(out, finding.Errorf(finding.InsufficientScope, kit.ScopePath(i),
 			"The Slack token lacks the %s scope", sc).
 			WithCode("missing_scope").
 			WithDetail("Slack lists the token's scopes in the x-oauth-scopes header of every answer: %s. %s is not among them.",
@@ -223,7 +223,7 @@ func (sl *slackRun) failed(f finding.Finding) probe.StepResult {
 func (sl *slackRun) netFailure(err error, what string) probe.StepResult {
 	f := transport.Classify(err)
 	f.Path = sl.spec.SettingPath("base_url")
-	f.Summary = what + ": " + lowerFirstRune(f.Summary)
+	f.Summary = what + ": " + kit.LowerFirstRune(f.Summary)
 	return sl.failed(f)
 }
 
@@ -255,7 +255,7 @@ func (sl *slackRun) stepRefresh(ctx context.Context, env *probe.Env) probe.StepR
 		} else {
 			f.Path = sl.pathFor(f)
 		}
-		f.Summary = "Token refresh: " + lowerFirstRune(f.Summary)
+		f.Summary = "Token refresh: " + kit.LowerFirstRune(f.Summary)
 		return sl.failed(f)
 	}
 	tok := &xoauth2.Token{AccessToken: body.AccessToken, TokenType: "Bearer", RefreshToken: body.RefreshToken}
@@ -263,7 +263,7 @@ func (sl *slackRun) stepRefresh(ctx context.Context, env *probe.Env) probe.StepR
 		tok.Expiry = time.Now().Add(time.Duration(body.ExpiresIn) * time.Second)
 	}
 	env.UseToken(tok)
-	res := probe.StepResult{Message: fmt.Sprintf("oauth.v2.access issued a %s access token", orDefault(body.TokenType, "new"))}
+	res := probe.StepResult{Message: fmt.Sprintf("oauth.v2.access issued a %s access token", kit.OrDefault(body.TokenType, "new"))}
 	if body.ExpiresIn > 0 {
 		res.Message += fmt.Sprintf(" valid for %s", time.Duration(body.ExpiresIn)*time.Second)
 	}
@@ -296,7 +296,7 @@ func (sl *slackRun) verifyClient(ctx context.Context, env *probe.Env) probe.Step
 	}
 	f := env.Decode(resp)
 	f.Path = sl.pathFor(f)
-	f.Summary = "Client check: " + lowerFirstRune(f.Summary)
+	f.Summary = "Client check: " + kit.LowerFirstRune(f.Summary)
 	return sl.failed(f)
 }
 
@@ -324,7 +324,7 @@ func (sl *slackRun) stepAuthTestRefreshed(ctx context.Context, env *probe.Env) p
 	res := probe.StepResult{Outcome: outcomeOf(fs), Findings: fs, Message: fmt.Sprintf("auth.test answered %d with the refreshed token", resp.StatusCode)}
 	for _, f := range fs {
 		if f.Severity == finding.Error {
-			f.Summary = "auth.test with the refreshed token: " + lowerFirstRune(f.Summary)
+			f.Summary = "auth.test with the refreshed token: " + kit.LowerFirstRune(f.Summary)
 			res.Outcome, res.Message = probe.OutcomeFailed, f.Summary
 			res.Findings = []finding.Finding{f}
 			break

@@ -66,7 +66,7 @@ func TestSlackLive(t *testing.T) {
 	})
 
 	t.Run("refreshed token for the ephemeral resource", func(t *testing.T) {
-		tok, res := probe.AccessToken(context.Background(), liveOpts(), refresh(rt, sandbox.SlackClientID, sandbox.SlackClientSecret, withRedeem())())
+		tok, res := accessToken(context.Background(), liveOpts(), refresh(rt, sandbox.SlackClientID, sandbox.SlackClientSecret, withRedeem())())
 		if tok == nil || !strings.HasPrefix(tok.AccessToken, "xoxe.xoxb-") || tok.Expiry.IsZero() {
 			t.Fatalf("token %+v\n%s", tok, dumpResult(res))
 		}
@@ -79,12 +79,12 @@ func TestSlackLive(t *testing.T) {
 	t.Run("revoked token (drift)", func(t *testing.T) {
 		good := slackTok("drift")
 		s := spec(good)()
-		if res := probe.Run(context.Background(), liveOpts(), s); res.Status != probe.StatusHealthy {
+		if res := run(context.Background(), liveOpts(), s); res.Status != probe.StatusHealthy {
 			t.Fatalf("before revocation\n%s", dumpResult(res))
 		}
 		srv.Revoke(good)
 		defer srv.Reset()
-		f := checkLive(t, s, probe.Run(context.Background(), liveOpts(), s), probe.StatusUnhealthy, finding.RevokedCredentials, tok, "")
+		f := checkLive(t, s, run(context.Background(), liveOpts(), s), probe.StatusUnhealthy, finding.RevokedCredentials, tok, "")
 		if f.Code != "token_revoked" {
 			t.Fatalf("code %q", f.Code)
 		}

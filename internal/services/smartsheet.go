@@ -9,6 +9,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
 // smartsheet is a Smartsheet account, in one of Smartsheet's regions.
@@ -27,10 +28,10 @@ func smartsheet() *connector.Profile {
 		},
 		AuthAttrs: []string{"token", "client_id", "client_secret"},
 		Rules: []connector.Rule{
-			clientIDHygiene,
-			endpointRules("base_url"),
+			kit.ClientIDHygiene,
+			kit.EndpointRules("base_url"),
 			smartsheetBaseURL,
-			forEachScope(smartsheetScope),
+			kit.ForEachScope(smartsheetScope),
 		},
 	}
 }
@@ -47,7 +48,7 @@ var (
 )
 
 func smartsheetBaseURL(s *connector.Spec) []finding.Finding {
-	v, ok := known(s, "base_url")
+	v, ok := kit.Known(s, "base_url")
 	if !ok {
 		return nil
 	}
@@ -80,16 +81,16 @@ func smartsheetScope(s *connector.Spec, i int, sc string) []finding.Finding {
 		return nil // connector.CheckScopes reports these
 	case slices.Contains(smartsheetScopes, sc):
 		return nil
-	case isURLScope(sc):
-		return []finding.Finding{urlScopeFinding(s, i, "Smartsheet", "READ_SHEETS or ADMIN_USERS")}
+	case kit.IsURLScope(sc):
+		return []finding.Finding{kit.URLScopeFinding(s, i, "Smartsheet", "READ_SHEETS or ADMIN_USERS")}
 	case slices.Contains(smartsheetScopes, strings.ToUpper(sc)):
-		return []finding.Finding{finding.Warnf(finding.InvalidScope, scopePath(i),
+		return []finding.Finding{finding.Warnf(finding.InvalidScope, kit.ScopePath(i),
 			"Smartsheet scopes are upper case").
 			WithCode("invalid_scope").
 			WithDetail("Smartsheet compares scope names exactly and documents them in upper case; the lower-case form is rejected with invalid_scope.").
 			WithFix(fmt.Sprintf("Write it as %q.", strings.ToUpper(sc)))}
 	}
-	return []finding.Finding{finding.Warnf(finding.InvalidScope, scopePath(i),
+	return []finding.Finding{finding.Warnf(finding.InvalidScope, kit.ScopePath(i),
 		"Scope is not a Smartsheet scope").
 		WithCode("invalid_scope").
 		WithDetail("Smartsheet's scopes are upper-case names such as READ_SHEETS, WRITE_SHEETS, READ_USERS and ADMIN_USERS.").

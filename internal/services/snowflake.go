@@ -7,6 +7,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
 // snowflake is a Snowflake account reached through a Snowflake OAuth
@@ -38,14 +39,14 @@ func snowflake() *connector.Profile {
 		Redirect:     connector.RedirectPolicy{AllowNonTLSSetting: "allow_non_secure_redirect"},
 		OfflineScope: "refresh_token",
 		Rules: []connector.Rule{
-			clientIDHygiene,
-			endpointRules("base_url"),
+			kit.ClientIDHygiene,
+			kit.EndpointRules("base_url"),
 			snowflakeAccount,
 			snowflakeRoles,
-			forEachScope(snowflakeScope),
+			kit.ForEachScope(snowflakeScope),
 			snowflakeKeyPair,
-			privateKeyRule("to sign the key-pair authentication JWT"),
-			rsaKeyRule("Snowflake", 2048, "SNOWFLAKE-KEY-PAIR"),
+			kit.PrivateKeyRule("to sign the key-pair authentication JWT"),
+			kit.RSAKeyRule("Snowflake", 2048, "SNOWFLAKE-KEY-PAIR"),
 			snowflakeOAuthGrant,
 		},
 	}
@@ -75,14 +76,14 @@ func snowflakeAccount(s *connector.Spec) []finding.Finding {
 			WithDetail("Every Snowflake URL and login starts from the account identifier; drivers stop with 251001 (Account must be specified) without it. An empty value usually means a variable was not set.").
 			WithFix("Set account to the identifier shown in Snowsight under your name > Account > View account details (orgname-accountname).")}
 	case strings.Contains(v, "://") || strings.Contains(strings.ToLower(v), "snowflakecomputing"):
-		want := strings.TrimSuffix(stripURL(v), ".snowflakecomputing.com")
+		want := strings.TrimSuffix(kit.StripURL(v), ".snowflakecomputing.com")
 		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, path,
 			"snowflake.account must be the account identifier, not its URL").
 			WithCode("SNOWFLAKE-ACCOUNT").
 			WithDetail("Handshake builds https://<account>.snowflakecomputing.com itself; with the scheme or domain included, the host name doubles up and does not resolve.").
 			WithFix(fmt.Sprintf("Set snowflake = { account = %q }.", want))}
-	case strings.TrimSpace(v) != v || hasSpace(v):
-		return []finding.Finding{spaceFinding(s, "account", "SNOWFLAKE-ACCOUNT")}
+	case strings.TrimSpace(v) != v || kit.HasSpace(v):
+		return []finding.Finding{kit.SpaceFinding(s, "account", "SNOWFLAKE-ACCOUNT")}
 	case !snowflakeAccountRE.MatchString(v):
 		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, path,
 			"snowflake.account is not a Snowflake account identifier").
@@ -97,11 +98,11 @@ func snowflakeAccount(s *connector.Spec) []finding.Finding {
 // and about a role setting that contradicts the role scope.
 func snowflakeRoles(s *connector.Spec) []finding.Finding {
 	var out []finding.Finding
-	role, hasRole := known(s, "role")
+	role, hasRole := kit.Known(s, "role")
 	if hasRole && isBlockedSnowflakeRole(role) {
 		out = append(out, blockedRoleFinding(s.SettingPath("role"), role))
 	}
-	if !hasRole || !scopesKnown(s) {
+	if !hasRole || !kit.ScopesKnown(s) {
 		return out
 	}
 	for i, sc := range s.RequiredScopes {
@@ -143,19 +144,19 @@ func snowflakeScope(s *connector.Spec, i int, sc string) []finding.Finding {
 		return nil
 	case strings.HasPrefix(sc, "session:role:") && len(sc) > len("session:role:"):
 		if role := strings.TrimPrefix(sc, "session:role:"); isBlockedSnowflakeRole(role) {
-			return []finding.Finding{blockedRoleFinding(scopePath(i), role)}
+			return []finding.Finding{blockedRoleFinding(kit.ScopePath(i), role)}
 		}
 		return nil
 	case sc == "offline_access":
-		return []finding.Finding{finding.Errorf(finding.InvalidScope, scopePath(i),
+		return []finding.Finding{finding.Errorf(finding.InvalidScope, kit.ScopePath(i),
 			"Snowflake asks for refresh tokens with the refresh_token scope").
 			WithCode("invalid_scope").
 			WithDetail("Snowflake OAuth does not know offline_access; its authorize endpoint answers invalid_scope. The scope that requests a refresh token is refresh_token.").
 			WithFix("Replace offline_access with refresh_token.")}
-	case isURLScope(sc):
-		return []finding.Finding{urlScopeFinding(s, i, "Snowflake", "refresh_token or session:role:ANALYST")}
+	case kit.IsURLScope(sc):
+		return []finding.Finding{kit.URLScopeFinding(s, i, "Snowflake", "refresh_token or session:role:ANALYST")}
 	}
-	return []finding.Finding{finding.Errorf(finding.InvalidScope, scopePath(i),
+	return []finding.Finding{finding.Errorf(finding.InvalidScope, kit.ScopePath(i),
 		"Snowflake OAuth does not know this scope").
 		WithCode("invalid_scope").
 		WithDetail("Snowflake OAuth accepts refresh_token and session:role:<ROLE> (External OAuth also session:role-any); any other value makes the authorize request fail with invalid_scope.").
@@ -165,7 +166,7 @@ func snowflakeScope(s *connector.Spec, i int, sc string) []finding.Finding {
 // snowflakeKeyPair: the key-pair JWT's subject is ACCOUNT.USER, so the key
 // is useless without the user it is registered on.
 func snowflakeKeyPair(s *connector.Spec) []finding.Finding {
-	if !s.Auth.PrivateKey.IsSet() || authUnknown(s, "username") || s.Auth.Username != "" {
+	if !s.Auth.PrivateKey.IsSet() || kit.AuthUnknown(s, "username") || s.Auth.Username != "" {
 		return nil
 	}
 	// At the key the configuration set: auth.username is not in it.
@@ -179,10 +180,10 @@ func snowflakeKeyPair(s *connector.Spec) []finding.Finding {
 // snowflakeOAuthGrant: Snowflake OAuth has no client-credentials grant, so
 // client_id and client_secret alone cannot get a token.
 func snowflakeOAuthGrant(s *connector.Spec) []finding.Finding {
-	if clientIDUnset(s) || secretUnset(s, s.Auth.ClientSecret, "client_secret") {
+	if kit.ClientIDUnset(s) || kit.SecretUnset(s, s.Auth.ClientSecret, "client_secret") {
 		return nil
 	}
-	if !secretUnset(s, s.Auth.Token, "token") || !secretUnset(s, s.Auth.PrivateKey, "private_key") {
+	if !kit.SecretUnset(s, s.Auth.Token, "token") || !kit.SecretUnset(s, s.Auth.PrivateKey, "private_key") {
 		return nil
 	}
 	// At the secret the configuration set (client_secret or client_secret_wo):

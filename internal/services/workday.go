@@ -7,6 +7,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
 // workday is a Workday tenant, reached through an API Client for
@@ -31,10 +32,10 @@ func workday() *connector.Profile {
 		},
 		AuthAttrs: []string{"client_id", "client_secret", "token"},
 		Rules: []connector.Rule{
-			clientIDHygiene,
-			endpointRules("base_url"),
+			kit.ClientIDHygiene,
+			kit.EndpointRules("base_url"),
 			workdayTenant,
-			requireNonBlank("host", "to build the token endpoint https://<host>/ccx/oauth2/<tenant>/token"),
+			kit.RequireNonBlank("host", "to build the token endpoint https://<host>/ccx/oauth2/<tenant>/token"),
 			workdayHost,
 			workdayCredentials,
 		},
@@ -64,8 +65,8 @@ func workdayTenant(s *connector.Spec) []finding.Finding {
 			WithCode("WORKDAY-TENANT").
 			WithDetail("The tenant becomes one path segment of https://<host>/ccx/oauth2/<tenant>/token; put the host in workday.host.").
 			WithFix("Set tenant to the segment after /ccx/oauth2/ in the token endpoint (acme_impl in …/ccx/oauth2/acme_impl/token).")}
-	case hasSpace(v):
-		return []finding.Finding{spaceFinding(s, "tenant", "WORKDAY-TENANT")}
+	case kit.HasSpace(v):
+		return []finding.Finding{kit.SpaceFinding(s, "tenant", "WORKDAY-TENANT")}
 	case !workdayTenantRE.MatchString(v):
 		return []finding.Finding{finding.Warnf(finding.InvalidConfiguration, path,
 			"workday.tenant does not look like a Workday tenant name").
@@ -77,18 +78,18 @@ func workdayTenant(s *connector.Spec) []finding.Finding {
 }
 
 func workdayHost(s *connector.Spec) []finding.Finding {
-	v, ok := known(s, "host")
+	v, ok := kit.Known(s, "host")
 	if !ok {
 		return nil
 	}
-	if f := notURL(s, "host", "WORKDAY-HOST", "the web-services host name"); f != nil {
+	if f := kit.NotURL(s, "host", "WORKDAY-HOST", "the web-services host name"); f != nil {
 		return f
 	}
 	path := s.SettingPath("host")
 	host := strings.ToLower(v)
 	switch {
-	case hasSpace(v):
-		return []finding.Finding{spaceFinding(s, "host", "WORKDAY-HOST")}
+	case kit.HasSpace(v):
+		return []finding.Finding{kit.SpaceFinding(s, "host", "WORKDAY-HOST")}
 	case !connector.IsDomainName(host):
 		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, path,
 			"workday.host is not a host name").
@@ -115,19 +116,19 @@ func workdayHost(s *connector.Spec) []finding.Finding {
 // credentials grant; every token comes from the refresh token.
 func workdayCredentials(s *connector.Spec) []finding.Finding {
 	var out []finding.Finding
-	if secretUnset(s, s.Auth.Token, "token") {
-		out = append(out, finding.Errorf(finding.InvalidConfiguration, authPath("token"),
+	if kit.SecretUnset(s, s.Auth.Token, "token") {
+		out = append(out, finding.Errorf(finding.InvalidConfiguration, kit.AuthPath("token"),
 			"Workday connectors need a refresh token in auth.token").
 			WithCode("WORKDAY-REFRESH-TOKEN").
 			WithDetail("API Clients for Integrations get access tokens only by redeeming a refresh token issued to an integration system user; there is no client credentials grant to fall back on.").
 			WithFix("Run Manage Refresh Tokens for Integrations for the integration system user and API client, generate a token, and set it in auth.token_wo."))
 	}
-	if clientIDUnset(s) {
-		out = append(out, missingClientID("Workday redeems the refresh token only together with the API client's id and secret").
+	if kit.ClientIDUnset(s) {
+		out = append(out, kit.MissingClientID("Workday redeems the refresh token only together with the API client's id and secret").
 			WithFix("Copy Client ID from the View API Clients report (API Clients for Integrations tab)."))
 	}
-	if secretUnset(s, s.Auth.ClientSecret, "client_secret") {
-		out = append(out, finding.Errorf(finding.InvalidConfiguration, authPath("client_secret"),
+	if kit.SecretUnset(s, s.Auth.ClientSecret, "client_secret") {
+		out = append(out, finding.Errorf(finding.InvalidConfiguration, kit.AuthPath("client_secret"),
 			"Workday connectors need auth.client_secret").
 			WithCode("WORKDAY-CLIENT").
 			WithDetail("The refresh token is redeemed with the API client's id and secret; Workday answers invalid_client without them.").

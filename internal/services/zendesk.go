@@ -7,6 +7,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
 // zendesk is a Zendesk account (Support, Help Center), reached at
@@ -28,11 +29,11 @@ func zendesk() *connector.Profile {
 		},
 		AuthAttrs: []string{"username", "token", "client_id", "client_secret"},
 		Rules: []connector.Rule{
-			clientIDHygiene,
-			endpointRules("base_url"),
+			kit.ClientIDHygiene,
+			kit.EndpointRules("base_url"),
 			zendeskSubdomain,
 			zendeskAPIToken,
-			forEachScope(zendeskScope),
+			kit.ForEachScope(zendeskScope),
 		},
 	}
 }
@@ -60,14 +61,14 @@ func zendeskSubdomain(s *connector.Spec) []finding.Finding {
 			WithDetail("Every Zendesk API URL starts with https://<subdomain>.zendesk.com; an empty value usually means a variable was not set.").
 			WithFix("Set subdomain to the first part of your Zendesk address (acme for acme.zendesk.com).")}
 	case strings.Contains(v, "://") || strings.Contains(lower, ".zendesk.com") || strings.ContainsAny(v, "/?#"):
-		want := strings.TrimSuffix(stripURL(v), ".zendesk.com")
+		want := strings.TrimSuffix(kit.StripURL(v), ".zendesk.com")
 		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, path,
 			"zendesk.subdomain must be the subdomain only, not the URL").
 			WithCode("ZENDESK-SUBDOMAIN").
 			WithDetail("Handshake builds https://<subdomain>.zendesk.com itself; with the scheme or domain included the host name doubles up and does not resolve.").
 			WithFix(fmt.Sprintf("Set zendesk = { subdomain = %q }.", want))}
-	case hasSpace(v):
-		return []finding.Finding{spaceFinding(s, "subdomain", "ZENDESK-SUBDOMAIN")}
+	case kit.HasSpace(v):
+		return []finding.Finding{kit.SpaceFinding(s, "subdomain", "ZENDESK-SUBDOMAIN")}
 	case !zendeskSubdomainRE.MatchString(lower):
 		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, path,
 			"zendesk.subdomain is not a Zendesk subdomain").
@@ -81,23 +82,23 @@ func zendeskSubdomain(s *connector.Spec) []finding.Finding {
 // zendeskAPIToken: API tokens are sent as basic auth "<email>/token:<token>",
 // so they need the agent's e-mail; only OAuth access tokens go alone.
 func zendeskAPIToken(s *connector.Spec) []finding.Finding {
-	user, hasUser := usernameKnown(s)
-	tokenSet := !secretUnset(s, s.Auth.Token, "token")
+	user, hasUser := kit.UsernameKnown(s)
+	tokenSet := !kit.SecretUnset(s, s.Auth.Token, "token")
 	switch {
 	case hasUser && !connector.IsEmail(strings.TrimSuffix(user, "/token")):
-		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, authPath("username"),
+		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, kit.AuthPath("username"),
 			"auth.username must be the Zendesk agent's e-mail address").
 			WithCode("ZENDESK-API-TOKEN").
 			WithDetail("Zendesk API tokens authenticate as <email>/token with the token as password; the e-mail must be that of an active agent or admin. A name, user id or the subdomain makes Zendesk answer 401 Couldn't authenticate you.").
 			WithFix("Set auth.username to the agent's e-mail address (agent@example.com); Handshake appends /token itself.")}
 	case hasUser && !tokenSet:
-		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, authPath("token"),
+		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, kit.AuthPath("token"),
 			"auth.username needs an API token in auth.token").
 			WithCode("ZENDESK-API-TOKEN").
 			WithDetail("Zendesk no longer accepts passwords for API requests; an agent's e-mail is used together with an API token.").
 			WithFix("Create a token in Admin Center > Apps and integrations > APIs > API tokens and set it in auth.token_wo.")}
-	case tokenSet && !hasUser && !authUnknown(s, "username") && secretValueOK(s):
-		return []finding.Finding{finding.Warnf(finding.InvalidConfiguration, authPath("username"),
+	case tokenSet && !hasUser && !kit.AuthUnknown(s, "username") && secretValueOK(s):
+		return []finding.Finding{finding.Warnf(finding.InvalidConfiguration, kit.AuthPath("username"),
 			"auth.token will be sent as an OAuth bearer token").
 			WithCode("ZENDESK-API-TOKEN").
 			WithDetail("Without auth.username the token is treated as an OAuth access token. If it is an API token from Admin Center, Zendesk answers 401 invalid_token: API tokens only work with the agent's e-mail.").
@@ -110,7 +111,7 @@ func zendeskAPIToken(s *connector.Spec) []finding.Finding {
 // secretValueOK reports whether auth.token passed the generic hygiene checks,
 // so a pasted "Bearer …" is reported once, by CheckSecrets.
 func secretValueOK(s *connector.Spec) bool {
-	_, ok := secretValue(s, s.Auth.Token, "token")
+	_, ok := kit.SecretValue(s, s.Auth.Token, "token")
 	return ok
 }
 
@@ -120,10 +121,10 @@ func zendeskScope(s *connector.Spec, i int, sc string) []finding.Finding {
 		return nil // connector.CheckScopes reports these
 	case zendeskScopeRE.MatchString(sc):
 		return nil
-	case isURLScope(sc):
-		return []finding.Finding{urlScopeFinding(s, i, "Zendesk", "read or tickets:read")}
+	case kit.IsURLScope(sc):
+		return []finding.Finding{kit.URLScopeFinding(s, i, "Zendesk", "read or tickets:read")}
 	}
-	return []finding.Finding{finding.Warnf(finding.InvalidScope, scopePath(i),
+	return []finding.Finding{finding.Warnf(finding.InvalidScope, kit.ScopePath(i),
 		"Scope does not look like a Zendesk scope").
 		WithCode("invalid_scope").
 		WithDetail("Zendesk scopes are read, write, impersonate, or a resource with :read or :write (tickets:read, users:write, hc:read).").

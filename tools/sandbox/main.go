@@ -18,13 +18,14 @@ import (
 	"syscall"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services"
 )
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "address of the plain HTTP listener (loopback only)")
 	files := flag.String("demo-files", "", "directory to write the demo's key files into (generated now, never checked in)")
 	flag.Parse()
-	s := sandbox.StartOn(*addr)
+	s := sandbox.StartOn(*addr, services.Emulations()...)
 	defer s.Close()
 	if *files != "" {
 		if err := writeDemoFiles(s, *files); err != nil {
@@ -32,7 +33,7 @@ func main() {
 			os.Exit(1)
 		}
 	}
-	out := map[string]any{"url": s.URL, "untrusted_tls_url": s.UntrustedTLSURL, "vendors": sandbox.Vendors()}
+	out := map[string]any{"url": s.URL, "untrusted_tls_url": s.UntrustedTLSURL, "vendors": s.Vendors()}
 	if err := json.NewEncoder(os.Stdout).Encode(out); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

@@ -1,4 +1,4 @@
-package services
+package kit
 
 import (
 	"fmt"
@@ -15,7 +15,7 @@ import (
 // known returns a setting's value and whether it is set and known. Rules use
 // it so that a value Terraform has not computed yet is neither checked nor
 // reported as missing.
-func known(s *connector.Spec, name string) (string, bool) {
+func Known(s *connector.Spec, name string) (string, bool) {
 	if s.SettingUnknown(name) {
 		return "", false
 	}
@@ -25,58 +25,58 @@ func known(s *connector.Spec, name string) (string, bool) {
 
 // settingUnset reports whether a setting is definitely empty: not set, and
 // not merely unknown at plan time.
-func settingUnset(s *connector.Spec, name string) bool {
+func SettingUnset(s *connector.Spec, name string) bool {
 	return !s.SettingUnknown(name) && s.Setting(name) == ""
 }
 
 // settingOr returns the setting, or def when it is unset. An unknown setting
 // also yields def, so callers that must not guess check SettingUnknown first.
-func settingOr(s *connector.Spec, name, def string) string {
-	if v, ok := known(s, name); ok {
+func SettingOr(s *connector.Spec, name, def string) string {
+	if v, ok := Known(s, name); ok {
 		return v
 	}
 	return def
 }
 
 // scopesKnown reports whether the required_scopes list is known at plan time.
-func scopesKnown(s *connector.Spec) bool { return !s.IsUnknown("required_scopes") }
+func ScopesKnown(s *connector.Spec) bool { return !s.IsUnknown("required_scopes") }
 
 // authUnknown reports whether an auth attribute (base name, e.g.
 // "client_secret") is not known yet. Both the plain and the write-only
 // variant count, as does an unknown auth block.
-func authUnknown(s *connector.Spec, attr string) bool {
+func AuthUnknown(s *connector.Spec, attr string) bool {
 	return s.IsUnknown("auth") || s.IsUnknown("auth."+attr) || s.IsUnknown("auth."+attr+"_wo")
 }
 
 // clientIDUnset reports whether auth.client_id is definitely missing.
-func clientIDUnset(s *connector.Spec) bool {
-	return s.Auth.ClientID == "" && !authUnknown(s, "client_id")
+func ClientIDUnset(s *connector.Spec) bool {
+	return s.Auth.ClientID == "" && !AuthUnknown(s, "client_id")
 }
 
 // secretUnset reports whether a secret is definitely missing (not given and
 // not unknown).
-func secretUnset(s *connector.Spec, sec connector.Secret, attr string) bool {
-	return !sec.IsSet() && !authUnknown(s, attr)
+func SecretUnset(s *connector.Spec, sec connector.Secret, attr string) bool {
+	return !sec.IsSet() && !AuthUnknown(s, attr)
 }
 
 // authPath is the path of an auth attribute that is not a Secret (client_id,
 // username), or of a secret that was not given at all.
-func authPath(attr string) finding.Path { return finding.Attr("auth", attr) }
+func AuthPath(attr string) finding.Path { return finding.Attr("auth", attr) }
 
 // requireSetting reports a setting that must be present. why finishes the
 // sentence "… is required …" in the detail, e.g. "to build the token URL".
-func requireSetting(name, why string) connector.Rule {
+func RequireSetting(name, why string) connector.Rule {
 	return func(s *connector.Spec) []finding.Finding {
-		if !settingUnset(s, name) {
+		if !SettingUnset(s, name) {
 			return nil
 		}
-		return []finding.Finding{missingSetting(s, name, why)}
+		return []finding.Finding{MissingSetting(s, name, why)}
 	}
 }
 
 // missingSetting is the finding requireSetting emits, for rules that need
 // the same wording under their own conditions.
-func missingSetting(s *connector.Spec, name, why string) finding.Finding {
+func MissingSetting(s *connector.Spec, name, why string) finding.Finding {
 	return finding.Errorf(finding.InvalidConfiguration, s.SettingPath(name),
 		"Missing %s.%s", s.Service, name).
 		WithDetail("%s.%s is required %s.", s.Service, name, why).
@@ -85,7 +85,7 @@ func missingSetting(s *connector.Spec, name, why string) finding.Finding {
 
 // endpointRules checks that each named URL setting is a usable endpoint
 // (absolute, https except on loopback, no fragment or userinfo).
-func endpointRules(names ...string) connector.Rule {
+func EndpointRules(names ...string) connector.Rule {
 	return func(s *connector.Spec) []finding.Finding {
 		var out []finding.Finding
 		for _, n := range names {
@@ -97,9 +97,9 @@ func endpointRules(names ...string) connector.Rule {
 
 // forEachScope runs check on every requested scope, skipping the whole list
 // when it is not known yet. Paths point at required_scopes[i].
-func forEachScope(check func(s *connector.Spec, i int, scope string) []finding.Finding) connector.Rule {
+func ForEachScope(check func(s *connector.Spec, i int, scope string) []finding.Finding) connector.Rule {
 	return func(s *connector.Spec) []finding.Finding {
-		if !scopesKnown(s) {
+		if !ScopesKnown(s) {
 			return nil
 		}
 		var out []finding.Finding
@@ -111,21 +111,21 @@ func forEachScope(check func(s *connector.Spec, i int, scope string) []finding.F
 }
 
 // scopePath is the path of required_scopes[i].
-func scopePath(i int) finding.Path { return finding.Attr("required_scopes").Index(i) }
+func ScopePath(i int) finding.Path { return finding.Attr("required_scopes").Index(i) }
 
 // privateKeyRule checks that auth.private_key, when set and known, is a PEM
 // key Handshake can sign with. It never echoes the key. why says what the
 // key is used for ("to sign the GitHub App JWT").
-func privateKeyRule(why string) connector.Rule {
+func PrivateKeyRule(why string) connector.Rule {
 	return func(s *connector.Spec) []finding.Finding {
-		return checkPrivateKey(s, why)
+		return CheckPrivateKey(s, why)
 	}
 }
 
 // checkPrivateKey is privateKeyRule as a plain function.
-func checkPrivateKey(s *connector.Spec, why string) []finding.Finding {
+func CheckPrivateKey(s *connector.Spec, why string) []finding.Finding {
 	k := s.Auth.PrivateKey
-	if !k.IsSet() || authUnknown(s, "private_key") || k.Value == "" {
+	if !k.IsSet() || AuthUnknown(s, "private_key") || k.Value == "" {
 		return nil // missing keys are reported by the rule that needs one; empty ones by CheckSecrets
 	}
 	if _, err := connector.ParsePrivateKeyPEM(k.Value); err != nil {
@@ -141,23 +141,23 @@ func checkPrivateKey(s *connector.Spec, why string) []finding.Finding {
 
 // requirePrivateKey reports a missing auth.private_key when the chosen auth
 // method needs one, and checks it when present.
-func requirePrivateKey(why string) connector.Rule {
+func RequirePrivateKey(why string) connector.Rule {
 	return func(s *connector.Spec) []finding.Finding {
-		if secretUnset(s, s.Auth.PrivateKey, "private_key") {
-			return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, authPath("private_key"),
+		if SecretUnset(s, s.Auth.PrivateKey, "private_key") {
+			return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, AuthPath("private_key"),
 				"Missing auth.private_key").
 				WithCode("PRIVATE-KEY-MISSING").
 				WithDetail("A private key is required %s.", why).
 				WithFix("Set auth.private_key_wo (or auth.private_key) to the PEM private key, e.g. file(\"key.pem\").")}
 		}
-		return checkPrivateKey(s, why)
+		return CheckPrivateKey(s, why)
 	}
 }
 
 // missingClientID is the finding for a definitely-missing auth.client_id;
 // why completes "auth.client_id is required because …".
-func missingClientID(why string) finding.Finding {
-	return finding.Errorf(finding.InvalidConfiguration, authPath("client_id"), "Missing auth.client_id").
+func MissingClientID(why string) finding.Finding {
+	return finding.Errorf(finding.InvalidConfiguration, AuthPath("client_id"), "Missing auth.client_id").
 		WithCode("CLIENT-ID-MISSING").
 		WithDetail("auth.client_id is required because %s.", why).
 		WithFix("Set auth.client_id to the client (application) id shown in the service's app registration.")
@@ -166,12 +166,12 @@ func missingClientID(why string) finding.Finding {
 // clientIDHygiene reports white space in auth.client_id. The id is not a
 // secret (CheckSecrets does not see it), but a copied newline breaks it the
 // same way.
-func clientIDHygiene(s *connector.Spec) []finding.Finding {
+func ClientIDHygiene(s *connector.Spec) []finding.Finding {
 	id := s.Auth.ClientID
-	if id == "" || authUnknown(s, "client_id") || !strings.ContainsAny(id, " \t\r\n") {
+	if id == "" || AuthUnknown(s, "client_id") || !strings.ContainsAny(id, " \t\r\n") {
 		return nil
 	}
-	return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, authPath("client_id"),
+	return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, AuthPath("client_id"),
 		"auth.client_id contains white space").
 		WithCode("CLIENT-ID-WHITESPACE").
 		WithDetail("Client ids never contain spaces or line breaks; the service would not find a client with this id. It usually comes from copying or from file() without trimspace().").
@@ -181,7 +181,7 @@ func clientIDHygiene(s *connector.Spec) []finding.Finding {
 // oauthFindingMaker returns a builder of findings for one OAuth error answer
 // (RFC 6749 §5.2) from who ("Okta's authorization server"): each finding
 // quotes the answer in its detail, followed by the vendor-specific why.
-func oauthFindingMaker(who string, e probe.OAuthError, status int) func(cat finding.Category, summary, why string, fixes ...string) finding.Finding {
+func OAuthFindingMaker(who string, e probe.OAuthError, status int) func(cat finding.Category, summary, why string, fixes ...string) finding.Finding {
 	detail := fmt.Sprintf("%s answered %q", who, e.Code)
 	if e.Description != "" {
 		detail += fmt.Sprintf(": %q", e.Description)
@@ -198,4 +198,37 @@ func oauthFindingMaker(who string, e probe.OAuthError, status int) func(cat find
 		return finding.Finding{Severity: finding.Error, Category: cat, Code: e.Code,
 			Summary: summary + " (" + e.Code + ")", Detail: d, Remediation: fixes}
 	}
+}
+
+func OrDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// vendorSecretPath is the secret's attribute path, or auth.<base> when it
+// was not given at all.
+func SecretPath(sec connector.Secret, base string) finding.Path {
+	if sec.IsSet() {
+		return sec.Path()
+	}
+	return AuthPath(base)
+}
+
+// lowerFirstRune lower-cases the first letter of a summary joined after a prefix.
+func LowerFirstRune(s string) string {
+	if s == "" || len(s) > 1 && s[1] >= 'A' && s[1] <= 'Z' {
+		return s // an acronym such as "HTTP" or "TLS"
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+func ContainsFold(list []string, v string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, v) {
+			return true
+		}
+	}
+	return false
 }

@@ -1,4 +1,4 @@
-package services
+package kit
 
 import (
 	"crypto"
@@ -19,7 +19,7 @@ import (
 // stripURL turns "https://acme.example.com/path?x#y" into "acme.example.com":
 // the value a host-only setting most likely meant. Settings are not secret,
 // so the result may appear in a fix.
-func stripURL(v string) string {
+func StripURL(v string) string {
 	v = strings.TrimSpace(v)
 	if i := strings.Index(v, "://"); i >= 0 {
 		v = v[i+3:]
@@ -32,8 +32,8 @@ func stripURL(v string) string {
 
 // notURL reports a host-only setting that holds a URL (a scheme or a path).
 // what names the value ("the instance host name"); code is the rule id.
-func notURL(s *connector.Spec, name, code, what string) []finding.Finding {
-	v, ok := known(s, name)
+func NotURL(s *connector.Spec, name, code, what string) []finding.Finding {
+	v, ok := Known(s, name)
 	if !ok || !strings.ContainsAny(v, "/?#") {
 		return nil
 	}
@@ -41,15 +41,15 @@ func notURL(s *connector.Spec, name, code, what string) []finding.Finding {
 		"%s.%s must be %s, not a URL", s.Service, name, what).
 		WithCode(code).
 		WithDetail("Handshake builds the https URLs itself from %s; a scheme or path here produces an address that does not exist. To point the connector at another server (for tests), use base_url instead.", what).
-		WithFix(fmt.Sprintf("Set %s = { %s = %q }.", s.Service, name, stripURL(v)))}
+		WithFix(fmt.Sprintf("Set %s = { %s = %q }.", s.Service, name, StripURL(v)))}
 }
 
 // hasSpace reports leading, trailing or inner white space, which no vendor
 // identifier contains and which copy-paste often adds.
-func hasSpace(v string) bool { return strings.ContainsAny(v, " \t\r\n") }
+func HasSpace(v string) bool { return strings.ContainsAny(v, " \t\r\n") }
 
 // spaceFinding reports white space in an identifier setting.
-func spaceFinding(s *connector.Spec, name, code string) finding.Finding {
+func SpaceFinding(s *connector.Spec, name, code string) finding.Finding {
 	return finding.Errorf(finding.InvalidConfiguration, s.SettingPath(name),
 		"%s.%s contains white space", s.Service, name).
 		WithCode(code).
@@ -59,14 +59,14 @@ func spaceFinding(s *connector.Spec, name, code string) finding.Finding {
 
 // isURLScope reports a scope written as a URL (Google or Microsoft Graph
 // style), which services with short scope names reject.
-func isURLScope(scope string) bool {
+func IsURLScope(scope string) bool {
 	return strings.Contains(scope, "://") || strings.HasPrefix(scope, "api://")
 }
 
 // urlScopeFinding reports a URL-shaped scope for a service whose scopes are
 // short names; example shows the right form.
-func urlScopeFinding(s *connector.Spec, i int, display, example string) finding.Finding {
-	return finding.Errorf(finding.InvalidScope, scopePath(i),
+func URLScopeFinding(s *connector.Spec, i int, display, example string) finding.Finding {
+	return finding.Errorf(finding.InvalidScope, ScopePath(i),
 		"%s does not use URL scopes", display).
 		WithCode("invalid_scope").
 		WithDetail("required_scopes[%d] looks like a Google or OIDC resource URL; %s scopes are short names such as %s, and the authorization server rejects any other value with invalid_scope.", i, display, example).
@@ -77,10 +77,10 @@ func urlScopeFinding(s *connector.Spec, i int, display, example string) finding.
 // at least minBits: vendors that sign with RS256 only (Snowflake key-pair
 // auth, Salesforce JWT bearer) refuse EC and Ed25519 keys. Unreadable keys
 // are left to checkPrivateKey, so each problem is reported once.
-func rsaKeyRule(display string, minBits int, code string) connector.Rule {
+func RSAKeyRule(display string, minBits int, code string) connector.Rule {
 	return func(s *connector.Spec) []finding.Finding {
 		k := s.Auth.PrivateKey
-		if !k.IsSet() || k.Value == "" || authUnknown(s, "private_key") {
+		if !k.IsSet() || k.Value == "" || AuthUnknown(s, "private_key") {
 			return nil
 		}
 		signer, err := connector.ParsePrivateKeyPEM(k.Value)
@@ -93,7 +93,7 @@ func rsaKeyRule(display string, minBits int, code string) connector.Rule {
 			return []finding.Finding{finding.Errorf(finding.InvalidCredentials, k.Path(),
 				"%s needs an RSA private key", display).
 				WithCode(code).
-				WithDetail("auth.%s holds a %s key; %s verifies signatures with RS256 only, so it would reject every login signed with this key.", k.Attr, keyKind(signer), display).
+				WithDetail("auth.%s holds a %s key; %s verifies signatures with RS256 only, so it would reject every login signed with this key.", k.Attr, KeyKind(signer), display).
 				WithFix("Generate an RSA key (for example: openssl genrsa 2048 | openssl pkcs8 -topk8 -nocrypt), register its public key with " + display + ", and use the new private key here.")}
 		case rk.N.BitLen() < minBits:
 			return []finding.Finding{finding.Errorf(finding.InvalidCredentials, k.Path(),
@@ -107,7 +107,7 @@ func rsaKeyRule(display string, minBits int, code string) connector.Rule {
 }
 
 // keyKind names a parsed key's algorithm for messages.
-func keyKind(k crypto.Signer) string {
+func KeyKind(k crypto.Signer) string {
 	switch k.(type) {
 	case *ecdsa.PrivateKey:
 		return "ECDSA"
@@ -121,9 +121,9 @@ func keyKind(k crypto.Signer) string {
 // formats) only when it is set, known and free of the paste mistakes
 // connector.CheckSecrets already reports (empty, surrounding white space,
 // quotes, a "Bearer " prefix), so one mistake yields one finding.
-func secretValue(s *connector.Spec, sec connector.Secret, attr string) (string, bool) {
+func SecretValue(s *connector.Spec, sec connector.Secret, attr string) (string, bool) {
 	v := sec.Value
-	if !sec.IsSet() || authUnknown(s, attr) || strings.TrimSpace(v) == "" {
+	if !sec.IsSet() || AuthUnknown(s, attr) || strings.TrimSpace(v) == "" {
 		return "", false
 	}
 	if strings.ContainsAny(v, " \t\r\n") || (len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0]) {
@@ -133,8 +133,8 @@ func secretValue(s *connector.Spec, sec connector.Secret, attr string) (string, 
 }
 
 // usernameKnown returns auth.username when it is set and known.
-func usernameKnown(s *connector.Spec) (string, bool) {
-	if authUnknown(s, "username") || s.Auth.Username == "" {
+func UsernameKnown(s *connector.Spec) (string, bool) {
+	if AuthUnknown(s, "username") || s.Auth.Username == "" {
 		return "", false
 	}
 	return s.Auth.Username, true
@@ -143,17 +143,17 @@ func usernameKnown(s *connector.Spec) (string, bool) {
 // emptySetting reports a setting that is present but "": the schema's
 // Required accepts it, and it usually means an unset variable. (White space
 // is left to the rules that check the value's form.)
-func emptySetting(s *connector.Spec, name string) bool {
+func EmptySetting(s *connector.Spec, name string) bool {
 	v, present := s.Settings[name]
 	return present && !s.SettingUnknown(name) && v == ""
 }
 
 // requireNonBlank is requireSetting for required settings given as "".
-func requireNonBlank(name, why string) connector.Rule {
+func RequireNonBlank(name, why string) connector.Rule {
 	return func(s *connector.Spec) []finding.Finding {
-		if !emptySetting(s, name) {
+		if !EmptySetting(s, name) {
 			return nil
 		}
-		return []finding.Finding{missingSetting(s, name, why)}
+		return []finding.Finding{MissingSetting(s, name, why)}
 	}
 }
