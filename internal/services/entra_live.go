@@ -42,7 +42,6 @@ import (
 //
 // Findings name the AADSTS, Graph or AF code Microsoft answered with.
 
-
 const (
 	entraDefaultAuthority  = "https://login.microsoftonline.com"
 	entraDefaultGraph      = "https://graph.microsoft.com"

@@ -43,7 +43,6 @@ import (
 // base_url is the REST API root: https://api.github.com, or
 // https://<host>/api/v3 for GitHub Enterprise Server.
 
-
 const (
 	githubDefaultBase  = "https://api.github.com"
 	githubAPIVersion   = "2022-11-28"

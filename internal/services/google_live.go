@@ -57,7 +57,6 @@ import (
 // delegation needs sub = the impersonated user; the built-in api step is
 // therefore reported as skipped.
 
-
 const (
 	googleDefaultTokenURL = "https://oauth2.googleapis.com/token"
 	googleDefaultBaseURL  = "https://admin.googleapis.com"

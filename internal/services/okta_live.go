@@ -34,7 +34,6 @@ import (
 // used-up budget is reported as a warning (status degraded), an exhausted
 // one as rate_limited.
 
-
 // oktaDefaultScope is requested when a service app names no scope: the org
 // authorization server refuses a client credentials request without one.
 const oktaDefaultScope = "okta.users.read"

@@ -32,7 +32,6 @@ import (
 // the app's client id and secret in HTTP Basic) for a 12-hour access token,
 // and auth.test runs with that token.
 
-
 const slackDefaultBase = "https://slack.com/api"
 
 type slackRun struct {
