@@ -1,7 +1,6 @@
 package services
 
 import (
-	"encoding/json"
 	"slices"
 	"sort"
 	"strings"
@@ -13,76 +12,6 @@ import (
 // Scaffolding for the core profile tests (oauth2 … google_workspace). The
 // spec builders and `want` come from saas_profiles_test.go; these cases run
 // against the full Catalog, as the provider does.
-
-// runCatalogCases validates every case against services.Catalog() and
-// compares the findings exactly.
-func runCatalogCases(t *testing.T, cases []profileCase) {
-	t.Helper()
-	cat := Catalog()
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			got := connector.Validate(cat, tc.spec)
-			checkFindingText(t, tc.spec, got)
-			gotS := findingKeys(got)
-			var wantS []string
-			for _, w := range tc.want {
-				wantS = append(wantS, w.String())
-			}
-			sort.Strings(wantS)
-			if !slices.Equal(gotS, wantS) {
-				t.Errorf("findings differ\n got: %q\nwant: %q", gotS, wantS)
-				for _, f := range got {
-					t.Logf("  %s: %s — %s", f.Code, f.Summary, f.Detail)
-				}
-			}
-		})
-	}
-}
-
-func withSecretAttr(attr, v string) specOpt {
-	return func(s *connector.Spec) { s.Auth.ClientSecret = connector.Secret{Value: v, Attr: attr} }
-}
-
-func withSAKey(v string) specOpt {
-	return func(s *connector.Spec) {
-		s.Auth.ServiceAccountKey = connector.Secret{Value: v, Attr: "service_account_key_wo"}
-	}
-}
-
-func withList(name string, v ...string) specOpt {
-	return func(s *connector.Spec) {
-		if s.Lists == nil {
-			s.Lists = map[string][]string{}
-		}
-		s.Lists[name] = v
-	}
-}
-
-// testSAKey returns a service account key file shaped like the ones Google
-// Cloud issues, with a freshly generated key.
-func testSAKey(t testing.TB, edit func(map[string]any)) string {
-	m := map[string]any{
-		"type":                        "service_account",
-		"project_id":                  "acme-directory-sync",
-		"private_key_id":              "3f8c2e0b9a7d4c1e8f6b5a4d3c2b1a0f9e8d7c6b",
-		"private_key":                 testRSA2048(),
-		"client_email":                "directory-sync@acme-directory-sync.iam.gserviceaccount.com",
-		"client_id":                   "104857600000000000001",
-		"auth_uri":                    "https://accounts.google.com/o/oauth2/auth",
-		"token_uri":                   "https://oauth2.googleapis.com/token",
-		"auth_provider_x509_cert_url": "https://www.googleapis.com/oauth2/v1/certs",
-		"client_x509_cert_url":        "https://www.googleapis.com/robot/v1/metadata/x509/directory-sync%40acme-directory-sync.iam.gserviceaccount.com",
-		"universe_domain":             "googleapis.com",
-	}
-	if edit != nil {
-		edit(m)
-	}
-	b, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b) + "\n"
-}
 
 // TestCoreProfilesShape checks what the provider layer and outside checks
 // rely on: stable ids, documented settings with the agreed names.

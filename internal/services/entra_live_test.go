@@ -12,16 +12,17 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/servicetest"
 )
 
 // entraLiveSpec builds a connector pointed at the sandbox's Entra emulation.
-func entraLiveSpec(srv *sandbox.Server, service, tenant, clientID, secret string, opts ...specOpt) *connector.Spec {
+func entraLiveSpec(srv *sandbox.Server, service, tenant, clientID, secret string, opts ...servicetest.SpecOpt) *connector.Spec {
 	base := srv.VendorURL("entra")
-	settings := set("tenant_id", tenant, "authority_url", base, "graph_url", base)
+	settings := servicetest.Set("tenant_id", tenant, "authority_url", base, "graph_url", base)
 	if service == "microsoft_365" {
 		settings["management_url"] = base
 	}
-	return newSpec(service, settings, append([]specOpt{withClient(clientID, secret)}, opts...)...)
+	return servicetest.NewSpec(service, settings, append([]servicetest.SpecOpt{servicetest.WithClient(clientID, secret)}, opts...)...)
 }
 
 func entraDump(res probe.Result) string {
@@ -48,8 +49,8 @@ func TestEntraLive(t *testing.T) {
 		tenant = sandbox.EntraTenantID
 		app    = sandbox.EntraClientID
 	)
-	perms := withScopes("User.Read.All", "GroupMember.Read.All")
-	registered := withRedirects(sandbox.EntraRedirectURIs[0])
+	perms := servicetest.WithScopes("User.Read.All", "GroupMember.Read.All")
+	registered := servicetest.WithRedirects(sandbox.EntraRedirectURIs[0])
 	cases := []struct {
 		name    string
 		spec    *connector.Spec
@@ -62,7 +63,7 @@ func TestEntraLive(t *testing.T) {
 	}{
 		{name: "healthy with a secret", spec: entraLiveSpec(srv, "entra_id", tenant, app, sandbox.EntraSecretOK+"-a", perms, registered),
 			status: probe.StatusHealthy},
-		{name: "healthy with a certificate", spec: entraLiveSpec(srv, "entra_id", tenant, app, "", withKey(sandbox.EntraCertificatePEM()), perms),
+		{name: "healthy with a certificate", spec: entraLiveSpec(srv, "entra_id", tenant, app, "", servicetest.WithKey(sandbox.EntraCertificatePEM()), perms),
 			status: probe.StatusHealthy},
 		{name: "healthy by domain name", spec: entraLiveSpec(srv, "entra_id", sandbox.EntraTenantDomain, app, sandbox.EntraSecretOK+"-b"),
 			status: probe.StatusHealthy},
@@ -102,12 +103,12 @@ func TestEntraLive(t *testing.T) {
 			status: probe.StatusUnhealthy, cat: finding.InvalidCredentials, code: "InvalidAuthenticationToken", path: "entra_id.graph_url", step: "graph",
 			summary: "audience"},
 		{name: "redirect URI not registered", spec: entraLiveSpec(srv, "entra_id", tenant, app, sandbox.EntraSecretOK,
-			withRedirects(sandbox.EntraRedirectURIs[1], sandbox.EntraRedirectURIs[0]+"/")),
+			servicetest.WithRedirects(sandbox.EntraRedirectURIs[1], sandbox.EntraRedirectURIs[0]+"/")),
 			status: probe.StatusUnhealthy, cat: finding.RedirectURIMismatch, code: "AADSTS50011", path: "redirect_uris[1]", step: "app_registration"},
 		{name: "app without redirect URIs", spec: entraLiveSpec(srv, "entra_id", tenant, sandbox.EntraNoRedirectClientID, sandbox.EntraSecretOK, registered),
 			status: probe.StatusUnhealthy, cat: finding.RedirectURIMissing, code: "AADSTS500113", path: "redirect_uris", step: "app_registration"},
 		{name: "redirect URI checked at the authorize endpoint when the app cannot read itself",
-			spec:   entraLiveSpec(srv, "entra_id", tenant, app, sandbox.EntraSecretLimited, withRedirects("https://governance.example.com/other")),
+			spec:   entraLiveSpec(srv, "entra_id", tenant, app, sandbox.EntraSecretLimited, servicetest.WithRedirects("https://governance.example.com/other")),
 			status: probe.StatusUnhealthy, cat: finding.RedirectURIMismatch, code: "-", path: "redirect_uris[0]", step: probe.StepRedirectURIs},
 		{name: "untrusted TLS certificate", spec: func() *connector.Spec {
 			s := entraLiveSpec(srv, "entra_id", tenant, app, sandbox.EntraSecretOK)
@@ -115,17 +116,17 @@ func TestEntraLive(t *testing.T) {
 			return s
 		}(), status: probe.StatusUnreachable, cat: finding.TLSError, code: "-", path: "entra_id.authority_url", step: probe.StepTLS},
 
-		{name: "microsoft 365 healthy", spec: entraLiveSpec(srv, "microsoft_365", tenant, app, sandbox.EntraSecretOK, withScopes("ActivityFeed.Read")),
+		{name: "microsoft 365 healthy", spec: entraLiveSpec(srv, "microsoft_365", tenant, app, sandbox.EntraSecretOK, servicetest.WithScopes("ActivityFeed.Read")),
 			status: probe.StatusHealthy},
 		{name: "microsoft 365 without licence", spec: entraLiveSpec(srv, "microsoft_365", tenant, app, sandbox.EntraSecretUnlicensed),
 			status: probe.StatusUnhealthy, cat: finding.LicenseRequired, code: "AF20012", path: "microsoft_365.tenant_id", step: "management_api"},
 		{name: "microsoft 365 audit log off", spec: entraLiveSpec(srv, "microsoft_365", tenant, app, sandbox.EntraSecretAuditOff),
 			status: probe.StatusUnhealthy, cat: finding.FeatureDisabled, code: "AF20023", path: "microsoft_365.tenant_id", step: "management_api"},
-		{name: "microsoft 365 ActivityFeed.Read missing from the token", spec: entraLiveSpec(srv, "microsoft_365", tenant, app, sandbox.EntraSecretLimited, withScopes("ActivityFeed.Read")),
+		{name: "microsoft 365 ActivityFeed.Read missing from the token", spec: entraLiveSpec(srv, "microsoft_365", tenant, app, sandbox.EntraSecretLimited, servicetest.WithScopes("ActivityFeed.Read")),
 			status: probe.StatusUnhealthy, cat: finding.InsufficientScope, code: "AF10001", path: "required_scopes[0]", step: "management_api"},
 		{name: "microsoft 365 API refuses a token without ActivityFeed.Read", spec: entraLiveSpec(srv, "microsoft_365", tenant, app, sandbox.EntraSecretLimited),
 			status: probe.StatusUnhealthy, cat: finding.InsufficientScope, code: "AF10001", path: "required_permissions", step: "management_api"},
-		{name: "microsoft 365 with a certificate", spec: entraLiveSpec(srv, "microsoft_365", tenant, app, "", withKey(sandbox.EntraCertificatePEM())),
+		{name: "microsoft 365 with a certificate", spec: entraLiveSpec(srv, "microsoft_365", tenant, app, "", servicetest.WithKey(sandbox.EntraCertificatePEM())),
 			status: probe.StatusHealthy},
 	}
 	opts := probe.Options{Timeout: 5 * time.Second, ExpiryWarning: 30 * 24 * time.Hour}
@@ -196,7 +197,7 @@ func TestEntraLiveExpiryAndSteps(t *testing.T) {
 	opts := probe.Options{Timeout: 5 * time.Second, ExpiryWarning: 30 * 24 * time.Hour}
 
 	res := run(context.Background(), opts, entraLiveSpec(srv, "entra_id", sandbox.EntraTenantID, sandbox.EntraClientID, sandbox.EntraSecretOK,
-		withScopes("User.Read.All"), withRedirects(sandbox.EntraRedirectURIs...)))
+		servicetest.WithScopes("User.Read.All"), servicetest.WithRedirects(sandbox.EntraRedirectURIs...)))
 	day := time.Now().UTC().Truncate(24 * time.Hour)
 	if res.ExpiresAt == nil || !res.ExpiresAt.Equal(day.AddDate(1, 0, 0)) {
 		t.Fatalf("ExpiresAt %v, want the secret's endDateTime %v\n%s", res.ExpiresAt, day.AddDate(1, 0, 0), entraDump(res))
@@ -208,7 +209,7 @@ func TestEntraLiveExpiryAndSteps(t *testing.T) {
 	}
 
 	res = run(context.Background(), opts, entraLiveSpec(srv, "entra_id", sandbox.EntraTenantID, sandbox.EntraClientID, "",
-		withKey(sandbox.EntraCertificatePEM())))
+		servicetest.WithKey(sandbox.EntraCertificatePEM())))
 	if want := time.Date(2036, 1, 1, 0, 0, 0, 0, time.UTC); res.ExpiresAt == nil || !res.ExpiresAt.Equal(want) {
 		t.Fatalf("ExpiresAt %v, want the certificate's %v\n%s", res.ExpiresAt, want, entraDump(res))
 	}
@@ -248,8 +249,8 @@ func TestEntraLiveDrift(t *testing.T) {
 // TestEntraPlanScopes: required_scopes split into the token's /.default
 // scope and the permissions its roles must hold.
 func TestEntraPlanScopes(t *testing.T) {
-	spec := newSpec("microsoft_365", set("tenant_id", sandbox.EntraTenantID), withClient(sandbox.EntraClientID, sandbox.EntraSecretOK),
-		withScopes("User.Read.All", "https://manage.office.com/.default", "ActivityFeed.Read", "https://graph.microsoft.com/Group.Read.All"))
+	spec := servicetest.NewSpec("microsoft_365", servicetest.Set("tenant_id", sandbox.EntraTenantID), servicetest.WithClient(sandbox.EntraClientID, sandbox.EntraSecretOK),
+		servicetest.WithScopes("User.Read.All", "https://manage.office.com/.default", "ActivityFeed.Read", "https://graph.microsoft.com/Group.Read.All"))
 	plan, fs := planEntra(spec)
 	if finding.HasErrors(fs) {
 		t.Fatalf("planner errors: %+v", fs)
@@ -281,15 +282,15 @@ func TestEntraPlanScopes(t *testing.T) {
 
 	// National cloud: the token goes to the authority_url given, the
 	// default scope to the graph_url given.
-	gov := newSpec("entra_id", set("tenant_id", "contoso.onmicrosoft.us", "authority_url", "https://login.microsoftonline.us/",
-		"graph_url", "https://graph.microsoft.us"), withClient(sandbox.EntraClientID, ""), withKey(sandbox.EntraCertificatePEM()))
+	gov := servicetest.NewSpec("entra_id", servicetest.Set("tenant_id", "contoso.onmicrosoft.us", "authority_url", "https://login.microsoftonline.us/",
+		"graph_url", "https://graph.microsoft.us"), servicetest.WithClient(sandbox.EntraClientID, ""), servicetest.WithKey(sandbox.EntraCertificatePEM()))
 	plan, _ = planEntra(gov)
 	if plan.OAuth2.TokenURL != "https://login.microsoftonline.us/contoso.onmicrosoft.us/oauth2/v2.0/token" || plan.OAuth2.Issuer != "" ||
 		plan.OAuth2.Scopes[0] != "https://graph.microsoft.us/.default" || plan.OAuth2.AuthStyle != probe.AuthPrivateKeyJWT {
 		t.Errorf("national cloud plan %+v", plan.OAuth2)
 	}
 
-	_, fs = planEntra(newSpec("entra_id", set(), withClient("", "")))
+	_, fs = planEntra(servicetest.NewSpec("entra_id", servicetest.Set(), servicetest.WithClient("", "")))
 	if len(fs) != 3 || !finding.HasErrors(fs) {
 		t.Errorf("incomplete spec findings: %+v", fs)
 	}

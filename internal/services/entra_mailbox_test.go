@@ -10,9 +10,10 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/servicetest"
 )
 
-func withMailbox(upn string) specOpt {
+func withMailbox(upn string) servicetest.SpecOpt {
 	return func(s *connector.Spec) { s.Settings["mailbox"] = upn }
 }
 
@@ -89,7 +90,7 @@ func TestEntraMailboxDecode(t *testing.T) {
 func TestEntraMailboxLive(t *testing.T) {
 	srv := sandbox.Start()
 	defer srv.Close()
-	m365 := func(secret, upn string, opts ...specOpt) *connector.Spec {
+	m365 := func(secret, upn string, opts ...servicetest.SpecOpt) *connector.Spec {
 		return entraLiveSpec(srv, "microsoft_365", sandbox.EntraTenantID, sandbox.EntraClientID, secret, append(opts, withMailbox(upn))...)
 	}
 	cases := []struct {
@@ -168,7 +169,7 @@ func TestEntraGrantedPermissions(t *testing.T) {
 
 func TestMicrosoft365MailboxOffline(t *testing.T) {
 	for v, bad := range map[string]bool{"svc-audit@contoso.com": false, "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9": false, "svc-audit": true, "Audit <a@b.com>": true} {
-		s := newSpec("microsoft_365", set("tenant_id", sandbox.EntraTenantID, "mailbox", v), withClient(sandbox.EntraClientID, "x"))
+		s := servicetest.NewSpec("microsoft_365", servicetest.Set("tenant_id", sandbox.EntraTenantID, "mailbox", v), servicetest.WithClient(sandbox.EntraClientID, "x"))
 		fs := microsoft365Mailbox(s)
 		if bad != (len(fs) == 1) || bad && (fs[0].Category != finding.InvalidConfiguration || fs[0].Path.String() != "microsoft_365.mailbox") {
 			t.Errorf("%q: %+v", v, fs)

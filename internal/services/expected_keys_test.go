@@ -6,6 +6,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/servicetest"
 )
 
 // TestExpectedKeysHint: when an object sets none of the keys Handshake reads
@@ -19,19 +20,19 @@ func TestExpectedKeysHint(t *testing.T) {
 		path string // the finding that must (or must not) carry the hint
 		hint string // "" when no hint is expected
 	}{
-		{"oauth2 auth empty", newSpec("oauth2", set("token_url", "https://idp.example.com/token")),
+		{"oauth2 auth empty", servicetest.NewSpec("oauth2", servicetest.Set("token_url", "https://idp.example.com/token")),
 			"auth.client_id", "The auth block sets none of the keys the oauth2 service reads: `client_id`"},
-		{"okta auth empty", newSpec("okta", set("domain", "acme.okta.com")),
+		{"okta auth empty", servicetest.NewSpec("okta", servicetest.Set("domain", "acme.okta.com")),
 			"auth", "`token`"},
-		{"oauth2 auth partly set", newSpec("oauth2", set("token_url", "https://idp.example.com/token"), withClient("app", "")),
+		{"oauth2 auth partly set", servicetest.NewSpec("oauth2", servicetest.Set("token_url", "https://idp.example.com/token"), servicetest.WithClient("app", "")),
 			"auth.client_secret", ""},
-		{"auth only unknown", newSpec("oauth2", set("token_url", "https://idp.example.com/token"), withUnknown("auth.client_id")),
+		{"auth only unknown", servicetest.NewSpec("oauth2", servicetest.Set("token_url", "https://idp.example.com/token"), servicetest.WithUnknown("auth.client_id")),
 			"", ""},
 		// Required settings (okta.domain) are reported by Terraform itself;
 		// optional ones that a rule needs are the provider's to explain.
-		{"oauth2 block empty", newSpec("oauth2", nil, withClient("app", "s3cr3t-value-0123456789")),
+		{"oauth2 block empty", servicetest.NewSpec("oauth2", nil, servicetest.WithClient("app", "s3cr3t-value-0123456789")),
 			"oauth2", "The oauth2 block sets none of the keys it declares: `token_url`"},
-		{"okta block set", newSpec("okta", set("domain", "https://acme.okta.com"), withToken("00abcdefghijklmnopqrstuvwxyz0123456789ABCD")),
+		{"okta block set", servicetest.NewSpec("okta", servicetest.Set("domain", "https://acme.okta.com"), servicetest.WithToken("00abcdefghijklmnopqrstuvwxyz0123456789ABCD")),
 			"okta.domain", ""},
 	}
 	for _, tc := range cases {

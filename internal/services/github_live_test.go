@@ -12,6 +12,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/servicetest"
 )
 
 // liveOpts are the probe options of the live tests: a short timeout, and a
@@ -124,25 +125,25 @@ func TestGitHubLiveToken(t *testing.T) {
 	srv := sandbox.Start()
 	defer srv.Close()
 	base := srv.VendorURL("github")
-	spec := func(token string, opts ...specOpt) func() *connector.Spec {
+	spec := func(token string, opts ...servicetest.SpecOpt) func() *connector.Spec {
 		return func() *connector.Spec {
-			return newSpec("github", set("base_url", base, "organization", "octo-org"), append([]specOpt{withToken(token)}, opts...)...)
+			return servicetest.NewSpec("github", servicetest.Set("base_url", base, "organization", "octo-org"), append([]servicetest.SpecOpt{servicetest.WithToken(token)}, opts...)...)
 		}
 	}
-	repos := withList("repositories", "octo-repo", "octo-org/docs")
+	repos := servicetest.WithList("repositories", "octo-repo", "octo-org/docs")
 	const (
 		tok   = "auth.token_wo"
 		org   = "github.organization"
 		basep = "github.base_url"
 	)
 	runLiveCases(t, []liveCase{
-		{"healthy classic token", spec(ghClassic, repos, withScopes("repo", "read:org", "public_repo")), probe.StatusHealthy, "", "", ""},
+		{"healthy classic token", spec(ghClassic, repos, servicetest.WithScopes("repo", "read:org", "public_repo")), probe.StatusHealthy, "", "", ""},
 		{"healthy fine-grained token", spec(ghFine, repos), probe.StatusHealthy, "", "", ""},
 		{"GitHub Enterprise Server API root", func() *connector.Spec {
-			return newSpec("github", set("base_url", base+"/api/v3"), withToken(ghClassic))
+			return servicetest.NewSpec("github", servicetest.Set("base_url", base+"/api/v3"), servicetest.WithToken(ghClassic))
 		}, probe.StatusHealthy, "", "", ""},
 		{"bad credentials", spec("ghp_0123456789abcdefABCDEF0123456789abcd"), probe.StatusUnhealthy, finding.InvalidCredentials, tok, "Personal access tokens"},
-		{"classic scope missing", spec(ghTok("scopes"), withScopes("read:user", "repo", "read:org")), probe.StatusUnhealthy, finding.InsufficientScope, "required_scopes[1]", "tick the scope"},
+		{"classic scope missing", spec(ghTok("scopes"), servicetest.WithScopes("read:user", "repo", "read:org")), probe.StatusUnhealthy, finding.InsufficientScope, "required_scopes[1]", "tick the scope"},
 		{"SAML SSO not authorized", spec(ghTok("sso"), repos), probe.StatusUnhealthy, finding.SSOAuthorizationRequired, org,
 			"https://github.com/orgs/octo-org/sso?authorization_request="},
 		{"primary rate limit exhausted", spec(ghTok("ratelimit")), probe.StatusUnreachable, finding.RateLimited, basep, "x-ratelimit-reset"},
@@ -153,17 +154,17 @@ func TestGitHubLiveToken(t *testing.T) {
 		{"OAuth app access restrictions", spec("gho_sandbox_oauthrestrict_0123456789abcdef"), probe.StatusUnhealthy, finding.PolicyBlocked, org, "OAuth application policy"},
 		{"suspended account", spec(ghTok("suspended")), probe.StatusUnhealthy, finding.AccountDisabled, tok, "active account"},
 		{"unknown organization", func() *connector.Spec {
-			return newSpec("github", set("base_url", base, "organization", "no-such-org"), withToken(ghClassic))
+			return servicetest.NewSpec("github", servicetest.Set("base_url", base, "organization", "no-such-org"), servicetest.WithToken(ghClassic))
 		}, probe.StatusUnhealthy, finding.TenantNotFound, org, "login"},
 		{"organization is a user account", func() *connector.Spec {
-			return newSpec("github", set("base_url", base, "organization", "octocat"), withToken(ghClassic))
+			return servicetest.NewSpec("github", servicetest.Set("base_url", base, "organization", "octocat"), servicetest.WithToken(ghClassic))
 		}, probe.StatusHealthy, "", "", ""},
-		{"repository not visible", spec(ghClassic, withList("repositories", "octo-repo", "octo-org/secret-plans")), probe.StatusUnhealthy,
+		{"repository not visible", spec(ghClassic, servicetest.WithList("repositories", "octo-repo", "octo-org/secret-plans")), probe.StatusUnhealthy,
 			finding.AccessDenied, "github.repositories[1]", "Repository access"},
 		{"installation token pasted as token", spec("ghs_sandbox0123456789abcdefABCDEF012345"), probe.StatusUnhealthy,
 			finding.InsufficientScope, "required_scopes", "configure the GitHub App itself"},
 		{"API root without GitHub", func() *connector.Spec {
-			return newSpec("github", set("base_url", base+"/nowhere"), withToken(ghClassic))
+			return servicetest.NewSpec("github", servicetest.Set("base_url", base+"/nowhere"), servicetest.WithToken(ghClassic))
 		}, probe.StatusUnhealthy, finding.EndpointNotFound, basep, "base_url"},
 	})
 
@@ -200,10 +201,10 @@ func TestGitHubLiveApp(t *testing.T) {
 	key := srv.GitHubAppPrivateKey()
 	app := func(kv ...string) func() *connector.Spec {
 		return func() *connector.Spec {
-			return newSpec("github", set(append([]string{"base_url", base, "app_id", sandbox.GitHubAppID}, kv...)...), withKey(key))
+			return servicetest.NewSpec("github", servicetest.Set(append([]string{"base_url", base, "app_id", sandbox.GitHubAppID}, kv...)...), servicetest.WithKey(key))
 		}
 	}
-	with := func(f func() *connector.Spec, opts ...specOpt) func() *connector.Spec {
+	with := func(f func() *connector.Spec, opts ...servicetest.SpecOpt) func() *connector.Spec {
 		return func() *connector.Spec {
 			s := f()
 			for _, o := range opts {
@@ -214,20 +215,20 @@ func TestGitHubLiveApp(t *testing.T) {
 	}
 	runLiveCases(t, []liveCase{
 		{"healthy by installation id", with(app("installation_id", "1001", "organization", "octo-org"),
-			withList("repositories", "octo-repo", "octo-org/docs"), withScopes("members:read", "contents=read", "metadata:read")),
+			servicetest.WithList("repositories", "octo-repo", "octo-org/docs"), servicetest.WithScopes("members:read", "contents=read", "metadata:read")),
 			probe.StatusHealthy, "", "", ""},
 		{"healthy by organization, client id as issuer", app("app_id", sandbox.GitHubAppClientID, "organization", "octo-org"), probe.StatusHealthy, "", "", ""},
 		{"unknown app", app("app_id", "999999", "installation_id", "1001"), probe.StatusUnhealthy, finding.AppNotFound, "github.app_id", "App ID or Client ID"},
-		{"key of another app", with(app("installation_id", "1001"), withKey(testRSA2048())), probe.StatusUnhealthy,
+		{"key of another app", with(app("installation_id", "1001"), servicetest.WithKey(servicetest.TestRSA2048())), probe.StatusUnhealthy,
 			finding.InvalidCredentials, "auth.private_key_wo", "private key"},
 		{"not installed on the organization", app("organization", "sso-org"), probe.StatusUnhealthy, finding.AppNotInstalled, "github.organization",
 			"https://github.com/apps/handshake-sandbox/installations/new"},
 		{"installation id unknown", app("installation_id", "4242"), probe.StatusUnhealthy, finding.AppNotInstalled, "github.installation_id", "installation_id"},
 		{"installation suspended", app("organization", "suspended-org"), probe.StatusUnhealthy, finding.AppNotInstalled, "github.organization", "unsuspend"},
-		{"permission not granted", with(app("organization", "limited-org"), withScopes("members:read")), probe.StatusUnhealthy,
+		{"permission not granted", with(app("organization", "limited-org"), servicetest.WithScopes("members:read")), probe.StatusUnhealthy,
 			finding.InsufficientScope, "required_scopes[0]", "Permissions & events"},
 		{"repository not in the installation", with(app("installation_id", "1001", "organization", "octo-org"),
-			withList("repositories", "octo-repo", "private-stuff")), probe.StatusUnhealthy, finding.AppNotInstalled, "github.repositories[1]", "Repository access"},
+			servicetest.WithList("repositories", "octo-repo", "private-stuff")), probe.StatusUnhealthy, finding.AppNotInstalled, "github.repositories[1]", "Repository access"},
 		{"low installation budget", app("organization", "busy-org"), probe.StatusDegraded, finding.RateLimited, "auth.private_key_wo", ""},
 	})
 
@@ -257,8 +258,8 @@ func TestGitHubLiveOAuthApp(t *testing.T) {
 	defer srv.Close()
 	spec := func(secret string) func() *connector.Spec {
 		return func() *connector.Spec {
-			return newSpec("github", set("base_url", srv.VendorURL("github"), "app_type", "oauth_app"),
-				withClient(sandbox.GitHubOAuthClientID, secret))
+			return servicetest.NewSpec("github", servicetest.Set("base_url", srv.VendorURL("github"), "app_type", "oauth_app"),
+				servicetest.WithClient(sandbox.GitHubOAuthClientID, secret))
 		}
 	}
 	runLiveCases(t, []liveCase{

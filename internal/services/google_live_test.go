@@ -11,6 +11,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/servicetest"
 )
 
 const googleUserRO = "https://www.googleapis.com/auth/admin.directory.user.readonly"
@@ -25,7 +26,7 @@ func googleLiveKey(t testing.TB, scenario string, edit func(map[string]any)) str
 		"type":                        "service_account",
 		"project_id":                  "hs-sandbox",
 		"private_key_id":              "5e1f0c2d3b4a59687766554433221100ffeeddcc",
-		"private_key":                 testRSA2048(),
+		"private_key":                 servicetest.TestRSA2048(),
 		"client_email":                email,
 		"client_id":                   "112233445566778899001",
 		"auth_uri":                    "https://accounts.google.com/o/oauth2/auth",
@@ -44,7 +45,7 @@ func googleLiveKey(t testing.TB, scenario string, edit func(map[string]any)) str
 	return string(b)
 }
 
-func googleLiveSpec(key string, settings map[string]string, opts ...specOpt) *connector.Spec {
+func googleLiveSpec(key string, settings map[string]string, opts ...servicetest.SpecOpt) *connector.Spec {
 	all := map[string]string{"impersonate": "it-admin@example.com", "base_url": ogSandbox().VendorURL("google")}
 	for k, v := range settings {
 		if v == "" {
@@ -53,7 +54,7 @@ func googleLiveSpec(key string, settings map[string]string, opts ...specOpt) *co
 			all[k] = v
 		}
 	}
-	return newSpec("google_workspace", all, append([]specOpt{withSAKey(key), withScopes(googleUserRO)}, opts...)...)
+	return servicetest.NewSpec("google_workspace", all, append([]servicetest.SpecOpt{servicetest.WithSAKey(key), servicetest.WithScopes(googleUserRO)}, opts...)...)
 }
 
 func TestGoogleLive(t *testing.T) {
@@ -67,7 +68,7 @@ func TestGoogleLive(t *testing.T) {
 		name     string
 		scenario string
 		settings map[string]string
-		opts     []specOpt
+		opts     []servicetest.SpecOpt
 		status   string
 		cat      finding.Category
 		path     string
@@ -75,7 +76,7 @@ func TestGoogleLive(t *testing.T) {
 		mention  string
 	}{
 		{name: "healthy", scenario: "directory-sync", status: probe.StatusHealthy},
-		{name: "scopes without the Directory", scenario: "directory-sync", opts: []specOpt{withScopes("https://mail.google.com/")}, status: probe.StatusHealthy},
+		{name: "scopes without the Directory", scenario: "directory-sync", opts: []servicetest.SpecOpt{servicetest.WithScopes("https://mail.google.com/")}, status: probe.StatusHealthy},
 		{name: "delegation by e-mail instead of client ID", scenario: "no-delegation", status: probe.StatusUnhealthy,
 			cat: finding.DelegationNotConfigured, path: keyPath, code: "unauthorized_client", mention: "numeric Client ID"},
 		{name: "delegation missing", scenario: "delegation-missing", status: probe.StatusUnhealthy,
@@ -96,14 +97,14 @@ func TestGoogleLive(t *testing.T) {
 			cat: finding.AccountDisabled, path: keyPath, code: "disabled_client", mention: "enable the service account"},
 		{name: "admin policy", scenario: "admin-policy", status: probe.StatusUnhealthy,
 			cat: finding.PolicyBlocked, path: keyPath, code: "admin_policy_enforced", mention: "trusted"},
-		{name: "short scope name", scenario: "directory-sync", opts: []specOpt{withScopes("admin.directory.user.readonly")}, status: probe.StatusUnhealthy,
+		{name: "short scope name", scenario: "directory-sync", opts: []servicetest.SpecOpt{servicetest.WithScopes("admin.directory.user.readonly")}, status: probe.StatusUnhealthy,
 			cat: finding.InvalidScope, path: scopes, code: "invalid_scope", mention: "full URLs"},
 		{name: "impersonated user is not an admin", scenario: "not-admin", status: probe.StatusUnhealthy,
 			cat: finding.AccessDenied, path: subject, code: "forbidden", mention: "super administrator"},
-		{name: "Reports API as an administrator", scenario: "directory-sync", opts: []specOpt{withScopes(googleReportsAuditRO)}, status: probe.StatusHealthy},
-		{name: "Reports API refuses a non-admin subject with 401", scenario: "not-admin", opts: []specOpt{withScopes(googleReportsAuditRO)}, status: probe.StatusUnhealthy,
+		{name: "Reports API as an administrator", scenario: "directory-sync", opts: []servicetest.SpecOpt{servicetest.WithScopes(googleReportsAuditRO)}, status: probe.StatusHealthy},
+		{name: "Reports API refuses a non-admin subject with 401", scenario: "not-admin", opts: []servicetest.SpecOpt{servicetest.WithScopes(googleReportsAuditRO)}, status: probe.StatusUnhealthy,
 			cat: finding.AccessDenied, path: subject, code: "authError", mention: "it-admin@example.com may not read activity records"},
-		{name: "Reports API without impersonation", scenario: "directory-sync", settings: map[string]string{"impersonate": ""}, opts: []specOpt{withScopes(googleReportsAuditRO)},
+		{name: "Reports API without impersonation", scenario: "directory-sync", settings: map[string]string{"impersonate": ""}, opts: []servicetest.SpecOpt{servicetest.WithScopes(googleReportsAuditRO)},
 			status: probe.StatusUnhealthy, cat: finding.AccessDenied, path: subject, code: "authError", mention: "Reports privilege"},
 		{name: "no impersonation", scenario: "directory-sync", settings: map[string]string{"impersonate": ""}, status: probe.StatusUnhealthy,
 			cat: finding.AccessDenied, path: subject, code: "forbidden", mention: "impersonate"},
@@ -122,7 +123,7 @@ func TestGoogleLive(t *testing.T) {
 			key := googleLiveKey(t, tc.scenario, nil)
 			res := ogRun(t, googleLiveSpec(key, tc.settings, tc.opts...))
 			f := ogExpect(t, res, tc.status, tc.cat, tc.path)
-			ogNoSecrets(t, res, testRSA2048(), key)
+			ogNoSecrets(t, res, servicetest.TestRSA2048(), key)
 			if tc.cat == "" {
 				if got := ogStep(res, probe.StepToken); got != probe.OutcomeOK {
 					t.Fatalf("token step %q\n%s", got, ogDump(res))
@@ -294,7 +295,7 @@ func TestGoogleDecode(t *testing.T) {
 			finding.ServiceUnavailable, "backendError"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := checkDecoded(t, googleDecode, tc.status, tc.body, tc.cat, tc.code)
+			f := servicetest.CheckDecoded(t, googleDecode, tc.status, tc.body, tc.cat, tc.code)
 			if (f.Category == finding.RateLimited || f.Category == finding.ServiceUnavailable) != f.Retryable {
 				t.Errorf("retryable %v for %s", f.Retryable, f.Category)
 			}

@@ -8,6 +8,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/servicetest"
 )
 
 // TestGrantedScopesReported: a healthy check reports what the service says
@@ -24,17 +25,17 @@ func TestGrantedScopesReported(t *testing.T) {
 		spec *connector.Spec
 		want string
 	}{
-		{"slack bot token", newSpec("slack", set("base_url", slack), withToken(slackTok("ok"))), "channels:read chat:write users:read users:read.email"},
-		{"slack token with one scope", newSpec("slack", set("base_url", slack), withToken(slackTok("scopes"))), "chat:write"},
-		{"slack refreshed token", newSpec("slack", set("base_url", slack), withToken("xoxe-1-sandbox-My0xLTEyMzQ1Njc4"),
-			withClient(sandbox.SlackClientID, sandbox.SlackClientSecret), withRedeem()), "channels:read chat:write users:read users:read.email"},
-		{"github classic token", newSpec("github", set("base_url", gh), withToken(ghClassic)), "read:org read:user repo"},
-		{"github fine-grained token", newSpec("github", set("base_url", gh), withToken(ghFine)), ""},
-		{"okta service app (the token response's scope)", oktaLiveSpec(nil, withClient("healthy.0oa1b2c3d4", ""), withKey(testRSA2048()),
-			withScopes("okta.users.read", "okta.groups.read")), "okta.groups.read okta.users.read"},
+		{"slack bot token", servicetest.NewSpec("slack", servicetest.Set("base_url", slack), servicetest.WithToken(slackTok("ok"))), "channels:read chat:write users:read users:read.email"},
+		{"slack token with one scope", servicetest.NewSpec("slack", servicetest.Set("base_url", slack), servicetest.WithToken(slackTok("scopes"))), "chat:write"},
+		{"slack refreshed token", servicetest.NewSpec("slack", servicetest.Set("base_url", slack), servicetest.WithToken("xoxe-1-sandbox-My0xLTEyMzQ1Njc4"),
+			servicetest.WithClient(sandbox.SlackClientID, sandbox.SlackClientSecret), servicetest.WithRedeem()), "channels:read chat:write users:read users:read.email"},
+		{"github classic token", servicetest.NewSpec("github", servicetest.Set("base_url", gh), servicetest.WithToken(ghClassic)), "read:org read:user repo"},
+		{"github fine-grained token", servicetest.NewSpec("github", servicetest.Set("base_url", gh), servicetest.WithToken(ghFine)), ""},
+		{"okta service app (the token response's scope)", oktaLiveSpec(nil, servicetest.WithClient("healthy.0oa1b2c3d4", ""), servicetest.WithKey(servicetest.TestRSA2048()),
+			servicetest.WithScopes("okta.users.read", "okta.groups.read")), "okta.groups.read okta.users.read"},
 		{"google service account (the requested scopes)", googleLiveSpec(googleLiveKey(t, "directory-sync", nil), nil), googleUserRO},
-		{"github app installation", newSpec("github", set("base_url", gh, "app_id", sandbox.GitHubAppID, "installation_id", "1001"),
-			withKey(srv.GitHubAppPrivateKey())), "contents:read members:read metadata:read"},
+		{"github app installation", servicetest.NewSpec("github", servicetest.Set("base_url", gh, "app_id", sandbox.GitHubAppID, "installation_id", "1001"),
+			servicetest.WithKey(srv.GitHubAppPrivateKey())), "contents:read members:read metadata:read"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := run(context.Background(), liveOpts(), tc.spec)

@@ -4,41 +4,42 @@ import (
 	"testing"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/servicetest"
 )
 
 func TestKeycloakProfile(t *testing.T) {
-	kc := func(base, realm string) map[string]string { return set("base_url", base, "realm", realm) }
-	client := withClient("handshake-connector", "Zx8s0mXwYwq3bq9VYwJ5f0Xr1tQe7ZkA")
-	runProfileCases(t, keycloak(), []profileCase{
-		{name: "valid secret client", spec: newSpec("keycloak", kc("https://sso.example.com", "acme"), client,
-			withScopes("openid", "offline_access"), withRefresh(), withRedirects("https://app.example.com/oauth/callback"))},
-		{name: "valid legacy /auth path with signed JWT", spec: newSpec("keycloak", kc("https://sso.example.com/auth", "acme"),
-			withClient("handshake-connector", ""), withKey(testRSA2048()))},
-		{name: "loopback base_url", spec: newSpec("keycloak", kc("http://127.0.0.1:8081", "test"), client)},
-		{name: "realm URL as base_url", spec: newSpec("keycloak", kc("https://sso.example.com/realms/acme", "acme"), client),
-			want: []want{wantWarn(finding.InvalidConfiguration, "KEYCLOAK-BASE-URL", "keycloak.base_url")}},
-		{name: "token endpoint as base_url", spec: newSpec("keycloak",
+	kc := func(base, realm string) map[string]string { return servicetest.Set("base_url", base, "realm", realm) }
+	client := servicetest.WithClient("handshake-connector", "Zx8s0mXwYwq3bq9VYwJ5f0Xr1tQe7ZkA")
+	servicetest.RunProfileCases(t, keycloak(), []servicetest.ProfileCase{
+		{Name: "valid secret client", Spec: servicetest.NewSpec("keycloak", kc("https://sso.example.com", "acme"), client,
+			servicetest.WithScopes("openid", "offline_access"), servicetest.WithRefresh(), servicetest.WithRedirects("https://app.example.com/oauth/callback"))},
+		{Name: "valid legacy /auth path with signed JWT", Spec: servicetest.NewSpec("keycloak", kc("https://sso.example.com/auth", "acme"),
+			servicetest.WithClient("handshake-connector", ""), servicetest.WithKey(servicetest.TestRSA2048()))},
+		{Name: "loopback base_url", Spec: servicetest.NewSpec("keycloak", kc("http://127.0.0.1:8081", "test"), client)},
+		{Name: "realm URL as base_url", Spec: servicetest.NewSpec("keycloak", kc("https://sso.example.com/realms/acme", "acme"), client),
+			Want: []servicetest.Want{servicetest.WantWarn(finding.InvalidConfiguration, "KEYCLOAK-BASE-URL", "keycloak.base_url")}},
+		{Name: "token endpoint as base_url", Spec: servicetest.NewSpec("keycloak",
 			kc("https://sso.example.com/auth/realms/acme/protocol/openid-connect/token", "acme"), client),
-			want: []want{wantWarn(finding.InvalidConfiguration, "KEYCLOAK-BASE-URL", "keycloak.base_url")}},
-		{name: "admin console URL as base_url", spec: newSpec("keycloak", kc("https://sso.example.com/admin/master/console/", "acme"), client),
-			want: []want{wantWarn(finding.InvalidConfiguration, "KEYCLOAK-BASE-URL", "keycloak.base_url")}},
-		{name: "plain http base_url", spec: newSpec("keycloak", kc("http://sso.example.com", "acme"), client),
-			want: []want{wantErr(finding.InvalidConfiguration, "ENDPOINT-TLS", "keycloak.base_url")}},
-		{name: "blank base_url", spec: newSpec("keycloak", kc("", "acme"), client),
-			want: []want{wantErr(finding.InvalidConfiguration, "", "keycloak.base_url")}},
-		{name: "empty realm", spec: newSpec("keycloak", kc("https://sso.example.com", ""), client),
-			want: []want{wantErr(finding.InvalidConfiguration, "KEYCLOAK-REALM", "keycloak.realm")}},
-		{name: "realm with slash", spec: newSpec("keycloak", kc("https://sso.example.com", "realms/acme"), client),
-			want: []want{wantErr(finding.InvalidConfiguration, "KEYCLOAK-REALM", "keycloak.realm")}},
-		{name: "realm with trailing space", spec: newSpec("keycloak", kc("https://sso.example.com", "acme "), client),
-			want: []want{wantErr(finding.InvalidConfiguration, "KEYCLOAK-REALM", "keycloak.realm")}},
-		{name: "master realm", spec: newSpec("keycloak", kc("https://sso.example.com", "master"), client),
-			want: []want{wantWarn(finding.InvalidConfiguration, "KEYCLOAK-MASTER-REALM", "keycloak.realm")}},
-		{name: "unknown realm", spec: newSpec("keycloak", kc("https://sso.example.com", ""), client, withUnknown("keycloak.realm"))},
-		{name: "secret and key together", spec: newSpec("keycloak", kc("https://sso.example.com", "acme"), client, withKey(testRSA2048())),
-			want: []want{wantWarn(finding.InvalidConfiguration, "KEYCLOAK-CLIENT-AUTH", "auth.private_key_wo")}},
-		{name: "refresh token without offline_access", spec: newSpec("keycloak", kc("https://sso.example.com", "acme"), client,
-			withRefresh(), withScopes("openid")),
-			want: []want{wantErr(finding.RefreshTokenMissing, "OFFLINE-SCOPE", "require_refresh_token")}},
+			Want: []servicetest.Want{servicetest.WantWarn(finding.InvalidConfiguration, "KEYCLOAK-BASE-URL", "keycloak.base_url")}},
+		{Name: "admin console URL as base_url", Spec: servicetest.NewSpec("keycloak", kc("https://sso.example.com/admin/master/console/", "acme"), client),
+			Want: []servicetest.Want{servicetest.WantWarn(finding.InvalidConfiguration, "KEYCLOAK-BASE-URL", "keycloak.base_url")}},
+		{Name: "plain http base_url", Spec: servicetest.NewSpec("keycloak", kc("http://sso.example.com", "acme"), client),
+			Want: []servicetest.Want{servicetest.WantErr(finding.InvalidConfiguration, "ENDPOINT-TLS", "keycloak.base_url")}},
+		{Name: "blank base_url", Spec: servicetest.NewSpec("keycloak", kc("", "acme"), client),
+			Want: []servicetest.Want{servicetest.WantErr(finding.InvalidConfiguration, "", "keycloak.base_url")}},
+		{Name: "empty realm", Spec: servicetest.NewSpec("keycloak", kc("https://sso.example.com", ""), client),
+			Want: []servicetest.Want{servicetest.WantErr(finding.InvalidConfiguration, "KEYCLOAK-REALM", "keycloak.realm")}},
+		{Name: "realm with slash", Spec: servicetest.NewSpec("keycloak", kc("https://sso.example.com", "realms/acme"), client),
+			Want: []servicetest.Want{servicetest.WantErr(finding.InvalidConfiguration, "KEYCLOAK-REALM", "keycloak.realm")}},
+		{Name: "realm with trailing space", Spec: servicetest.NewSpec("keycloak", kc("https://sso.example.com", "acme "), client),
+			Want: []servicetest.Want{servicetest.WantErr(finding.InvalidConfiguration, "KEYCLOAK-REALM", "keycloak.realm")}},
+		{Name: "master realm", Spec: servicetest.NewSpec("keycloak", kc("https://sso.example.com", "master"), client),
+			Want: []servicetest.Want{servicetest.WantWarn(finding.InvalidConfiguration, "KEYCLOAK-MASTER-REALM", "keycloak.realm")}},
+		{Name: "unknown realm", Spec: servicetest.NewSpec("keycloak", kc("https://sso.example.com", ""), client, servicetest.WithUnknown("keycloak.realm"))},
+		{Name: "secret and key together", Spec: servicetest.NewSpec("keycloak", kc("https://sso.example.com", "acme"), client, servicetest.WithKey(servicetest.TestRSA2048())),
+			Want: []servicetest.Want{servicetest.WantWarn(finding.InvalidConfiguration, "KEYCLOAK-CLIENT-AUTH", "auth.private_key_wo")}},
+		{Name: "refresh token without offline_access", Spec: servicetest.NewSpec("keycloak", kc("https://sso.example.com", "acme"), client,
+			servicetest.WithRefresh(), servicetest.WithScopes("openid")),
+			Want: []servicetest.Want{servicetest.WantErr(finding.RefreshTokenMissing, "OFFLINE-SCOPE", "require_refresh_token")}},
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/servicetest"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/transport"
 )
 
@@ -88,12 +89,12 @@ func ogNoSecrets(t *testing.T, res probe.Result, secrets ...string) {
 	}
 }
 
-func oktaLiveSpec(settings map[string]string, opts ...specOpt) *connector.Spec {
+func oktaLiveSpec(settings map[string]string, opts ...servicetest.SpecOpt) *connector.Spec {
 	all := map[string]string{"domain": "dev-123456.okta.com", "base_url": ogSandbox().VendorURL("okta")}
 	for k, v := range settings {
 		all[k] = v
 	}
-	return newSpec("okta", all, opts...)
+	return servicetest.NewSpec("okta", all, opts...)
 }
 
 func TestOktaLiveAPIToken(t *testing.T) {
@@ -118,7 +119,7 @@ func TestOktaLiveAPIToken(t *testing.T) {
 	} {
 		t.Run(tc.scenario, func(t *testing.T) {
 			token := tc.scenario + ".00Qc7Hs1x9-Wz"
-			res := ogRun(t, oktaLiveSpec(nil, withToken(token)))
+			res := ogRun(t, oktaLiveSpec(nil, servicetest.WithToken(token)))
 			f := ogExpect(t, res, tc.status, tc.cat, tc.path)
 			ogNoSecrets(t, res, token)
 			if tc.cat == "" {
@@ -143,7 +144,7 @@ func TestOktaLiveAPIToken(t *testing.T) {
 // TestOktaLiveStableResult: a failing check reads the same twice (Okta's
 // errorId differs per answer), so refresh-only plans see no drift.
 func TestOktaLiveStableResult(t *testing.T) {
-	s := oktaLiveSpec(nil, withToken("owner-deactivated.5d1"))
+	s := oktaLiveSpec(nil, servicetest.WithToken("owner-deactivated.5d1"))
 	a, b := ogRun(t, s), ogRun(t, s)
 	if ogDump(a) != ogDump(b) {
 		t.Fatalf("results differ:\n%s\n%s", ogDump(a), ogDump(b))
@@ -157,7 +158,7 @@ func TestOktaLiveRevokedToken(t *testing.T) {
 	sb := sandbox.Start()
 	t.Cleanup(sb.Close)
 	token := "healthy.revoke-me-" + t.Name()
-	s := oktaLiveSpec(map[string]string{"base_url": sb.VendorURL("okta")}, withToken(token))
+	s := oktaLiveSpec(map[string]string{"base_url": sb.VendorURL("okta")}, servicetest.WithToken(token))
 	ogExpect(t, ogRun(t, s), probe.StatusHealthy, "", "")
 	sb.Revoke(token)
 	// The next plan is a new provider process, with nothing cached.
@@ -172,9 +173,9 @@ func TestOktaLiveRevokedToken(t *testing.T) {
 }
 
 func TestOktaLiveServiceApp(t *testing.T) {
-	key := testRSA2048()
+	key := servicetest.TestRSA2048()
 	app := func(client string, settings map[string]string, scopes ...string) *connector.Spec {
-		return oktaLiveSpec(settings, withClient(client+".0oa1b2c3d4", ""), withKey(key), withScopes(scopes...))
+		return oktaLiveSpec(settings, servicetest.WithClient(client+".0oa1b2c3d4", ""), servicetest.WithKey(key), servicetest.WithScopes(scopes...))
 	}
 	for _, tc := range []struct {
 		name   string
@@ -286,7 +287,7 @@ func TestOktaDecode(t *testing.T) {
 			finding.InvalidCredentials, "invalid_client"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := checkDecoded(t, oktaDecode, tc.status, tc.body, tc.cat, tc.code)
+			f := servicetest.CheckDecoded(t, oktaDecode, tc.status, tc.body, tc.cat, tc.code)
 			if strings.Contains(f.Detail, "oae") {
 				t.Errorf("errorId in the detail: %s", f.Detail)
 			}

@@ -9,6 +9,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/servicetest"
 )
 
 func slackTok(scenario string) string { return "xoxb-1111-sandbox-" + scenario + "-AbCdEfGhIjKlMnOp" }
@@ -17,13 +18,13 @@ func TestSlackLive(t *testing.T) {
 	srv := sandbox.Start()
 	defer srv.Close()
 	base := srv.VendorURL("slack") + "/api"
-	spec := func(token string, opts ...specOpt) func() *connector.Spec {
+	spec := func(token string, opts ...servicetest.SpecOpt) func() *connector.Spec {
 		return func() *connector.Spec {
-			return newSpec("slack", set("base_url", base, "team_id", sandbox.SlackTeamID), append([]specOpt{withToken(token)}, opts...)...)
+			return servicetest.NewSpec("slack", servicetest.Set("base_url", base, "team_id", sandbox.SlackTeamID), append([]servicetest.SpecOpt{servicetest.WithToken(token)}, opts...)...)
 		}
 	}
-	refresh := func(token, id, secret string, opts ...specOpt) func() *connector.Spec {
-		return spec(token, append([]specOpt{withClient(id, secret)}, opts...)...)
+	refresh := func(token, id, secret string, opts ...servicetest.SpecOpt) func() *connector.Spec {
+		return spec(token, append([]servicetest.SpecOpt{servicetest.WithClient(id, secret)}, opts...)...)
 	}
 	const (
 		tok   = "auth.token_wo"
@@ -31,7 +32,7 @@ func TestSlackLive(t *testing.T) {
 	)
 	rt := "xoxe-1-sandbox-My0xLTEyMzQ1Njc4"
 	runLiveCases(t, []liveCase{
-		{"healthy bot token", spec(slackTok("ok"), withScopes("chat:write", "users:read")), probe.StatusHealthy, "", "", ""},
+		{"healthy bot token", spec(slackTok("ok"), servicetest.WithScopes("chat:write", "users:read")), probe.StatusHealthy, "", "", ""},
 		{"healthy user token", spec("xoxp-1111-2222-sandbox-abcdef"), probe.StatusHealthy, "", "", ""},
 		{"invalid_auth", spec("xoxb-1111-2222-AbCdEfGhIjKlMnOp"), probe.StatusUnhealthy, finding.InvalidCredentials, tok, "OAuth & Permissions"},
 		{"token_revoked", spec(slackTok("revoked")), probe.StatusUnhealthy, finding.RevokedCredentials, tok, "Reinstall the app"},
@@ -39,34 +40,34 @@ func TestSlackLive(t *testing.T) {
 		{"account_inactive", spec(slackTok("inactive")), probe.StatusUnhealthy, finding.AccountDisabled, tok, "active user"},
 		{"team_access_not_granted", spec(slackTok("teamaccess")), probe.StatusUnhealthy, finding.AccessDenied, "slack.team_id", "org admin"},
 		{"ratelimited", spec(slackTok("ratelimited")), probe.StatusUnreachable, finding.RateLimited, basep, "Retry-After"},
-		{"scope not granted", spec(slackTok("scopes"), withScopes("chat:write", "users:read")), probe.StatusUnhealthy,
+		{"scope not granted", spec(slackTok("scopes"), servicetest.WithScopes("chat:write", "users:read")), probe.StatusUnhealthy,
 			finding.InsufficientScope, "required_scopes[1]", "reinstall the app"},
 		{"token of another workspace", spec(slackTok("otherteam")), probe.StatusDegraded, finding.InvalidConfiguration, "slack.team_id", "T0SANDBOX1"},
 		{"org-wide install matches the enterprise id", func() *connector.Spec {
-			return newSpec("slack", set("base_url", base, "team_id", "E0SANDBOX1"), withToken(slackTok("enterprise")))
+			return servicetest.NewSpec("slack", servicetest.Set("base_url", base, "team_id", "E0SANDBOX1"), servicetest.WithToken(slackTok("enterprise")))
 		}, probe.StatusHealthy, "", "", ""},
 		{"wrong base_url", func() *connector.Spec {
-			return newSpec("slack", set("base_url", srv.VendorURL("slack")+"/nowhere"), withToken(slackTok("ok")))
+			return servicetest.NewSpec("slack", servicetest.Set("base_url", srv.VendorURL("slack")+"/nowhere"), servicetest.WithToken(slackTok("ok")))
 		}, probe.StatusUnhealthy, finding.EndpointNotFound, basep, ""},
 
 		// By default the refresh token is not redeemed (Slack rotates it):
 		// the client id and secret are checked with an invalid one.
 		{"rotation: client verified, refresh token not spent", refresh(rt, sandbox.SlackClientID, sandbox.SlackClientSecret), probe.StatusHealthy, "", "", ""},
-		{"rotation: refresh and auth.test", refresh(rt, sandbox.SlackClientID, sandbox.SlackClientSecret, withScopes("chat:write"), withRedeem()), probe.StatusHealthy, "", "", ""},
-		{"rotation: refresh token invalid", refresh("xoxe-1-sandbox-invalid-My0x", sandbox.SlackClientID, sandbox.SlackClientSecret, withRedeem()),
+		{"rotation: refresh and auth.test", refresh(rt, sandbox.SlackClientID, sandbox.SlackClientSecret, servicetest.WithScopes("chat:write"), servicetest.WithRedeem()), probe.StatusHealthy, "", "", ""},
+		{"rotation: refresh token invalid", refresh("xoxe-1-sandbox-invalid-My0x", sandbox.SlackClientID, sandbox.SlackClientSecret, servicetest.WithRedeem()),
 			probe.StatusUnhealthy, finding.RevokedCredentials, tok, "new refresh token"},
 		{"rotation: wrong client secret", refresh(rt, sandbox.SlackClientID, "0000000000000000000000000000000"),
 			probe.StatusUnhealthy, finding.InvalidCredentials, "auth.client_secret_wo", "Client Secret"},
 		{"rotation: unknown client id", refresh(rt, "9999999999.8888888888", sandbox.SlackClientSecret),
 			probe.StatusUnhealthy, finding.AppNotFound, "auth.client_id", "Client ID"},
-		{"rotation: Slack rotates the refresh token", refresh("xoxe-1-sandbox-rotate-My0x", sandbox.SlackClientID, sandbox.SlackClientSecret, withRedeem()),
+		{"rotation: Slack rotates the refresh token", refresh("xoxe-1-sandbox-rotate-My0x", sandbox.SlackClientID, sandbox.SlackClientSecret, servicetest.WithRedeem()),
 			probe.StatusDegraded, finding.RevokedCredentials, tok, "refresh_token attribute"},
-		{"rotation: refreshed token lacks a scope", refresh("xoxe-1-sandbox-scopes-My0x", sandbox.SlackClientID, sandbox.SlackClientSecret, withScopes("users:read"), withRedeem()),
+		{"rotation: refreshed token lacks a scope", refresh("xoxe-1-sandbox-scopes-My0x", sandbox.SlackClientID, sandbox.SlackClientSecret, servicetest.WithScopes("users:read"), servicetest.WithRedeem()),
 			probe.StatusUnhealthy, finding.InsufficientScope, "required_scopes[0]", "reinstall"},
 	})
 
 	t.Run("refreshed token for the ephemeral resource", func(t *testing.T) {
-		tok, res := accessToken(context.Background(), liveOpts(), refresh(rt, sandbox.SlackClientID, sandbox.SlackClientSecret, withRedeem())())
+		tok, res := accessToken(context.Background(), liveOpts(), refresh(rt, sandbox.SlackClientID, sandbox.SlackClientSecret, servicetest.WithRedeem())())
 		if tok == nil || !strings.HasPrefix(tok.AccessToken, "xoxe.xoxb-") || tok.Expiry.IsZero() {
 			t.Fatalf("token %+v\n%s", tok, dumpResult(res))
 		}
