@@ -68,7 +68,7 @@ type Profile struct {
 	// when unknown, and the raw body or error text as received) into a
 	// Finding, or returns false when it does not recognise it. The live probe
 	// and provider::handshake::diagnose both use it: one decoder per vendor.
-	Decode func(status int, body string) (finding.Finding, bool)
+	Decode Decoder
 	// Recognize reports whether an error text is recognisably this vendor's
 	// (AADSTS codes, Okta's errorCode E0000…), so diagnose can infer the
 	// service when none is given. nil: never inferred.

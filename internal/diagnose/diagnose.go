@@ -173,7 +173,7 @@ func safeDecode(p *connector.Profile, status int, body string) (f finding.Findin
 			f, ok = finding.Finding{}, false
 		}
 	}()
-	return p.Decode(status, body)
+	return p.Decode(connector.Answer{StatusCode: status, Body: []byte(body)})
 }
 
 func recognizes(p *connector.Profile, text string) (ok bool) {

@@ -20,14 +20,15 @@ func guarded(c *connector.Catalog, panicked *string) *connector.Catalog {
 	for _, p := range c.Profiles() {
 		cp := *p
 		if dec := p.Decode; dec != nil {
-			cp.Decode = func(status int, body string) (finding.Finding, bool) {
+			cp.Decode = func(a connector.Answer) (finding.Finding, bool) {
+				status, body := a.StatusCode, string(a.Body)
 				defer func() {
 					if v := recover(); v != nil {
 						*panicked = fmt.Sprintf("%s Decode(%d, %q): %v", cp.ID, status, body, v)
 						panic(v)
 					}
 				}()
-				return dec(status, body)
+				return dec(a)
 			}
 		}
 		if rec := p.Recognize; rec != nil {

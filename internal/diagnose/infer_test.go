@@ -6,6 +6,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
 // fakeCatalog has profiles with hooks shaped like the vendors': one that
@@ -21,7 +22,7 @@ func fakeCatalog(calls *[]string) *connector.Catalog {
 		&connector.Profile{
 			ID:        "entra_id",
 			Recognize: func(text string) bool { return strings.Contains(text, "AADSTS") },
-			Decode: func(status int, body string) (finding.Finding, bool) {
+			Decode: kit.TextDecoder(func(status int, body string) (finding.Finding, bool) {
 				record("entra_id:" + body[:min(len(body), 12)])
 				if !strings.HasPrefix(strings.TrimSpace(body), "{") {
 					return finding.Finding{}, false // only JSON, like a real decoder
@@ -35,18 +36,18 @@ func fakeCatalog(calls *[]string) *connector.Catalog {
 					return finding.Finding{Category: finding.TenantNotFound, Code: "AADSTS90002", Summary: "Tenant not found"}, true
 				}
 				return finding.Finding{}, false
-			},
+			}),
 		},
 		&connector.Profile{
 			ID:        "slack",
 			Recognize: func(text string) bool { return strings.Contains(text, `"ok":false`) },
-			Decode: func(status int, body string) (finding.Finding, bool) {
+			Decode: kit.TextDecoder(func(status int, body string) (finding.Finding, bool) {
 				record("slack")
 				if strings.Contains(body, `"error":"token_revoked"`) {
 					return finding.Finding{Category: finding.RevokedCredentials, Code: "token_revoked", Summary: "Slack token revoked"}, true
 				}
 				return finding.Finding{}, false
-			},
+			}),
 		},
 		&connector.Profile{
 			ID:        "microsoft_365",
@@ -56,11 +57,11 @@ func fakeCatalog(calls *[]string) *connector.Catalog {
 		&connector.Profile{
 			ID:        "zendesk",
 			Recognize: func(text string) bool { panic("recognize boom") },
-			Decode:    func(int, string) (finding.Finding, bool) { panic("decode boom") },
+			Decode:    kit.TextDecoder(func(int, string) (finding.Finding, bool) { panic("decode boom") }),
 		},
 		&connector.Profile{
 			ID: "okta",
-			Decode: func(status int, body string) (finding.Finding, bool) {
+			Decode: kit.TextDecoder(func(status int, body string) (finding.Finding, bool) {
 				// A sloppy decoder: empty and unknown categories are normalised.
 				if strings.Contains(body, "E0000011") {
 					return finding.Finding{Category: "", Code: "E0000011"}, true
@@ -69,7 +70,7 @@ func fakeCatalog(calls *[]string) *connector.Catalog {
 					return finding.Finding{Category: "not_a_category", Code: "E0000999", Summary: "odd"}, true
 				}
 				return finding.Finding{}, false
-			},
+			}),
 		},
 	)
 }

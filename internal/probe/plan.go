@@ -31,7 +31,7 @@ type Plan struct {
 	// Decode classifies the vendor's own error answers (token endpoint,
 	// probe call, authorization endpoint) before the generic OAuth and HTTP
 	// decoders run. It returns false when it does not recognise the answer.
-	Decode func(r Response) (finding.Finding, bool)
+	Decode connector.Decoder
 
 	// Check inspects a successful (2xx) probe-call answer, for services that
 	// report failures with HTTP 200 (Slack's {"ok":false}). Error findings
@@ -126,12 +126,7 @@ type Credential struct {
 
 // Response is an HTTP answer handed to a vendor's Decode or Check hook.
 // Body is capped (at most 64 KiB) and Header is the response's.
-type Response struct {
-	Step       string // token, api, refresh, redirect_uris …
-	StatusCode int
-	Header     http.Header
-	Body       []byte
-}
+type Response = connector.Answer
 
 // CustomStep is a vendor step. Run reports its outcome; a failed outcome
 // stops the check like any built-in step.

@@ -30,7 +30,7 @@ func entraID() *connector.Profile {
 		// connector is app-only, and the client credentials flow never
 		// returns a refresh token whatever the scopes (entraRefreshToken).
 		Rules:     entraRules(entraAPI{"graph_url", "https://graph.microsoft.com"}),
-		Decode:    entraDecode,
+		Decode:    kit.TextDecoder(entraDecode),
 		Recognize: entraRecognize,
 	}
 }

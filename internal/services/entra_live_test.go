@@ -443,7 +443,7 @@ func TestEntraDecode(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, p := range []*connector.Profile{entraID(), microsoft365()} {
-				f, ok := p.Decode(tc.status, tc.body)
+				f, ok := p.Decode(connector.Answer{StatusCode: tc.status, Body: []byte(tc.body)})
 				if tc.cat == "" {
 					if ok {
 						t.Fatalf("%s claimed a foreign body: %+v", p.ID, f)

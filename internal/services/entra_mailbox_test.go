@@ -68,7 +68,7 @@ func TestEntraMailboxDecode(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			f, ok := microsoft365().Decode(tc.status, tc.body)
+			f, ok := microsoft365().Decode(connector.Answer{StatusCode: tc.status, Body: []byte(tc.body)})
 			if !ok {
 				t.Fatal("not recognised")
 			}

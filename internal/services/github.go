@@ -43,7 +43,7 @@ func github() *connector.Profile {
 				"`https://api.<subdomain>.ghe.com`."},
 		},
 		AuthAttrs: []string{"client_id", "client_secret", "token", "private_key"},
-		Decode:    githubDecode,
+		Decode:    kit.TextDecoder(githubDecode),
 		Recognize: githubRecognize,
 		Rules: []connector.Rule{
 			kit.EndpointRules("base_url"),

@@ -11,6 +11,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/servicetest"
 )
 
@@ -295,7 +296,7 @@ func TestGoogleDecode(t *testing.T) {
 			finding.ServiceUnavailable, "backendError"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := servicetest.CheckDecoded(t, googleDecode, tc.status, tc.body, tc.cat, tc.code)
+			f := servicetest.CheckDecoded(t, kit.TextDecoder(googleDecode), tc.status, tc.body, tc.cat, tc.code)
 			if (f.Category == finding.RateLimited || f.Category == finding.ServiceUnavailable) != f.Retryable {
 				t.Errorf("retryable %v for %s", f.Retryable, f.Category)
 			}

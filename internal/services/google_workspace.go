@@ -44,7 +44,7 @@ func googleWorkspace() *connector.Profile {
 			googleImpersonate,
 			googleCustomerID,
 		},
-		Decode:    googleDecode,
+		Decode:    kit.TextDecoder(googleDecode),
 		Recognize: googleRecognize,
 	}
 }

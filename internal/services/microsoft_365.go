@@ -2,6 +2,7 @@ package services
 
 import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
 // microsoft365 is an Entra app registration used for Microsoft 365
@@ -32,7 +33,7 @@ func microsoft365() *connector.Profile {
 		// One decoder for both profiles: Microsoft 365 authenticates
 		// through Entra and calls Graph, and adds the Management Activity
 		// API's AF codes, which entraDecode reads too.
-		Decode:    entraDecode,
+		Decode:    kit.TextDecoder(entraDecode),
 		Recognize: microsoft365Recognize,
 	}
 }

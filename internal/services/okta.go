@@ -47,7 +47,7 @@ func okta() *connector.Profile {
 			oktaServiceAppAuth,
 			oktaRefreshToken,
 		},
-		Decode:    oktaDecode,
+		Decode:    kit.TextDecoder(oktaDecode),
 		Recognize: oktaRecognize,
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/servicetest"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/transport"
 )
@@ -287,7 +288,7 @@ func TestOktaDecode(t *testing.T) {
 			finding.InvalidCredentials, "invalid_client"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := servicetest.CheckDecoded(t, oktaDecode, tc.status, tc.body, tc.cat, tc.code)
+			f := servicetest.CheckDecoded(t, kit.TextDecoder(oktaDecode), tc.status, tc.body, tc.cat, tc.code)
 			if strings.Contains(f.Detail, "oae") {
 				t.Errorf("errorId in the detail: %s", f.Detail)
 			}

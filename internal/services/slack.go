@@ -29,7 +29,7 @@ func slack() *connector.Profile {
 				"Override it for tests or a proxy; plain http is accepted only on loopback addresses."},
 		},
 		AuthAttrs: []string{"client_id", "client_secret", "token"},
-		Decode:    slackDecode,
+		Decode:    kit.TextDecoder(slackDecode),
 		Recognize: slackRecognize,
 		// Rotation is switched on in the app's settings, not requested by a
 		// scope, so there is no offline scope to require.

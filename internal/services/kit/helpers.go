@@ -232,3 +232,9 @@ func ContainsFold(list []string, v string) bool {
 	}
 	return false
 }
+
+// TextDecoder adapts a decoder of (status, body text) to connector.Decoder,
+// for vendors whose answers carry everything in the body.
+func TextDecoder(fn func(status int, body string) (finding.Finding, bool)) connector.Decoder {
+	return func(a connector.Answer) (finding.Finding, bool) { return fn(a.StatusCode, string(a.Body)) }
+}

@@ -189,9 +189,9 @@ func RsaPEM(bits int) string {
 // checkDecoded runs a vendor decoder on a raw answer and fails unless it
 // recognises it as an error of category cat with code, carrying a summary,
 // a detail and a fix.
-func CheckDecoded(t *testing.T, decode func(int, string) (finding.Finding, bool), status int, body string, cat finding.Category, code string) finding.Finding {
+func CheckDecoded(t *testing.T, decode connector.Decoder, status int, body string, cat finding.Category, code string) finding.Finding {
 	t.Helper()
-	f, ok := decode(status, body)
+	f, ok := decode(connector.Answer{StatusCode: status, Body: []byte(body)})
 	if !ok {
 		t.Fatal("not recognised")
 	}
