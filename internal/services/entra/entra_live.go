@@ -1,4 +1,4 @@
-package services
+package entra
 
 import (
 	"context"
@@ -242,7 +242,7 @@ func entraSameHost(resource, configured, def string) bool {
 // decode is the plan's Decode: the profile's decoder, with what this
 // connector's settings add (the secret's shape, the app and tenant ids).
 func (c *entraCheck) decode(r probe.Response) (finding.Finding, bool) {
-	f, ok := entraDecode(r.StatusCode, string(r.Body))
+	f, ok := entraDecode(r)
 	if !ok {
 		return f, false
 	}

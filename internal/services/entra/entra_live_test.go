@@ -1,4 +1,4 @@
-package services
+package entra
 
 import (
 	"context"
@@ -43,14 +43,14 @@ func entraStep(res probe.Result, name string) string {
 // probe.Run and checks the status, the finding's category, code and
 // attribute, the step that failed, and that a fix is offered.
 func TestEntraLive(t *testing.T) {
-	srv := sandbox.Start()
+	srv := sandbox.Start(*EntraID().Emulation)
 	defer srv.Close()
 	const (
-		tenant = sandbox.EntraTenantID
-		app    = sandbox.EntraClientID
+		tenant = SandboxTenantID
+		app    = SandboxClientID
 	)
 	perms := servicetest.WithScopes("User.Read.All", "GroupMember.Read.All")
-	registered := servicetest.WithRedirects(sandbox.EntraRedirectURIs[0])
+	registered := servicetest.WithRedirects(SandboxRedirectURIs[0])
 	cases := []struct {
 		name    string
 		spec    *connector.Spec
@@ -61,72 +61,72 @@ func TestEntraLive(t *testing.T) {
 		step    string // the step that decided (failed, or warned)
 		summary string // a fragment of the summary
 	}{
-		{name: "healthy with a secret", spec: entraLiveSpec(srv, "entra_id", tenant, app, sandbox.EntraSecretOK+"-a", perms, registered),
+		{name: "healthy with a secret", spec: entraLiveSpec(srv, "entra_id", tenant, app, SandboxSecretOK+"-a", perms, registered),
 			status: probe.StatusHealthy},
-		{name: "healthy with a certificate", spec: entraLiveSpec(srv, "entra_id", tenant, app, "", servicetest.WithKey(sandbox.EntraCertificatePEM()), perms),
+		{name: "healthy with a certificate", spec: entraLiveSpec(srv, "entra_id", tenant, app, "", servicetest.WithKey(certPEM(t, srv)), perms),
 			status: probe.StatusHealthy},
-		{name: "healthy by domain name", spec: entraLiveSpec(srv, "entra_id", sandbox.EntraTenantDomain, app, sandbox.EntraSecretOK+"-b"),
+		{name: "healthy by domain name", spec: entraLiveSpec(srv, "entra_id", SandboxTenantDomain, app, SandboxSecretOK+"-b"),
 			status: probe.StatusHealthy},
-		{name: "secret expiring soon", spec: entraLiveSpec(srv, "entra_id", tenant, app, sandbox.EntraSecretExpiring+"-a"),
+		{name: "secret expiring soon", spec: entraLiveSpec(srv, "entra_id", tenant, app, SandboxSecretExpiring+"-a"),
 			status: probe.StatusDegraded, cat: finding.ExpiringCredentials, code: "CREDENTIAL_EXPIRING", path: "auth.client_secret_wo", step: probe.StepExpiry},
-		{name: "secret expired", spec: entraLiveSpec(srv, "entra_id", tenant, app, sandbox.EntraSecretExpired+"-a"),
+		{name: "secret expired", spec: entraLiveSpec(srv, "entra_id", tenant, app, SandboxSecretExpired+"-a"),
 			status: probe.StatusUnhealthy, cat: finding.ExpiredCredentials, code: "AADSTS7000222", path: "auth.client_secret_wo", step: probe.StepToken,
 			summary: "client secret has expired"},
 		{name: "wrong secret", spec: entraLiveSpec(srv, "entra_id", tenant, app, "Qx58Q~kT0pZ3rVt1WcYe8HbNa4SdUg6J.aBcDeF"),
 			status: probe.StatusUnhealthy, cat: finding.InvalidCredentials, code: "AADSTS7000215", path: "auth.client_secret_wo", step: probe.StepToken},
-		{name: "secret ID instead of its value", spec: entraLiveSpec(srv, "entra_id", tenant, app, sandbox.EntraSecretID),
+		{name: "secret ID instead of its value", spec: entraLiveSpec(srv, "entra_id", tenant, app, SandboxSecretID),
 			status: probe.StatusUnhealthy, cat: finding.InvalidCredentials, code: "AADSTS7000215", path: "auth.client_secret_wo", step: probe.StepToken,
 			summary: "Secret ID, not the secret's Value"},
-		{name: "unknown app", spec: entraLiveSpec(srv, "entra_id", tenant, "11111111-2222-4333-8444-555555555555", sandbox.EntraSecretOK),
+		{name: "unknown app", spec: entraLiveSpec(srv, "entra_id", tenant, "11111111-2222-4333-8444-555555555555", SandboxSecretOK),
 			status: probe.StatusUnhealthy, cat: finding.AppNotFound, code: "AADSTS700016", path: "auth.client_id", step: probe.StepToken},
-		{name: "disabled app", spec: entraLiveSpec(srv, "entra_id", tenant, sandbox.EntraDisabledClientID, sandbox.EntraSecretOK),
+		{name: "disabled app", spec: entraLiveSpec(srv, "entra_id", tenant, SandboxDisabledClientID, SandboxSecretOK),
 			status: probe.StatusUnhealthy, cat: finding.AccountDisabled, code: "AADSTS7000112", path: "-", step: probe.StepToken},
-		{name: "unknown tenant found by discovery", spec: entraLiveSpec(srv, "entra_id", "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee", app, sandbox.EntraSecretOK),
+		{name: "unknown tenant found by discovery", spec: entraLiveSpec(srv, "entra_id", "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee", app, SandboxSecretOK),
 			status: probe.StatusUnhealthy, cat: finding.TenantNotFound, code: "AADSTS90002", path: "entra_id.tenant_id", step: probe.StepDiscovery},
-		{name: "unknown tenant domain", spec: entraLiveSpec(srv, "entra_id", "contoso-typo.onmicrosoft.com", app, sandbox.EntraSecretOK),
+		{name: "unknown tenant domain", spec: entraLiveSpec(srv, "entra_id", "contoso-typo.onmicrosoft.com", app, SandboxSecretOK),
 			status: probe.StatusUnhealthy, cat: finding.TenantNotFound, code: "AADSTS90002", path: "entra_id.tenant_id", step: probe.StepToken},
-		{name: "malformed tenant", spec: entraLiveSpec(srv, "entra_id", "tenant_id_here", app, sandbox.EntraSecretOK),
+		{name: "malformed tenant", spec: entraLiveSpec(srv, "entra_id", "tenant_id_here", app, SandboxSecretOK),
 			status: probe.StatusUnhealthy, cat: finding.TenantNotFound, code: "AADSTS900023", path: "entra_id.tenant_id", step: probe.StepToken},
-		{name: "consent missing", spec: entraLiveSpec(srv, "entra_id", tenant, app, sandbox.EntraSecretConsent),
+		{name: "consent missing", spec: entraLiveSpec(srv, "entra_id", tenant, app, SandboxSecretConsent),
 			status: probe.StatusUnhealthy, cat: finding.ConsentRequired, code: "AADSTS65001", path: "auth.client_id", step: probe.StepToken},
-		{name: "conditional access", spec: entraLiveSpec(srv, "entra_id", tenant, app, sandbox.EntraSecretBlocked),
+		{name: "conditional access", spec: entraLiveSpec(srv, "entra_id", tenant, app, SandboxSecretBlocked),
 			status: probe.StatusUnhealthy, cat: finding.PolicyBlocked, code: "AADSTS53003", path: "-", step: probe.StepToken},
-		{name: "no permission consented", spec: entraLiveSpec(srv, "entra_id", tenant, app, sandbox.EntraSecretNoRoles, perms),
+		{name: "no permission consented", spec: entraLiveSpec(srv, "entra_id", tenant, app, SandboxSecretNoRoles, perms),
 			status: probe.StatusUnhealthy, cat: finding.InsufficientScope, code: "Authorization_RequestDenied", path: "required_scopes[0]", step: "permissions",
 			summary: "User.Read.All"},
-		{name: "one permission missing", spec: entraLiveSpec(srv, "entra_id", tenant, app, sandbox.EntraSecretLimited, perms),
+		{name: "one permission missing", spec: entraLiveSpec(srv, "entra_id", tenant, app, SandboxSecretLimited, perms),
 			status: probe.StatusUnhealthy, cat: finding.InsufficientScope, code: "Authorization_RequestDenied", path: "required_scopes[1]", step: "permissions",
 			summary: "GroupMember.Read.All"},
-		{name: "no permissions required: a Graph 403 still proves the token", spec: entraLiveSpec(srv, "entra_id", tenant, app, sandbox.EntraSecretNoRoles),
+		{name: "no permissions required: a Graph 403 still proves the token", spec: entraLiveSpec(srv, "entra_id", tenant, app, SandboxSecretNoRoles),
 			status: probe.StatusHealthy},
-		{name: "token for another cloud", spec: entraLiveSpec(srv, "entra_id", tenant, app, sandbox.EntraSecretWrongCloud),
+		{name: "token for another cloud", spec: entraLiveSpec(srv, "entra_id", tenant, app, SandboxSecretWrongCloud),
 			status: probe.StatusUnhealthy, cat: finding.InvalidCredentials, code: "InvalidAuthenticationToken", path: "entra_id.graph_url", step: "graph",
 			summary: "audience"},
-		{name: "redirect URI not registered", spec: entraLiveSpec(srv, "entra_id", tenant, app, sandbox.EntraSecretOK,
-			servicetest.WithRedirects(sandbox.EntraRedirectURIs[1], sandbox.EntraRedirectURIs[0]+"/")),
+		{name: "redirect URI not registered", spec: entraLiveSpec(srv, "entra_id", tenant, app, SandboxSecretOK,
+			servicetest.WithRedirects(SandboxRedirectURIs[1], SandboxRedirectURIs[0]+"/")),
 			status: probe.StatusUnhealthy, cat: finding.RedirectURIMismatch, code: "AADSTS50011", path: "redirect_uris[1]", step: "app_registration"},
-		{name: "app without redirect URIs", spec: entraLiveSpec(srv, "entra_id", tenant, sandbox.EntraNoRedirectClientID, sandbox.EntraSecretOK, registered),
+		{name: "app without redirect URIs", spec: entraLiveSpec(srv, "entra_id", tenant, SandboxNoRedirectClientID, SandboxSecretOK, registered),
 			status: probe.StatusUnhealthy, cat: finding.RedirectURIMissing, code: "AADSTS500113", path: "redirect_uris", step: "app_registration"},
 		{name: "redirect URI checked at the authorize endpoint when the app cannot read itself",
-			spec:   entraLiveSpec(srv, "entra_id", tenant, app, sandbox.EntraSecretLimited, servicetest.WithRedirects("https://governance.example.com/other")),
+			spec:   entraLiveSpec(srv, "entra_id", tenant, app, SandboxSecretLimited, servicetest.WithRedirects("https://governance.example.com/other")),
 			status: probe.StatusUnhealthy, cat: finding.RedirectURIMismatch, code: "-", path: "redirect_uris[0]", step: probe.StepRedirectURIs},
 		{name: "untrusted TLS certificate", spec: func() *connector.Spec {
-			s := entraLiveSpec(srv, "entra_id", tenant, app, sandbox.EntraSecretOK)
+			s := entraLiveSpec(srv, "entra_id", tenant, app, SandboxSecretOK)
 			s.Settings["authority_url"] = srv.UntrustedTLSURL + "/entra"
 			return s
 		}(), status: probe.StatusUnreachable, cat: finding.TLSError, code: "-", path: "entra_id.authority_url", step: probe.StepTLS},
 
-		{name: "microsoft 365 healthy", spec: entraLiveSpec(srv, "microsoft_365", tenant, app, sandbox.EntraSecretOK, servicetest.WithScopes("ActivityFeed.Read")),
+		{name: "microsoft 365 healthy", spec: entraLiveSpec(srv, "microsoft_365", tenant, app, SandboxSecretOK, servicetest.WithScopes("ActivityFeed.Read")),
 			status: probe.StatusHealthy},
-		{name: "microsoft 365 without licence", spec: entraLiveSpec(srv, "microsoft_365", tenant, app, sandbox.EntraSecretUnlicensed),
+		{name: "microsoft 365 without licence", spec: entraLiveSpec(srv, "microsoft_365", tenant, app, SandboxSecretUnlicensed),
 			status: probe.StatusUnhealthy, cat: finding.LicenseRequired, code: "AF20012", path: "microsoft_365.tenant_id", step: "management_api"},
-		{name: "microsoft 365 audit log off", spec: entraLiveSpec(srv, "microsoft_365", tenant, app, sandbox.EntraSecretAuditOff),
+		{name: "microsoft 365 audit log off", spec: entraLiveSpec(srv, "microsoft_365", tenant, app, SandboxSecretAuditOff),
 			status: probe.StatusUnhealthy, cat: finding.FeatureDisabled, code: "AF20023", path: "microsoft_365.tenant_id", step: "management_api"},
-		{name: "microsoft 365 ActivityFeed.Read missing from the token", spec: entraLiveSpec(srv, "microsoft_365", tenant, app, sandbox.EntraSecretLimited, servicetest.WithScopes("ActivityFeed.Read")),
+		{name: "microsoft 365 ActivityFeed.Read missing from the token", spec: entraLiveSpec(srv, "microsoft_365", tenant, app, SandboxSecretLimited, servicetest.WithScopes("ActivityFeed.Read")),
 			status: probe.StatusUnhealthy, cat: finding.InsufficientScope, code: "AF10001", path: "required_scopes[0]", step: "management_api"},
-		{name: "microsoft 365 API refuses a token without ActivityFeed.Read", spec: entraLiveSpec(srv, "microsoft_365", tenant, app, sandbox.EntraSecretLimited),
+		{name: "microsoft 365 API refuses a token without ActivityFeed.Read", spec: entraLiveSpec(srv, "microsoft_365", tenant, app, SandboxSecretLimited),
 			status: probe.StatusUnhealthy, cat: finding.InsufficientScope, code: "AF10001", path: "required_permissions", step: "management_api"},
-		{name: "microsoft 365 with a certificate", spec: entraLiveSpec(srv, "microsoft_365", tenant, app, "", servicetest.WithKey(sandbox.EntraCertificatePEM())),
+		{name: "microsoft 365 with a certificate", spec: entraLiveSpec(srv, "microsoft_365", tenant, app, "", servicetest.WithKey(certPEM(t, srv))),
 			status: probe.StatusHealthy},
 	}
 	opts := probe.Options{Timeout: 5 * time.Second, ExpiryWarning: 30 * 24 * time.Hour}
@@ -192,12 +192,12 @@ func entraNoSecrets(t *testing.T, res probe.Result, s *connector.Spec) {
 // status: the secret's end date discovered from passwordCredentials (matched
 // by hint), the certificate's, and the steps that ran.
 func TestEntraLiveExpiryAndSteps(t *testing.T) {
-	srv := sandbox.Start()
+	srv := sandbox.Start(*EntraID().Emulation)
 	defer srv.Close()
 	opts := probe.Options{Timeout: 5 * time.Second, ExpiryWarning: 30 * 24 * time.Hour}
 
-	res := run(context.Background(), opts, entraLiveSpec(srv, "entra_id", sandbox.EntraTenantID, sandbox.EntraClientID, sandbox.EntraSecretOK,
-		servicetest.WithScopes("User.Read.All"), servicetest.WithRedirects(sandbox.EntraRedirectURIs...)))
+	res := run(context.Background(), opts, entraLiveSpec(srv, "entra_id", SandboxTenantID, SandboxClientID, SandboxSecretOK,
+		servicetest.WithScopes("User.Read.All"), servicetest.WithRedirects(SandboxRedirectURIs...)))
 	day := time.Now().UTC().Truncate(24 * time.Hour)
 	if res.ExpiresAt == nil || !res.ExpiresAt.Equal(day.AddDate(1, 0, 0)) {
 		t.Fatalf("ExpiresAt %v, want the secret's endDateTime %v\n%s", res.ExpiresAt, day.AddDate(1, 0, 0), entraDump(res))
@@ -208,15 +208,15 @@ func TestEntraLiveExpiryAndSteps(t *testing.T) {
 		}
 	}
 
-	res = run(context.Background(), opts, entraLiveSpec(srv, "entra_id", sandbox.EntraTenantID, sandbox.EntraClientID, "",
-		servicetest.WithKey(sandbox.EntraCertificatePEM())))
+	res = run(context.Background(), opts, entraLiveSpec(srv, "entra_id", SandboxTenantID, SandboxClientID, "",
+		servicetest.WithKey(certPEM(t, srv))))
 	if want := time.Date(2036, 1, 1, 0, 0, 0, 0, time.UTC); res.ExpiresAt == nil || !res.ExpiresAt.Equal(want) {
 		t.Fatalf("ExpiresAt %v, want the certificate's %v\n%s", res.ExpiresAt, want, entraDump(res))
 	}
 
 	// A domain tenant skips discovery (Entra's issuer names the GUID) and
 	// still gets its answer from the token endpoint.
-	res = run(context.Background(), opts, entraLiveSpec(srv, "entra_id", sandbox.EntraTenantDomain, sandbox.EntraClientID, sandbox.EntraSecretOK))
+	res = run(context.Background(), opts, entraLiveSpec(srv, "entra_id", SandboxTenantDomain, SandboxClientID, SandboxSecretOK))
 	if entraStep(res, probe.StepDiscovery) != probe.OutcomeSkipped || res.Status != probe.StatusHealthy {
 		t.Fatalf("domain tenant\n%s", entraDump(res))
 	}
@@ -225,11 +225,11 @@ func TestEntraLiveExpiryAndSteps(t *testing.T) {
 // TestEntraLiveDrift: a secret revoked after a healthy check fails the next
 // one with AADSTS7000215, and a deleted app with AADSTS700016.
 func TestEntraLiveDrift(t *testing.T) {
-	srv := sandbox.Start()
+	srv := sandbox.Start(*EntraID().Emulation)
 	defer srv.Close()
 	opts := probe.Options{Timeout: 5 * time.Second}
-	secret := sandbox.EntraSecretOK + "-drift"
-	spec := entraLiveSpec(srv, "entra_id", sandbox.EntraTenantID, sandbox.EntraClientID, secret)
+	secret := SandboxSecretOK + "-drift"
+	spec := entraLiveSpec(srv, "entra_id", SandboxTenantID, SandboxClientID, secret)
 	if res := run(context.Background(), opts, spec); res.Status != probe.StatusHealthy {
 		t.Fatalf("before revocation\n%s", entraDump(res))
 	}
@@ -239,7 +239,7 @@ func TestEntraLiveDrift(t *testing.T) {
 		t.Fatalf("after revocation\n%s", entraDump(res))
 	}
 	srv.Reset()
-	srv.Revoke(sandbox.EntraClientID)
+	srv.Revoke(SandboxClientID)
 	res = run(context.Background(), opts, spec)
 	if res.Status != probe.StatusUnhealthy || len(res.Findings) == 0 || res.Findings[0].Category != finding.AppNotFound {
 		t.Fatalf("after deleting the app\n%s", entraDump(res))
@@ -249,7 +249,7 @@ func TestEntraLiveDrift(t *testing.T) {
 // TestEntraPlanScopes: required_scopes split into the token's /.default
 // scope and the permissions its roles must hold.
 func TestEntraPlanScopes(t *testing.T) {
-	spec := servicetest.NewSpec("microsoft_365", servicetest.Set("tenant_id", sandbox.EntraTenantID), servicetest.WithClient(sandbox.EntraClientID, sandbox.EntraSecretOK),
+	spec := servicetest.NewSpec("microsoft_365", servicetest.Set("tenant_id", SandboxTenantID), servicetest.WithClient(SandboxClientID, SandboxSecretOK),
 		servicetest.WithScopes("User.Read.All", "https://manage.office.com/.default", "ActivityFeed.Read", "https://graph.microsoft.com/Group.Read.All"))
 	plan, fs := planEntra(spec)
 	if finding.HasErrors(fs) {
@@ -258,8 +258,8 @@ func TestEntraPlanScopes(t *testing.T) {
 	if got := plan.OAuth2.Scopes; len(got) != 1 || got[0] != "https://graph.microsoft.com/.default" {
 		t.Errorf("token scopes %q", got)
 	}
-	if plan.OAuth2.TokenURL != "https://login.microsoftonline.com/"+sandbox.EntraTenantID+"/oauth2/v2.0/token" ||
-		plan.OAuth2.Issuer != "https://login.microsoftonline.com/"+sandbox.EntraTenantID+"/v2.0" {
+	if plan.OAuth2.TokenURL != "https://login.microsoftonline.com/"+SandboxTenantID+"/oauth2/v2.0/token" ||
+		plan.OAuth2.Issuer != "https://login.microsoftonline.com/"+SandboxTenantID+"/v2.0" {
 		t.Errorf("endpoints %q %q", plan.OAuth2.TokenURL, plan.OAuth2.Issuer)
 	}
 	if plan.OAuth2.AuthStyle != probe.AuthClientSecretPost {
@@ -283,7 +283,7 @@ func TestEntraPlanScopes(t *testing.T) {
 	// National cloud: the token goes to the authority_url given, the
 	// default scope to the graph_url given.
 	gov := servicetest.NewSpec("entra_id", servicetest.Set("tenant_id", "contoso.onmicrosoft.us", "authority_url", "https://login.microsoftonline.us/",
-		"graph_url", "https://graph.microsoft.us"), servicetest.WithClient(sandbox.EntraClientID, ""), servicetest.WithKey(sandbox.EntraCertificatePEM()))
+		"graph_url", "https://graph.microsoft.us"), servicetest.WithClient(SandboxClientID, ""), servicetest.WithKey((&certificate{}).pem()))
 	plan, _ = planEntra(gov)
 	if plan.OAuth2.TokenURL != "https://login.microsoftonline.us/contoso.onmicrosoft.us/oauth2/v2.0/token" || plan.OAuth2.Issuer != "" ||
 		plan.OAuth2.Scopes[0] != "https://graph.microsoft.us/.default" || plan.OAuth2.AuthStyle != probe.AuthPrivateKeyJWT {
@@ -299,7 +299,7 @@ func TestEntraPlanScopes(t *testing.T) {
 // TestEntraAssertion: the management token's client assertion names the
 // bundled certificate's thumbprints, as Entra ID requires.
 func TestEntraAssertion(t *testing.T) {
-	a, err := entraAssertion(sandbox.EntraClientID, "https://login.microsoftonline.com/t/oauth2/v2.0/token", sandbox.EntraCertificatePEM(), time.Now())
+	a, err := entraAssertion(SandboxClientID, "https://login.microsoftonline.com/t/oauth2/v2.0/token", (&certificate{}).pem(), time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -442,7 +442,7 @@ func TestEntraDecode(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			for _, p := range []*connector.Profile{entraID(), microsoft365()} {
+			for _, p := range []*connector.Profile{entraIDProfile(), microsoft365Profile()} {
 				f, ok := p.Decode(connector.Answer{StatusCode: tc.status, Body: []byte(tc.body)})
 				if tc.cat == "" {
 					if ok {

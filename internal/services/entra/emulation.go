@@ -1,4 +1,4 @@
-package sandbox
+package entra
 
 // Microsoft Entra ID, Microsoft Graph and the Office 365 Management Activity
 // API, under /entra. Point a connector's authority_url, graph_url and
@@ -25,15 +25,15 @@ package sandbox
 // append anything ("sandbox-entra-expired-1").
 //
 //	key                               presented as      answer
-//	EntraTenantID, EntraTenantDomain  tenant            the sandbox tenant
+//	SandboxTenantID, SandboxTenantDomain  tenant            the sandbox tenant
 //	any other GUID or domain name     tenant            400 invalid_tenant AADSTS90002 (token, discovery, authorize)
 //	anything else                     tenant            400 invalid_request AADSTS900023
-//	EntraClientID                     client_id         the sandbox app (redirect URIs EntraRedirectURIs)
-//	EntraNoRedirectClientID           client_id         the same app without any redirect URI (AADSTS500113)
-//	EntraDisabledClientID             client_id         400 unauthorized_client AADSTS7000112 (app disabled)
+//	SandboxClientID                     client_id         the sandbox app (redirect URIs SandboxRedirectURIs)
+//	SandboxNoRedirectClientID           client_id         the same app without any redirect URI (AADSTS500113)
+//	SandboxDisabledClientID             client_id         400 unauthorized_client AADSTS7000112 (app disabled)
 //	any other client id               client_id         400 unauthorized_client AADSTS700016
 //	(none)                            credential        401 invalid_client AADSTS7000216
-//	"sandbox-entra-ok"                client_secret     token with roles EntraDefaultRoles
+//	"sandbox-entra-ok"                client_secret     token with roles SandboxDefaultRoles
 //	"sandbox-entra-expiring"          client_secret     token; the secret's endDateTime is 10 days away
 //	"sandbox-entra-expired"           client_secret     401 invalid_client AADSTS7000222
 //	"sandbox-entra-noroles"           client_secret     token without a roles claim (no admin consent); Graph 403
@@ -45,9 +45,9 @@ package sandbox
 //	                                                    InvalidAuthenticationToken (invalid audience)
 //	"sandbox-entra-unlicensed"        client_secret     token; Management API 400 AF20012 (no licence)
 //	"sandbox-entra-auditoff"          client_secret     token; Management API 400 AF20023 (audit log off)
-//	EntraSecretID                     client_secret     401 AADSTS7000215 (the Secret ID, not the Value)
+//	SandboxSecretID                     client_secret     401 AADSTS7000215 (the Secret ID, not the Value)
 //	any other secret                  client_secret     401 invalid_client AADSTS7000215
-//	EntraCertificatePEM()'s key       client_assertion  token with roles EntraDefaultRoles
+//	SandboxCertificatePEM()'s key       client_assertion  token with roles SandboxDefaultRoles
 //	any other key                     client_assertion  401 invalid_client AADSTS700027
 //
 // Drift: Revoke(secret) makes that secret answer AADSTS7000215 (deleted),
@@ -69,6 +69,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"html"
+	"io"
 	"math/big"
 	"net/http"
 	"net/url"
@@ -80,19 +81,20 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 	josejwt "github.com/go-jose/go-jose/v4/jwt"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox/emulation"
 )
 
 // Identifiers of the sandbox tenant and its app registrations.
 const (
-	EntraTenantID           = "8f1c2e4a-5b6d-4e7f-9a0b-1c2d3e4f5a6b"
-	EntraTenantDomain       = "handshake-sandbox.onmicrosoft.com"
-	EntraClientID           = "0f3b1c2d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
-	EntraNoRedirectClientID = "0f3b1c2d-4e5f-4a6b-8c7d-9e0f1a2b3c4e"
-	EntraDisabledClientID   = "0f3b1c2d-4e5f-4a6b-8c7d-9e0f1a2b3c4f"
-	// EntraSecretID is the Secret ID (passwordCredential keyId) of the
+	SandboxTenantID           = "8f1c2e4a-5b6d-4e7f-9a0b-1c2d3e4f5a6b"
+	SandboxTenantDomain       = "handshake-sandbox.onmicrosoft.com"
+	SandboxClientID           = "0f3b1c2d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+	SandboxNoRedirectClientID = "0f3b1c2d-4e5f-4a6b-8c7d-9e0f1a2b3c4e"
+	SandboxDisabledClientID   = "0f3b1c2d-4e5f-4a6b-8c7d-9e0f1a2b3c4f"
+	// SandboxSecretID is the Secret ID (passwordCredential keyId) of the
 	// app's current client secret: presenting it as the secret is the
 	// classic mistake.
-	EntraSecretID = "3f1c9a2e-7b4d-4c8e-9f0a-1b2c3d4e5f60"
+	SandboxSecretID = "3f1c9a2e-7b4d-4c8e-9f0a-1b2c3d4e5f60"
 
 	entraLegacySecretID = "9d2e4f6a-8b0c-4d1e-a2f3-b4c5d6e7f809"
 	entraCertKeyID      = "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d"
@@ -103,32 +105,36 @@ const (
 
 // Client secrets, one per scenario (see the table above).
 const (
-	EntraSecretOK         = "sandbox-entra-ok"
-	EntraSecretExpiring   = "sandbox-entra-expiring"
-	EntraSecretExpired    = "sandbox-entra-expired"
-	EntraSecretNoRoles    = "sandbox-entra-noroles"
-	EntraSecretLimited    = "sandbox-entra-limited"
-	EntraSecretConsent    = "sandbox-entra-consent"
-	EntraSecretBlocked    = "sandbox-entra-blocked"
-	EntraSecretWrongCloud = "sandbox-entra-wrongcloud"
-	EntraSecretUnlicensed = "sandbox-entra-unlicensed"
-	EntraSecretAuditOff   = "sandbox-entra-auditoff"
+	SandboxSecretOK         = "sandbox-entra-ok"
+	SandboxSecretExpiring   = "sandbox-entra-expiring"
+	SandboxSecretExpired    = "sandbox-entra-expired"
+	SandboxSecretNoRoles    = "sandbox-entra-noroles"
+	SandboxSecretLimited    = "sandbox-entra-limited"
+	SandboxSecretConsent    = "sandbox-entra-consent"
+	SandboxSecretBlocked    = "sandbox-entra-blocked"
+	SandboxSecretWrongCloud = "sandbox-entra-wrongcloud"
+	SandboxSecretUnlicensed = "sandbox-entra-unlicensed"
+	SandboxSecretAuditOff   = "sandbox-entra-auditoff"
 )
 
-// EntraDefaultRoles are the application permissions a healthy token carries.
-var EntraDefaultRoles = []string{"ActivityFeed.Read", "Application.Read.All", "GroupMember.Read.All", "MailboxSettings.Read", "Organization.Read.All", "User.Read.All"}
+// SandboxDefaultRoles are the application permissions a healthy token carries.
+var SandboxDefaultRoles = []string{"ActivityFeed.Read", "Application.Read.All", "GroupMember.Read.All", "MailboxSettings.Read", "Organization.Read.All", "User.Read.All"}
 
-// EntraRedirectURIs are the Web redirect URIs registered for EntraClientID.
-var EntraRedirectURIs = []string{"https://governance.example.com/oauth/callback", "https://governance.example.com/signin-oidc"}
+// SandboxRedirectURIs are the Web redirect URIs registered for SandboxClientID.
+var SandboxRedirectURIs = []string{"https://governance.example.com/oauth/callback", "https://governance.example.com/signin-oidc"}
 
-var (
-	entraCertOnce sync.Once
-	entraCertKey  *rsa.PrivateKey
-	entraCertDER  []byte
-)
+// certificate is the key pair of the certificate registered on
+// SandboxClientID: generated by each emulation when first needed, so no key
+// is checked in and no two sandboxes share one.
+type certificate struct {
+	once sync.Once
+	key  *rsa.PrivateKey
+	der  []byte
+}
 
-func entraCert() (*rsa.PrivateKey, []byte) {
-	entraCertOnce.Do(func() {
+// get returns the key and the certificate's DER, generating them once.
+func (c *certificate) get() (*rsa.PrivateKey, []byte) {
+	c.once.Do(func() {
 		key, err := rsa.GenerateKey(rand.Reader, 2048)
 		if err != nil {
 			panic(err)
@@ -144,18 +150,42 @@ func entraCert() (*rsa.PrivateKey, []byte) {
 		if err != nil {
 			panic(err)
 		}
-		entraCertKey, entraCertDER = key, der
+		c.key, c.der = key, der
 	})
-	return entraCertKey, entraCertDER
+	return c.key, c.der
 }
 
-// EntraCertificatePEM is the private key of the certificate registered on
-// EntraClientID, bundled with the certificate, as a connector's
+// pem is the private key bundled with the certificate, as a connector's
 // auth.private_key takes it.
-func EntraCertificatePEM() string {
-	key, der := entraCert()
+func (c *certificate) pem() string {
+	key, der := c.get()
 	return string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})) +
 		string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+}
+
+// sandboxCertificatePath is where the emulation hands its certificate's
+// private key to tests and demos (below its prefix); not a Microsoft route.
+const sandboxCertificatePath = "_sandbox/certificate.pem"
+
+// SandboxCertificatePEM fetches from a running Entra emulation (entraURL is
+// the sandbox's VendorURL("entra")) the private key of the certificate
+// registered on SandboxClientID, bundled with the certificate, as a
+// connector's auth.private_key takes it.
+func SandboxCertificatePEM(entraURL string) (string, error) {
+	c := &http.Client{Timeout: 30 * time.Second}
+	resp, err := c.Get(strings.TrimRight(entraURL, "/") + "/" + sandboxCertificatePath)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if err != nil {
+		return "", err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("entra sandbox: GET %s answered %d", sandboxCertificatePath, resp.StatusCode)
+	}
+	return string(b), nil
 }
 
 // entraSession is what the sandbox remembers about an access token it issued.
@@ -168,16 +198,20 @@ type entraSession struct {
 	exp      time.Time
 }
 
+// entraState is one emulation's state: what the sandbox issued, and the
+// app's certificate.
 type entraState struct {
-	s      *Server
+	world  emulation.World
 	prefix string
+	cert   certificate
 
 	mu       sync.Mutex
 	sessions map[string]*entraSession // by the token's uti claim
 }
 
-func entraRoutes(s *Server, mux *http.ServeMux, prefix string) {
-	st := &entraState{s: s, prefix: prefix, sessions: map[string]*entraSession{}}
+// emulationRoutes is the entra_id emulation's emulation.Routes.
+func emulationRoutes(world emulation.World, mux *http.ServeMux, prefix string) {
+	st := &entraState{world: world, prefix: prefix, sessions: map[string]*entraSession{}}
 	// One handler: the tenant is a path wildcard that would overlap Graph's
 	// and the Management API's literal segments in ServeMux patterns.
 	mux.HandleFunc(prefix+"/", st.serve)
@@ -187,6 +221,9 @@ func (st *entraState) serve(w http.ResponseWriter, r *http.Request) {
 	parts := strings.Split(strings.TrimPrefix(r.URL.Path, st.prefix+"/"), "/")
 	tail := func(from int) string { return strings.Join(parts[from:], "/") }
 	switch {
+	case strings.Join(parts, "/") == sandboxCertificatePath && r.Method == http.MethodGet:
+		w.Header().Set("Content-Type", "application/x-pem-file")
+		_, _ = io.WriteString(w, st.cert.pem())
 	case parts[0] == "v1.0" && r.Method == http.MethodGet:
 		st.graph(w, r, tail(1))
 	case parts[0] == "api" && len(parts) >= 4 && parts[1] == "v1.0" && tail(3) == "activity/feed/subscriptions/list" && r.Method == http.MethodGet:
@@ -219,7 +256,7 @@ var (
 // tenantError is the STS's answer for a tenant it does not serve, or "".
 func tenantError(tenant string) (code int, oauth, desc string) {
 	switch {
-	case strings.EqualFold(tenant, EntraTenantID) || strings.EqualFold(tenant, EntraTenantDomain):
+	case strings.EqualFold(tenant, SandboxTenantID) || strings.EqualFold(tenant, SandboxTenantDomain):
 		return 0, "", ""
 	case entraGUIDRE.MatchString(tenant) || entraDomainRE.MatchString(tenant):
 		return 90002, "invalid_tenant", fmt.Sprintf("Tenant '%s' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.", tenant)
@@ -243,7 +280,7 @@ func stsError(w http.ResponseWriter, status int, oauth string, code int, desc, s
 	}{oauth, fmt.Sprintf("AADSTS%d: %s\r\nTrace ID: %s\r\nCorrelation ID: %s\r\nTimestamp: %s", code, desc, trace, corr, now),
 		[]int{code}, now, trace, corr, fmt.Sprintf("https://login.microsoftonline.com/error?code=%d", code), suberror}
 	b, _ := json.Marshal(body)
-	writeJSON(w, status, string(b), "Cache-Control", "no-store, no-cache", "Pragma", "no-cache",
+	emulation.WriteJSON(w, status, string(b), "Cache-Control", "no-store, no-cache", "Pragma", "no-cache",
 		"x-ms-request-id", trace, "x-ms-ests-server", "2.1.19000.5 - SEC ProdSlices")
 }
 
@@ -282,14 +319,14 @@ func (st *entraState) token(w http.ResponseWriter, r *http.Request, tenant strin
 		return
 	}
 	switch {
-	case clientID == EntraDisabledClientID:
+	case clientID == SandboxDisabledClientID:
 		stsError(w, http.StatusBadRequest, "unauthorized_client", 7000112, fmt.Sprintf("Application '%s'(%s) is disabled.", clientID, entraAppName), "")
 		return
-	case clientID != EntraClientID && clientID != EntraNoRedirectClientID || st.s.Revoked(clientID):
+	case clientID != SandboxClientID && clientID != SandboxNoRedirectClientID || st.world.Revoked(clientID):
 		stsError(w, http.StatusBadRequest, "unauthorized_client", 700016, fmt.Sprintf("Application with identifier '%s' was not found in the directory '%s'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.", clientID, entraAppName+" tenant"), "")
 		return
 	}
-	sess := &entraSession{clientID: clientID, aud: strings.TrimSuffix(scope, "/.default"), roles: EntraDefaultRoles, secret: secret}
+	sess := &entraSession{clientID: clientID, aud: strings.TrimSuffix(scope, "/.default"), roles: SandboxDefaultRoles, secret: secret}
 	switch assertion := r.PostForm.Get("client_assertion"); {
 	case assertion != "":
 		if !st.checkAssertion(w, r, assertion, clientID) {
@@ -301,7 +338,7 @@ func (st *entraState) token(w http.ResponseWriter, r *http.Request, tenant strin
 		return
 	default:
 		sess.scenario = entraScenario(secret)
-		if st.s.Revoked(secret) {
+		if st.world.Revoked(secret) {
 			sess.scenario = ""
 		}
 		switch sess.scenario {
@@ -327,15 +364,15 @@ func (st *entraState) token(w http.ResponseWriter, r *http.Request, tenant strin
 	}
 	sess.exp = time.Now().Add(time.Hour)
 	tok := st.mint(sess, r)
-	writeJSON(w, http.StatusOK, fmt.Sprintf(`{"token_type":"Bearer","expires_in":3599,"ext_expires_in":3599,"access_token":%q}`, tok),
+	emulation.WriteJSON(w, http.StatusOK, fmt.Sprintf(`{"token_type":"Bearer","expires_in":3599,"ext_expires_in":3599,"access_token":%q}`, tok),
 		"Cache-Control", "no-store, no-cache", "Pragma", "no-cache")
 }
 
 // entraScenario maps a client secret to its scenario key ("" when the
 // secret is not one of the app's).
 func entraScenario(secret string) string {
-	for _, k := range []string{EntraSecretOK, EntraSecretExpiring, EntraSecretExpired, EntraSecretNoRoles, EntraSecretLimited,
-		EntraSecretConsent, EntraSecretBlocked, EntraSecretWrongCloud, EntraSecretUnlicensed, EntraSecretAuditOff} {
+	for _, k := range []string{SandboxSecretOK, SandboxSecretExpiring, SandboxSecretExpired, SandboxSecretNoRoles, SandboxSecretLimited,
+		SandboxSecretConsent, SandboxSecretBlocked, SandboxSecretWrongCloud, SandboxSecretUnlicensed, SandboxSecretAuditOff} {
 		if strings.HasPrefix(secret, k) {
 			return strings.TrimPrefix(k, "sandbox-entra-")
 		}
@@ -350,7 +387,7 @@ func (st *entraState) checkAssertion(w http.ResponseWriter, r *http.Request, ass
 		stsError(w, http.StatusBadRequest, "invalid_request", 90014, "The required field 'client_assertion_type' is missing from the credential. Ensure that you have all the necessary parameters for the login request.", "")
 		return false
 	}
-	key, der := entraCert()
+	key, der := st.cert.get()
 	thumb := sha1.Sum(der)
 	tok, err := josejwt.ParseSigned(assertion, []jose.SignatureAlgorithm{jose.RS256, jose.PS256, jose.ES256, jose.ES384, jose.EdDSA})
 	var claims josejwt.Claims
@@ -386,12 +423,12 @@ func (st *entraState) mint(sess *entraSession, r *http.Request) string {
 	now := time.Now()
 	uti := randomB64(16)
 	claims := map[string]any{
-		"aud": sess.aud, "iss": "https://sts.windows.net/" + EntraTenantID + "/",
+		"aud": sess.aud, "iss": "https://sts.windows.net/" + SandboxTenantID + "/",
 		"iat": now.Unix(), "nbf": now.Unix(), "exp": sess.exp.Unix(),
 		"aio": randomB64(40), "app_displayname": entraAppName, "appid": sess.clientID,
-		"appidacr": "1", "idp": "https://sts.windows.net/" + EntraTenantID + "/", "idtyp": "app",
+		"appidacr": "1", "idp": "https://sts.windows.net/" + SandboxTenantID + "/", "idtyp": "app",
 		"oid": entraSPObjectID, "rh": "0.A" + randomB64(30) + ".", "sub": entraSPObjectID,
-		"tenant_region_scope": "EU", "tid": EntraTenantID, "uti": uti, "ver": "1.0",
+		"tenant_region_scope": "EU", "tid": SandboxTenantID, "uti": uti, "ver": "1.0",
 		"wids": []string{"0997a1d0-0d1d-4acb-b408-d5ca73121e90"}, "xms_tcdt": 1700000000,
 	}
 	if sess.scenario == "certificate" {
@@ -417,7 +454,7 @@ func (st *entraState) mint(sess *entraSession, r *http.Request) string {
 // session returns what the sandbox issued the bearer token for, or an
 // explanation of why the token is not acceptable.
 func (st *entraState) session(r *http.Request) (*entraSession, string) {
-	tok := bearer(r)
+	tok := emulation.Bearer(r)
 	if tok == "" {
 		return nil, "Access token is empty."
 	}
@@ -451,7 +488,7 @@ func graphError(w http.ResponseWriter, status int, code, message string) {
 	id := newGUID()
 	body, _ := json.Marshal(map[string]any{"error": map[string]any{"code": code, "message": message,
 		"innerError": map[string]string{"date": time.Now().UTC().Format("2006-01-02T15:04:05"), "request-id": id, "client-request-id": id}}})
-	writeJSON(w, status, string(body), "request-id", id, "client-request-id", id)
+	emulation.WriteJSON(w, status, string(body), "request-id", id, "client-request-id", id)
 }
 
 func hasAnyRole(sess *entraSession, roles ...string) bool {
@@ -484,21 +521,21 @@ func (st *entraState) graph(w http.ResponseWriter, r *http.Request, path string)
 			return
 		}
 		body, _ := json.Marshal(map[string]any{"@odata.context": ctx("organization"), "value": []any{map[string]any{
-			"id": EntraTenantID, "displayName": "Handshake Sandbox", "tenantType": "AAD",
-			"verifiedDomains": []any{map[string]any{"name": EntraTenantDomain, "isDefault": true, "isInitial": true, "type": "Managed"}}}}})
-		writeJSON(w, http.StatusOK, string(body))
+			"id": SandboxTenantID, "displayName": "Handshake Sandbox", "tenantType": "AAD",
+			"verifiedDomains": []any{map[string]any{"name": SandboxTenantDomain, "isDefault": true, "isInitial": true, "type": "Managed"}}}}})
+		emulation.WriteJSON(w, http.StatusOK, string(body))
 	case path == "users":
 		if !hasAnyRole(sess, "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All") {
 			denied()
 			return
 		}
-		writeJSON(w, http.StatusOK, `{"@odata.context":"`+ctx("users")+`","value":[{"id":"5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9","displayName":"Ada Admin","userPrincipalName":"ada@`+EntraTenantDomain+`"}]}`)
+		emulation.WriteJSON(w, http.StatusOK, `{"@odata.context":"`+ctx("users")+`","value":[{"id":"5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9","displayName":"Ada Admin","userPrincipalName":"ada@`+SandboxTenantDomain+`"}]}`)
 	case path == "groups":
 		if !hasAnyRole(sess, "Group.Read.All", "GroupMember.Read.All", "Group.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All") {
 			denied()
 			return
 		}
-		writeJSON(w, http.StatusOK, `{"@odata.context":"`+ctx("groups")+`","value":[{"id":"7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d","displayName":"Governance"}]}`)
+		emulation.WriteJSON(w, http.StatusOK, `{"@odata.context":"`+ctx("groups")+`","value":[{"id":"7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d","displayName":"Governance"}]}`)
 	case path == "applications":
 		if !hasAnyRole(sess, appRead...) {
 			denied()
@@ -510,7 +547,7 @@ func (st *entraState) graph(w http.ResponseWriter, r *http.Request, path string)
 			graphError(w, http.StatusBadRequest, "Request_UnsupportedQuery", "Unsupported or invalid query filter clause specified for property 'appId' of resource 'Application'.")
 			return
 		}
-		for _, id := range []string{EntraClientID, EntraNoRedirectClientID} {
+		for _, id := range []string{SandboxClientID, SandboxNoRedirectClientID} {
 			if m == nil || strings.EqualFold(m[1], id) {
 				apps = append(apps, st.app(sess, id))
 			}
@@ -519,21 +556,21 @@ func (st *entraState) graph(w http.ResponseWriter, r *http.Request, path string)
 			apps = []any{}
 		}
 		body, _ := json.Marshal(map[string]any{"@odata.context": ctx("applications"), "value": apps})
-		writeJSON(w, http.StatusOK, string(body))
+		emulation.WriteJSON(w, http.StatusOK, string(body))
 	case strings.HasPrefix(path, "applications(appId="):
 		if !hasAnyRole(sess, appRead...) {
 			denied()
 			return
 		}
 		id := strings.Trim(strings.TrimSuffix(strings.TrimPrefix(path, "applications(appId="), ")"), "'")
-		if id != EntraClientID && id != EntraNoRedirectClientID {
+		if id != SandboxClientID && id != SandboxNoRedirectClientID {
 			graphError(w, http.StatusNotFound, "Request_ResourceNotFound", fmt.Sprintf("Resource '%s' does not exist or one of its queried reference-property objects are not present.", id))
 			return
 		}
 		app := st.app(sess, id)
 		app["@odata.context"] = ctx("applications/$entity")
 		body, _ := json.Marshal(app)
-		writeJSON(w, http.StatusOK, string(body))
+		emulation.WriteJSON(w, http.StatusOK, string(body))
 	case strings.HasPrefix(path, "users/"):
 		st.user(w, r, sess, strings.TrimPrefix(path, "users/"))
 	case path == "me":
@@ -559,14 +596,14 @@ func (st *entraState) app(sess *entraSession, appID string) map[string]any {
 	if len(sess.secret) >= 3 && sess.scenario != "certificate" {
 		hint = sess.secret[:3]
 	}
-	_, der := entraCert()
+	_, der := st.cert.get()
 	thumb := sha1.Sum(der)
-	redirects := EntraRedirectURIs
-	if appID == EntraNoRedirectClientID {
+	redirects := SandboxRedirectURIs
+	if appID == SandboxNoRedirectClientID {
 		redirects = []string{}
 	}
 	objectID := entraAppObjectID
-	if appID != EntraClientID {
+	if appID != SandboxClientID {
 		objectID = strings.Replace(objectID, "c1d2", "c1d3", 1)
 	}
 	ts := func(t time.Time) string { return t.Format("2006-01-02T15:04:05Z") }
@@ -574,7 +611,7 @@ func (st *entraState) app(sess *entraSession, appID string) map[string]any {
 		"id": objectID, "appId": appID, "displayName": entraAppName, "signInAudience": "AzureADMyOrg",
 		"passwordCredentials": []any{
 			map[string]any{"customKeyIdentifier": nil, "displayName": "handshake", "endDateTime": ts(end), "hint": hint,
-				"keyId": EntraSecretID, "secretText": nil, "startDateTime": ts(end.AddDate(-2, 0, 0))},
+				"keyId": SandboxSecretID, "secretText": nil, "startDateTime": ts(end.AddDate(-2, 0, 0))},
 			map[string]any{"customKeyIdentifier": nil, "displayName": "legacy-2024", "endDateTime": "2024-07-01T00:00:00Z", "hint": "Zq8",
 				"keyId": entraLegacySecretID, "secretText": nil, "startDateTime": "2023-07-01T00:00:00Z"},
 		},
@@ -594,7 +631,7 @@ func (st *entraState) discovery(w http.ResponseWriter, r *http.Request, tenant s
 		stsError(w, http.StatusBadRequest, oauth, code, desc, "")
 		return
 	}
-	b, t := st.base(r), EntraTenantID
+	b, t := st.base(r), SandboxTenantID
 	doc := map[string]any{
 		"token_endpoint":                        b + "/" + t + "/oauth2/v2.0/token",
 		"token_endpoint_auth_methods_supported": []string{"client_secret_post", "private_key_jwt", "client_secret_basic"},
@@ -621,7 +658,7 @@ func (st *entraState) discovery(w http.ResponseWriter, r *http.Request, tenant s
 		"rbac_url":                              "https://pas.windows.net",
 	}
 	body, _ := json.Marshal(doc)
-	writeJSON(w, http.StatusOK, string(body))
+	emulation.WriteJSON(w, http.StatusOK, string(body))
 }
 
 // authorize is GET /{tenant}/oauth2/v2.0/authorize: the sign-in page when
@@ -644,10 +681,10 @@ func (st *entraState) authorize(w http.ResponseWriter, r *http.Request, tenant s
 	clientID, redirect := q.Get("client_id"), q.Get("redirect_uri")
 	var registered []string
 	switch clientID {
-	case EntraClientID:
-		registered = EntraRedirectURIs
-	case EntraNoRedirectClientID:
-	case EntraDisabledClientID:
+	case SandboxClientID:
+		registered = SandboxRedirectURIs
+	case SandboxNoRedirectClientID:
+	case SandboxDisabledClientID:
 		page(http.StatusBadRequest, 7000112, fmt.Sprintf("Application '%s'(%s) is disabled.", clientID, entraAppName))
 		return
 	default:
@@ -670,7 +707,7 @@ func (st *entraState) authorize(w http.ResponseWriter, r *http.Request, tenant s
 // afError writes the Management Activity API's error shape.
 func afError(w http.ResponseWriter, status int, code, message string) {
 	body, _ := json.Marshal(map[string]any{"error": map[string]string{"code": code, "message": message}})
-	writeJSON(w, status, string(body))
+	emulation.WriteJSON(w, status, string(body))
 }
 
 // subscriptions is GET /api/v1.0/{tenant}/activity/feed/subscriptions/list.
@@ -681,8 +718,8 @@ func (st *entraState) subscriptions(w http.ResponseWriter, r *http.Request, tena
 		afError(w, http.StatusUnauthorized, "AF10001", "The permission set () sent in the request did not include the expected permission ActivityFeed.Read.")
 	case !entraGUIDRE.MatchString(tenant):
 		afError(w, http.StatusBadRequest, "AF20013", fmt.Sprintf("The tenant ID passed in the URL (%s) is not a valid GUID.", tenant))
-	case !strings.EqualFold(tenant, EntraTenantID):
-		afError(w, http.StatusForbidden, "AF20010", fmt.Sprintf("The tenant ID passed in the URL (%s) does not match the tenant ID passed in the access token (%s).", tenant, EntraTenantID))
+	case !strings.EqualFold(tenant, SandboxTenantID):
+		afError(w, http.StatusForbidden, "AF20010", fmt.Sprintf("The tenant ID passed in the URL (%s) does not match the tenant ID passed in the access token (%s).", tenant, SandboxTenantID))
 	case !hasAnyRole(sess, "ActivityFeed.Read", "ActivityFeed.ReadDlp"):
 		afError(w, http.StatusUnauthorized, "AF10001", fmt.Sprintf("The permission set (%s) sent in the request did not include the expected permission ActivityFeed.Read.", strings.Join(sess.roles, " ")))
 	case sess.scenario == "unlicensed":
@@ -690,7 +727,7 @@ func (st *entraState) subscriptions(w http.ResponseWriter, r *http.Request, tena
 	case sess.scenario == "auditoff":
 		afError(w, http.StatusBadRequest, "AF20023", "The subscription was disabled.")
 	default:
-		writeJSON(w, http.StatusOK, `[{"contentType":"Audit.AzureActiveDirectory","status":"enabled","webhook":null},{"contentType":"Audit.General","status":"enabled","webhook":null}]`)
+		emulation.WriteJSON(w, http.StatusOK, `[{"contentType":"Audit.AzureActiveDirectory","status":"enabled","webhook":null},{"contentType":"Audit.General","status":"enabled","webhook":null}]`)
 	}
 }
 

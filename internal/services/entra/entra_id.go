@@ -1,4 +1,4 @@
-package services
+package entra
 
 import (
 	"encoding/json"
@@ -13,9 +13,9 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
-// entraID is a Microsoft Entra ID (Azure AD) app registration used as a
+// entraIDProfile is a Microsoft Entra ID (Azure AD) app registration used as a
 // daemon: client credentials against one tenant, calling Microsoft Graph.
-func entraID() *connector.Profile {
+func entraIDProfile() *connector.Profile {
 	return &connector.Profile{
 		ID:          "entra_id",
 		DisplayName: "Microsoft Entra ID",
@@ -30,7 +30,7 @@ func entraID() *connector.Profile {
 		// connector is app-only, and the client credentials flow never
 		// returns a refresh token whatever the scopes (entraRefreshToken).
 		Rules:     entraRules(entraAPI{"graph_url", "https://graph.microsoft.com"}),
-		Decode:    kit.TextDecoder(entraDecode),
+		Decode:    entraDecode,
 		Recognize: entraRecognize,
 	}
 }
@@ -924,12 +924,12 @@ var entraGraph = map[string]entraKnown{
 // entraDecode is the entra_id and microsoft_365 profiles' Decode: it
 // classifies an STS, Graph or Management Activity API error (a raw body, or
 // exception text containing one) and returns false for anything else.
-func entraDecode(status int, body string) (finding.Finding, bool) {
-	e, ok := parseEntraError(body)
+func entraDecode(a connector.Answer) (finding.Finding, bool) {
+	e, ok := parseEntraError(string(a.Body))
 	if !ok {
 		return finding.Finding{}, false
 	}
-	return e.finding(status), true
+	return e.finding(a.StatusCode), true
 }
 
 func (e entraError) finding(status int) finding.Finding {
