@@ -5,13 +5,13 @@ package entra
 // GET /v1.0/users/{upn}/mailboxSettings (MailboxSettings.Read) or
 // /mailFolders/inbox (Mail.*). The user principal name picks the scenario:
 //
-//	user                  directory                          mailbox answer
+//	user                    directory                          mailbox answer
 //	SandboxMailboxUser      licensed (exchange plan Enabled)   200 mailboxSettings
 //	SandboxUnlicensedUser   no exchange plan                   404 MailboxNotEnabledForRESTAPI
 //	SandboxOnPremUser       synced from AD, no exchange plan   404 MailboxNotEnabledForRESTAPI (older wording)
 //	SandboxLapsedUser       exchange plan Suspended            404 MailboxNotEnabledForRESTAPI
 //	SandboxDeletedUser      404 Request_ResourceNotFound       404 MailboxNotEnabledForRESTAPI (inactive mailbox)
-//	anyone else           404 Request_ResourceNotFound       404 ErrorInvalidUser
+//	anyone else             404 Request_ResourceNotFound       404 ErrorInvalidUser
 //
 // The bodies copy Graph's: MailboxNotEnabledForRESTAPI "The mailbox is
 // either inactive, soft-deleted, or is hosted on-premise." (404; Microsoft Q&A
