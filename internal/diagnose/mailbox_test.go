@@ -13,6 +13,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/entra"
 )
 
 // Exchange Online's answers for the mailbox a Microsoft 365 integration acts
@@ -60,9 +61,9 @@ func TestDiagnoseSandboxMailboxBodies(t *testing.T) {
 	base := srv.VendorURL("entra")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {sandbox.EntraClientID},
-		"client_secret": {sandbox.EntraSecretOK + "-diag"}, "scope": {base + "/.default"}}
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/"+sandbox.EntraTenantID+"/oauth2/v2.0/token", strings.NewReader(form.Encode()))
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {entra.SandboxClientID},
+		"client_secret": {entra.SandboxSecretOK + "-diag"}, "scope": {base + "/.default"}}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/"+entra.SandboxTenantID+"/oauth2/v2.0/token", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -77,9 +78,9 @@ func TestDiagnoseSandboxMailboxBodies(t *testing.T) {
 	bearer := strings.TrimSuffix(strings.TrimSpace(tok[1]), `"}`)
 	cat := services.Catalog()
 	for user, want := range map[string]finding.Category{
-		sandbox.EntraUnlicensedUser:           finding.LicenseRequired,
-		sandbox.EntraOnPremUser:               finding.LicenseRequired,
-		"nobody@" + sandbox.EntraTenantDomain: finding.AccountDisabled,
+		entra.SandboxUnlicensedUser:           finding.LicenseRequired,
+		entra.SandboxOnPremUser:               finding.LicenseRequired,
+		"nobody@" + entra.SandboxTenantDomain: finding.AccountDisabled,
 	} {
 		u := base + "/v1.0/users/" + url.PathEscape(user) + "/mailboxSettings"
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)

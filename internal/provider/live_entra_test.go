@@ -13,6 +13,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/entra"
 )
 
 // These tests drive the entra_id and microsoft_365 connectors through real
@@ -65,18 +66,18 @@ func (c entraAcc) hcl(base string) string {
 // entraSecrets are the scenario secrets, passed through a sensitive
 // variable so that neither the plan nor a diagnostic can show them.
 var entraSecrets = map[string]string{
-	"ok":         sandbox.EntraSecretOK + "-acc",
-	"expiring":   sandbox.EntraSecretExpiring + "-acc",
-	"expired":    sandbox.EntraSecretExpired + "-acc",
+	"ok":         entra.SandboxSecretOK + "-acc",
+	"expiring":   entra.SandboxSecretExpiring + "-acc",
+	"expired":    entra.SandboxSecretExpired + "-acc",
 	"wrong":      "Qx58Q~kT0pZ3rVt1WcYe8HbNa4SdUg6J.aBcDeF",
-	"secret_id":  sandbox.EntraSecretID,
-	"consent":    sandbox.EntraSecretConsent + "-acc",
-	"blocked":    sandbox.EntraSecretBlocked + "-acc",
-	"noroles":    sandbox.EntraSecretNoRoles + "-acc",
-	"limited":    sandbox.EntraSecretLimited + "-acc",
-	"wrongcloud": sandbox.EntraSecretWrongCloud + "-acc",
-	"unlicensed": sandbox.EntraSecretUnlicensed + "-acc",
-	"auditoff":   sandbox.EntraSecretAuditOff + "-acc",
+	"secret_id":  entra.SandboxSecretID,
+	"consent":    entra.SandboxSecretConsent + "-acc",
+	"blocked":    entra.SandboxSecretBlocked + "-acc",
+	"noroles":    entra.SandboxSecretNoRoles + "-acc",
+	"limited":    entra.SandboxSecretLimited + "-acc",
+	"wrongcloud": entra.SandboxSecretWrongCloud + "-acc",
+	"unlicensed": entra.SandboxSecretUnlicensed + "-acc",
+	"auditoff":   entra.SandboxSecretAuditOff + "-acc",
 }
 
 func entraSecretsVariable() string {
@@ -118,19 +119,23 @@ func TestAccLive_entraFailuresThroughPlan(t *testing.T) {
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)
 	cli.skipBelow(tfversion.Version1_11_0)
-	if err := os.WriteFile(filepath.Join(cli.dir, "app-cert.pem"), []byte(sandbox.EntraCertificatePEM()), 0o600); err != nil {
+	certPEM, err := entra.SandboxCertificatePEM(srv.VendorURL("entra"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(cli.dir, "app-cert.pem"), []byte(certPEM), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	const (
-		tenant = sandbox.EntraTenantID
-		app    = sandbox.EntraClientID
+		tenant = entra.SandboxTenantID
+		app    = entra.SandboxClientID
 	)
-	registered := sandbox.EntraRedirectURIs[0]
+	registered := entra.SandboxRedirectURIs[0]
 	cases := []entraAcc{
 		{name: "healthy", service: "entra_id", tenant: tenant, clientID: app, secret: "ok",
 			scopes: []string{"User.Read.All", "GroupMember.Read.All"}, redirects: []string{registered}},
 		{name: "certificate", service: "entra_id", tenant: tenant, clientID: app},
-		{name: "by_domain", service: "entra_id", tenant: sandbox.EntraTenantDomain, clientID: app, secret: "ok"},
+		{name: "by_domain", service: "entra_id", tenant: entra.SandboxTenantDomain, clientID: app, secret: "ok"},
 		{name: "expiring", service: "entra_id", tenant: tenant, clientID: app, secret: "expiring",
 			kind: "Warning", category: "expiring_credentials", line: "client_secret_wo", text: "client secret \"handshake\""},
 		{name: "expired", service: "entra_id", tenant: tenant, clientID: app, secret: "expired",
@@ -141,7 +146,7 @@ func TestAccLive_entraFailuresThroughPlan(t *testing.T) {
 			kind: "Error", category: "invalid_credentials", line: "client_secret_wo", text: "Secret ID, not the secret's Value"},
 		{name: "unknown_app", service: "entra_id", tenant: tenant, clientID: "11111111-2222-4333-8444-555555555555", secret: "ok",
 			kind: "Error", category: "app_not_found", line: "client_id", text: "AADSTS700016"},
-		{name: "disabled_app", service: "entra_id", tenant: tenant, clientID: sandbox.EntraDisabledClientID, secret: "ok",
+		{name: "disabled_app", service: "entra_id", tenant: tenant, clientID: entra.SandboxDisabledClientID, secret: "ok",
 			kind: "Error", category: "account_disabled", line: "", text: "AADSTS7000112"},
 		{name: "unknown_tenant", service: "entra_id", tenant: "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee", clientID: app, secret: "ok",
 			kind: "Error", category: "tenant_not_found", line: "tenant_id", text: "AADSTS90002"},
@@ -160,7 +165,7 @@ func TestAccLive_entraFailuresThroughPlan(t *testing.T) {
 			kind: "Error", category: "invalid_credentials", line: "graph_url", text: "InvalidAuthenticationToken"},
 		{name: "redirect_mismatch", service: "entra_id", tenant: tenant, clientID: app, secret: "ok", redirects: []string{registered + "/"},
 			kind: "Error", category: "redirect_uri_mismatch", line: "redirect_uris", text: "trailing slash"},
-		{name: "redirect_missing", service: "entra_id", tenant: tenant, clientID: sandbox.EntraNoRedirectClientID, secret: "ok", redirects: []string{registered},
+		{name: "redirect_missing", service: "entra_id", tenant: tenant, clientID: entra.SandboxNoRedirectClientID, secret: "ok", redirects: []string{registered},
 			kind: "Error", category: "redirect_uri_missing", line: "redirect_uris", text: "AADSTS500113"},
 		{name: "m365_healthy", service: "microsoft_365", tenant: tenant, clientID: app, secret: "ok", scopes: []string{"ActivityFeed.Read"}},
 		{name: "m365_unlicensed", service: "microsoft_365", tenant: tenant, clientID: app, secret: "unlicensed",
@@ -170,16 +175,16 @@ func TestAccLive_entraFailuresThroughPlan(t *testing.T) {
 		{name: "m365_activity_feed", service: "microsoft_365", tenant: tenant, clientID: app, secret: "limited", scopes: []string{"ActivityFeed.Read"},
 			kind: "Error", category: "insufficient_scope", line: "required_scopes", text: "ActivityFeed.Read"},
 		// The mailbox the connector acts for (shared seed 003: Exchange Online answers 404).
-		{name: "m365_mailbox", service: "microsoft_365", tenant: tenant, clientID: app, secret: "ok", mailbox: sandbox.EntraMailboxUser},
-		{name: "m365_mailbox_unlicensed", service: "microsoft_365", tenant: tenant, clientID: app, secret: "ok", mailbox: sandbox.EntraUnlicensedUser,
-			kind: "Error", category: "license_required", line: `mailbox\s+=`, text: "User " + sandbox.EntraUnlicensedUser + " has no Exchange Online licence"},
-		{name: "m365_mailbox_on_premises", service: "microsoft_365", tenant: tenant, clientID: app, secret: "ok", mailbox: sandbox.EntraOnPremUser,
+		{name: "m365_mailbox", service: "microsoft_365", tenant: tenant, clientID: app, secret: "ok", mailbox: entra.SandboxMailboxUser},
+		{name: "m365_mailbox_unlicensed", service: "microsoft_365", tenant: tenant, clientID: app, secret: "ok", mailbox: entra.SandboxUnlicensedUser,
+			kind: "Error", category: "license_required", line: `mailbox\s+=`, text: "User " + entra.SandboxUnlicensedUser + " has no Exchange Online licence"},
+		{name: "m365_mailbox_on_premises", service: "microsoft_365", tenant: tenant, clientID: app, secret: "ok", mailbox: entra.SandboxOnPremUser,
 			kind: "Error", category: "license_required", line: `mailbox\s+=`, text: "hosted on-premises"},
-		{name: "m365_mailbox_deleted_user", service: "microsoft_365", tenant: tenant, clientID: app, secret: "ok", mailbox: sandbox.EntraDeletedUser,
+		{name: "m365_mailbox_deleted_user", service: "microsoft_365", tenant: tenant, clientID: app, secret: "ok", mailbox: entra.SandboxDeletedUser,
 			kind: "Error", category: "account_disabled", line: `mailbox\s+=`, text: "inactive or soft-deleted"},
-		{name: "m365_mailbox_no_such_user", service: "microsoft_365", tenant: tenant, clientID: app, secret: "ok", mailbox: "nobody@" + sandbox.EntraTenantDomain,
+		{name: "m365_mailbox_no_such_user", service: "microsoft_365", tenant: tenant, clientID: app, secret: "ok", mailbox: "nobody@" + entra.SandboxTenantDomain,
 			kind: "Error", category: "account_disabled", line: `mailbox\s+=`, text: "ErrorInvalidUser"},
-		{name: "m365_mailbox_no_permission", service: "microsoft_365", tenant: tenant, clientID: app, secret: "limited", mailbox: sandbox.EntraMailboxUser,
+		{name: "m365_mailbox_no_permission", service: "microsoft_365", tenant: tenant, clientID: app, secret: "limited", mailbox: entra.SandboxMailboxUser,
 			kind: "Error", category: "insufficient_scope", line: "", text: "MailboxSettings.Read"},
 	}
 	var config strings.Builder
@@ -234,7 +239,7 @@ func TestAccLive_entraDrift(t *testing.T) {
 	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)
-	secret := sandbox.EntraSecretOK + "-drift"
+	secret := entra.SandboxSecretOK + "-drift"
 	config := fmt.Sprintf(`
 resource "handshake_connector" "directory" {
   name    = "governance-directory"
@@ -249,7 +254,7 @@ resource "handshake_connector" "directory" {
     client_secret = %q
   }
   redirect_uris = [%q]
-}`, sandbox.EntraTenantID, srv.VendorURL("entra"), srv.VendorURL("entra"), sandbox.EntraClientID, secret, sandbox.EntraRedirectURIs[0])
+}`, entra.SandboxTenantID, srv.VendorURL("entra"), srv.VendorURL("entra"), entra.SandboxClientID, secret, entra.SandboxRedirectURIs[0])
 	cli.initWith(config)
 	if out, code := cli.run("", "apply", "-auto-approve", "-no-color", "-input=false"); code != 0 {
 		t.Fatalf("apply failed:\n%s", out)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/entra"
 )
 
 // TestAccLive_entraRequiredPermissions: required_permissions are compared
@@ -29,10 +30,10 @@ resource "handshake_connector" "directory" {
     "User.Read.All",
     "AuditLog.Read.All",
   ]
-}`, sandbox.EntraTenantID, srv.VendorURL("entra"), srv.VendorURL("entra"), sandbox.EntraClientID, secret)
+}`, entra.SandboxTenantID, srv.VendorURL("entra"), srv.VendorURL("entra"), entra.SandboxClientID, secret)
 	}
 	cli.init()
-	out, code := cli.run(config(sandbox.EntraSecretOK), "plan", "-no-color", "-input=false")
+	out, code := cli.run(config(entra.SandboxSecretOK), "plan", "-no-color", "-input=false")
 	if code == 0 || !hasDiagnostic(out, "Error", `"AuditLog.Read.All"`, "insufficient_scope") {
 		t.Fatalf("a permission the app lacks must fail the plan on its line:\n%s", out)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/entra"
 )
 
 // TestAccLive_grantedScopesFromVendors: healthy connectors store what the
@@ -48,7 +49,7 @@ resource "handshake_connector" "entra" {
   entra_id = { tenant_id = %q, authority_url = %q, graph_url = %q }
   auth     = { client_id = %q, client_secret = %q }
 }`, srv.VendorURL("slack")+"/api", srv.VendorURL("github"), srv.VendorURL("github"), sandbox.GitHubAppID, srv.GitHubAppPrivateKey(),
-		sandbox.EntraTenantID, srv.VendorURL("entra"), srv.VendorURL("entra"), sandbox.EntraClientID, sandbox.EntraSecretLimited+"-scopes")
+		entra.SandboxTenantID, srv.VendorURL("entra"), srv.VendorURL("entra"), entra.SandboxClientID, entra.SandboxSecretLimited+"-scopes")
 	list := func(v ...string) knownvalue.Check {
 		checks := make([]knownvalue.Check, len(v))
 		for i, s := range v {

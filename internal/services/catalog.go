@@ -6,6 +6,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox/emulation"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/entra"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
@@ -18,8 +19,8 @@ func All() []kit.Service {
 		{Profile: oauth2(), Plan: probe.PlanOAuth2, NoEmulation: "tested against a real OpenID Connect server (oidc-provider), see internal/testing/oidcserver"},
 		{Profile: apiKey(), Plan: probe.PlanAPIKey, NoEmulation: "generic: any HTTP API; tests use their own httptest servers"},
 		{Profile: httpService(), Plan: probe.PlanHTTP, NoEmulation: "generic: any HTTP API; tests use their own httptest servers"},
-		{Profile: entraID(), Plan: planEntra, NoEmulation: "still in internal/sandbox"},
-		{Profile: microsoft365(), Plan: planEntra, NoEmulation: "served by the entra_id emulation (/entra)"},
+		entra.EntraID(),
+		entra.Microsoft365(),
 		{Profile: github(), Plan: planGitHub, NoEmulation: "still in internal/sandbox"},
 		{Profile: okta(), Plan: planOkta, NoEmulation: "still in internal/sandbox"},
 		{Profile: googleWorkspace(), Plan: planGoogle, NoEmulation: "still in internal/sandbox"},

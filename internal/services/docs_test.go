@@ -20,11 +20,11 @@ const guidesDir = "../../templates/guides"
 // the files whose codes its page must list. Every service gets "<id>.go" and
 // "<id>_*.go"; the entries here add the files named otherwise or shared.
 var serviceFiles = map[string][]string{
-	// Entra ID's live checks and decoder are in entra_*.go, and Microsoft
-	// 365 authenticates exactly as Entra ID: it runs entraRules, the Entra
-	// decoder and the same live checks, so the Entra codes are its codes too.
-	"entra_id":         {"entra_*.go"},
-	"microsoft_365":    {"entra_*.go"},
+	// Both live in package entra, and Microsoft 365 authenticates exactly
+	// as Entra ID: it runs entraRules, the Entra decoder and the same live
+	// checks, so the Entra codes are its codes too.
+	"entra_id":         {"entra/*.go"},
+	"microsoft_365":    {"entra/*.go"},
 	"google_workspace": {"google_*.go"},
 }
 
@@ -56,14 +56,18 @@ type tablePattern struct {
 	prefix string
 }
 
-// tableCodes are the table patterns of each decoder file, by file name.
+// entraTables: entraAADSTS is keyed by the AADSTS number; entraGraph by the
+// Graph or Management Activity API code.
+var entraTables = []tablePattern{
+	{regexp.MustCompile(`(?m)^\s*"([0-9]+)":\s*\{cat:`), "AADSTS"},
+	{regexp.MustCompile(`(?m)^\s*"([A-Za-z][A-Za-z0-9_]*)":\s*\{cat:`), ""},
+}
+
+// tableCodes are the table patterns of each decoder file, by its path
+// relative to this package.
 var tableCodes = map[string][]tablePattern{
-	// entraAADSTS is keyed by the AADSTS number; entraGraph by the Graph or
-	// Management Activity API code.
-	"entra_id.go": {
-		{regexp.MustCompile(`(?m)^\s*"([0-9]+)":\s*\{cat:`), "AADSTS"},
-		{regexp.MustCompile(`(?m)^\s*"([A-Za-z][A-Za-z0-9_]*)":\s*\{cat:`), ""},
-	},
+	"entra/codes_aadsts.go": entraTables,
+	"entra/codes.go":        entraTables,
 	// decodeGitHub's mk(category, code, …) and the OAuth web-flow errors.
 	"github.go": {
 		{regexp.MustCompile(`\bmk\(finding\.\w+,\s*"([^"]+)"`), ""},
@@ -125,8 +129,8 @@ func filesOf(t *testing.T, id string) []string {
 
 var quotedRE = regexp.MustCompile(`"([^"]+)"`)
 
-// codesIn extracts the error codes written in a Go source file; name (the
-// file's base name) selects its table patterns.
+// codesIn extracts the error codes written in a Go source file; name (its
+// path relative to this package) selects its table patterns.
 func codesIn(name, src string) []string {
 	set := map[string]bool{}
 	for _, tp := range tableCodes[name] {
@@ -250,7 +254,7 @@ func TestServiceGuidesListEveryErrorCode(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				for _, code := range codesIn(filepath.Base(f), string(src)) {
+				for _, code := range codesIn(filepath.ToSlash(f), string(src)) {
 					if !strings.Contains(page, "`"+code+"`") {
 						t.Errorf("code %s (from %s) is not listed on service-%s.md.tmpl%s", code, f, p.ID, alsoOn(p.ID))
 					}
@@ -322,7 +326,7 @@ func TestCodesInTables(t *testing.T) {
 	"7000222": {cat: finding.ExpiredCredentials, title: "x"},
 	"Authorization_RequestDenied": {cat: finding.InsufficientScope},
 }`
-	if got := strings.Join(codesIn("entra_id.go", entra), " "); got != "AADSTS7000222 Authorization_RequestDenied" {
+	if got := strings.Join(codesIn("entra/codes.go", entra), " "); got != "AADSTS7000222 Authorization_RequestDenied" {
 		t.Errorf("entra table: got %s", got)
 	}
 	okta := `switch e.Code {

@@ -1,4 +1,4 @@
-package services
+package entra
 
 import (
 	"strings"
@@ -25,7 +25,7 @@ func TestEntraIDProfile(t *testing.T) {
 		return servicetest.Set(append([]string{"tenant_id", entraTenantID}, kv...)...)
 	}
 	app := servicetest.WithClient(entraAppID, entraSecret)
-	servicetest.RunCatalogCases(t, Catalog(), []servicetest.ProfileCase{
+	servicetest.RunCatalogCases(t, catalog(), []servicetest.ProfileCase{
 		{Name: "valid client secret connector", Spec: servicetest.NewSpec("entra_id", tenant(), app, servicetest.WithScopes(graphDefault),
 			servicetest.WithRedirects("https://governance.example.com/oauth/callback", "https://localhost/signin-oidc"))},
 		{Name: "valid certificate connector with verified domain", Spec: servicetest.NewSpec("entra_id", servicetest.Set("tenant_id", "contoso.onmicrosoft.com"),
@@ -111,7 +111,7 @@ func TestMicrosoft365Profile(t *testing.T) {
 		return servicetest.Set(append([]string{"tenant_id", entraTenantID}, kv...)...)
 	}
 	app := servicetest.WithClient(entraAppID, entraSecret)
-	servicetest.RunCatalogCases(t, Catalog(), []servicetest.ProfileCase{
+	servicetest.RunCatalogCases(t, catalog(), []servicetest.ProfileCase{
 		{Name: "valid", Spec: servicetest.NewSpec("microsoft_365", tenant(), app, servicetest.WithScopes("https://manage.office.com/.default"))},
 		{Name: "valid GCC High", Spec: servicetest.NewSpec("microsoft_365", tenant("authority_url", "https://login.microsoftonline.us",
 			"graph_url", "https://graph.microsoft.us", "management_url", "https://manage.office365.us"), app)},

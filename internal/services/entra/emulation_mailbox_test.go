@@ -1,20 +1,22 @@
-package sandbox
+package entra
 
 import (
 	"net/url"
 	"testing"
+
+	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 )
 
 // TestEntraMailboxes: each sandbox user gets the mailbox and directory
 // answers its scenario documents, with Graph's error shape.
 func TestEntraMailboxes(t *testing.T) {
-	s := Start()
+	s := sandbox.Start(*EntraID().Emulation)
 	defer s.Close()
 	base := s.VendorURL("entra")
 	token := func(secret string) string {
 		form := credentials(secret)
 		form.Set("scope", base+"/.default")
-		_, body := entraPost(t, base+"/"+EntraTenantID+"/oauth2/v2.0/token", form)
+		_, body := postForm(t, base+"/"+SandboxTenantID+"/oauth2/v2.0/token", form)
 		return body["access_token"].(string)
 	}
 	code := func(body map[string]any) string {
@@ -25,25 +27,25 @@ func TestEntraMailboxes(t *testing.T) {
 		}
 		return c
 	}
-	ok := token(EntraSecretOK)
+	ok := token(SandboxSecretOK)
 	for user, want := range map[string]struct {
 		mailbox     int
 		mailboxCode string
 		user        int
 		plan        string
 	}{
-		EntraMailboxUser:              {200, "", 200, "Enabled"},
-		EntraUnlicensedUser:           {404, "MailboxNotEnabledForRESTAPI", 200, ""},
-		EntraOnPremUser:               {404, "MailboxNotEnabledForRESTAPI", 200, ""},
-		EntraLapsedUser:               {404, "MailboxNotEnabledForRESTAPI", 200, "Suspended"},
-		EntraDeletedUser:              {404, "MailboxNotEnabledForRESTAPI", 404, ""},
-		"nobody@" + EntraTenantDomain: {404, "ErrorInvalidUser", 404, ""},
+		SandboxMailboxUser:              {200, "", 200, "Enabled"},
+		SandboxUnlicensedUser:           {404, "MailboxNotEnabledForRESTAPI", 200, ""},
+		SandboxOnPremUser:               {404, "MailboxNotEnabledForRESTAPI", 200, ""},
+		SandboxLapsedUser:               {404, "MailboxNotEnabledForRESTAPI", 200, "Suspended"},
+		SandboxDeletedUser:              {404, "MailboxNotEnabledForRESTAPI", 404, ""},
+		"nobody@" + SandboxTenantDomain: {404, "ErrorInvalidUser", 404, ""},
 	} {
-		status, body := entraGet(t, base+"/v1.0/users/"+url.PathEscape(user)+"/mailboxSettings", ok)
+		status, body := getJSON(t, base+"/v1.0/users/"+url.PathEscape(user)+"/mailboxSettings", ok)
 		if got := code(body); status != want.mailbox || got != want.mailboxCode {
 			t.Errorf("%s mailboxSettings: %d %s, want %d %s", user, status, got, want.mailbox, want.mailboxCode)
 		}
-		status, body = entraGet(t, base+"/v1.0/users/"+url.PathEscape(user)+"?$select=id,assignedPlans", ok)
+		status, body = getJSON(t, base+"/v1.0/users/"+url.PathEscape(user)+"?$select=id,assignedPlans", ok)
 		if status != want.user {
 			t.Errorf("%s: directory answered %d, want %d: %v", user, status, want.user, body)
 			continue
@@ -63,7 +65,7 @@ func TestEntraMailboxes(t *testing.T) {
 		}
 	}
 	// Without a mailbox permission Exchange Online refuses every mailbox.
-	if status, body := entraGet(t, base+"/v1.0/users/"+url.PathEscape(EntraMailboxUser)+"/mailboxSettings", token(EntraSecretLimited)); status != 403 || code(body) != "ErrorAccessDenied" {
+	if status, body := getJSON(t, base+"/v1.0/users/"+url.PathEscape(SandboxMailboxUser)+"/mailboxSettings", token(SandboxSecretLimited)); status != 403 || code(body) != "ErrorAccessDenied" {
 		t.Errorf("no MailboxSettings.Read: %d %v", status, body)
 	}
 }

@@ -1,4 +1,4 @@
-package services
+package entra
 
 import (
 	"context"
@@ -68,7 +68,7 @@ func TestEntraMailboxDecode(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			f, ok := microsoft365().Decode(connector.Answer{StatusCode: tc.status, Body: []byte(tc.body)})
+			f, ok := microsoft365Profile().Decode(connector.Answer{StatusCode: tc.status, Body: []byte(tc.body)})
 			if !ok {
 				t.Fatal("not recognised")
 			}
@@ -88,10 +88,10 @@ func TestEntraMailboxDecode(t *testing.T) {
 // TestEntraMailboxLive runs the mailbox step against every sandbox user:
 // the mailbox answer, refined by what the directory says about the user.
 func TestEntraMailboxLive(t *testing.T) {
-	srv := sandbox.Start()
+	srv := sandbox.Start(*EntraID().Emulation)
 	defer srv.Close()
 	m365 := func(secret, upn string, opts ...servicetest.SpecOpt) *connector.Spec {
-		return entraLiveSpec(srv, "microsoft_365", sandbox.EntraTenantID, sandbox.EntraClientID, secret, append(opts, withMailbox(upn))...)
+		return entraLiveSpec(srv, "microsoft_365", SandboxTenantID, SandboxClientID, secret, append(opts, withMailbox(upn))...)
 	}
 	cases := []struct {
 		name   string
@@ -102,19 +102,19 @@ func TestEntraMailboxLive(t *testing.T) {
 		want   []string // in the summary
 		detail string
 	}{
-		{"licensed user", m365(sandbox.EntraSecretOK, sandbox.EntraMailboxUser), "", "", "", nil, ""},
-		{"no Exchange Online licence", m365(sandbox.EntraSecretOK, sandbox.EntraUnlicensedUser), finding.LicenseRequired, "MailboxNotEnabledForRESTAPI",
-			"microsoft_365.mailbox", []string{sandbox.EntraUnlicensedUser, "no Exchange Online licence"}, "none of its assigned plans"},
-		{"mailbox on-premises", m365(sandbox.EntraSecretOK, sandbox.EntraOnPremUser), finding.LicenseRequired, "MailboxNotEnabledForRESTAPI",
-			"microsoft_365.mailbox", []string{sandbox.EntraOnPremUser, "hosted on-premises"}, "on-premises Active Directory"},
-		{"licence suspended", m365(sandbox.EntraSecretOK, sandbox.EntraLapsedUser), finding.LicenseRequired, "MailboxNotEnabledForRESTAPI",
-			"microsoft_365.mailbox", []string{sandbox.EntraLapsedUser, "Suspended"}, "lapsed"},
-		{"deleted user, inactive mailbox", m365(sandbox.EntraSecretOK, sandbox.EntraDeletedUser), finding.AccountDisabled, "MailboxNotEnabledForRESTAPI",
-			"microsoft_365.mailbox", []string{sandbox.EntraDeletedUser, "was deleted", "inactive or soft-deleted"}, "deleted user"},
-		{"no such user", m365(sandbox.EntraSecretOK, "nobody@"+sandbox.EntraTenantDomain), finding.AccountDisabled, "ErrorInvalidUser",
-			"microsoft_365.mailbox", []string{"nobody@" + sandbox.EntraTenantDomain, "does not exist in tenant " + sandbox.EntraTenantID}, "mistyped"},
-		{"no mailbox permission", m365(sandbox.EntraSecretLimited, sandbox.EntraMailboxUser),
-			finding.InsufficientScope, "ErrorAccessDenied", "required_permissions", []string{sandbox.EntraMailboxUser, "MailboxSettings.Read"}, "no Exchange Online application permission"},
+		{"licensed user", m365(SandboxSecretOK, SandboxMailboxUser), "", "", "", nil, ""},
+		{"no Exchange Online licence", m365(SandboxSecretOK, SandboxUnlicensedUser), finding.LicenseRequired, "MailboxNotEnabledForRESTAPI",
+			"microsoft_365.mailbox", []string{SandboxUnlicensedUser, "no Exchange Online licence"}, "none of its assigned plans"},
+		{"mailbox on-premises", m365(SandboxSecretOK, SandboxOnPremUser), finding.LicenseRequired, "MailboxNotEnabledForRESTAPI",
+			"microsoft_365.mailbox", []string{SandboxOnPremUser, "hosted on-premises"}, "on-premises Active Directory"},
+		{"licence suspended", m365(SandboxSecretOK, SandboxLapsedUser), finding.LicenseRequired, "MailboxNotEnabledForRESTAPI",
+			"microsoft_365.mailbox", []string{SandboxLapsedUser, "Suspended"}, "lapsed"},
+		{"deleted user, inactive mailbox", m365(SandboxSecretOK, SandboxDeletedUser), finding.AccountDisabled, "MailboxNotEnabledForRESTAPI",
+			"microsoft_365.mailbox", []string{SandboxDeletedUser, "was deleted", "inactive or soft-deleted"}, "deleted user"},
+		{"no such user", m365(SandboxSecretOK, "nobody@"+SandboxTenantDomain), finding.AccountDisabled, "ErrorInvalidUser",
+			"microsoft_365.mailbox", []string{"nobody@" + SandboxTenantDomain, "does not exist in tenant " + SandboxTenantID}, "mistyped"},
+		{"no mailbox permission", m365(SandboxSecretLimited, SandboxMailboxUser),
+			finding.InsufficientScope, "ErrorAccessDenied", "required_permissions", []string{SandboxMailboxUser, "MailboxSettings.Read"}, "no Exchange Online application permission"},
 	}
 	opts := probe.Options{Timeout: 5 * time.Second}
 	for _, tc := range cases {
@@ -150,18 +150,18 @@ func TestEntraMailboxLive(t *testing.T) {
 // are the application permissions its tokens carry (the roles claims), not
 // the /.default scope it asked for.
 func TestEntraGrantedPermissions(t *testing.T) {
-	srv := sandbox.Start()
+	srv := sandbox.Start(*EntraID().Emulation)
 	defer srv.Close()
 	opts := probe.Options{Timeout: 5 * time.Second}
-	res := run(context.Background(), opts, entraLiveSpec(srv, "entra_id", sandbox.EntraTenantID, sandbox.EntraClientID, sandbox.EntraSecretLimited))
+	res := run(context.Background(), opts, entraLiveSpec(srv, "entra_id", SandboxTenantID, SandboxClientID, SandboxSecretLimited))
 	if strings.Join(res.GrantedScopes, " ") != "User.Read.All" {
 		t.Fatalf("granted %v, want the roles claim [User.Read.All]\n%s", res.GrantedScopes, entraDump(res))
 	}
-	res = run(context.Background(), opts, entraLiveSpec(srv, "microsoft_365", sandbox.EntraTenantID, sandbox.EntraClientID, sandbox.EntraSecretOK))
-	if strings.Join(res.GrantedScopes, " ") != strings.Join(sandbox.EntraDefaultRoles, " ") {
-		t.Fatalf("granted %v, want %v\n%s", res.GrantedScopes, sandbox.EntraDefaultRoles, entraDump(res))
+	res = run(context.Background(), opts, entraLiveSpec(srv, "microsoft_365", SandboxTenantID, SandboxClientID, SandboxSecretOK))
+	if strings.Join(res.GrantedScopes, " ") != strings.Join(SandboxDefaultRoles, " ") {
+		t.Fatalf("granted %v, want %v\n%s", res.GrantedScopes, SandboxDefaultRoles, entraDump(res))
 	}
-	res = run(context.Background(), opts, entraLiveSpec(srv, "entra_id", sandbox.EntraTenantID, sandbox.EntraClientID, sandbox.EntraSecretNoRoles))
+	res = run(context.Background(), opts, entraLiveSpec(srv, "entra_id", SandboxTenantID, SandboxClientID, SandboxSecretNoRoles))
 	if len(res.GrantedScopes) != 0 {
 		t.Fatalf("a token without a roles claim: granted %v, want none", res.GrantedScopes)
 	}
@@ -169,7 +169,7 @@ func TestEntraGrantedPermissions(t *testing.T) {
 
 func TestMicrosoft365MailboxOffline(t *testing.T) {
 	for v, bad := range map[string]bool{"svc-audit@contoso.com": false, "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9": false, "svc-audit": true, "Audit <a@b.com>": true} {
-		s := servicetest.NewSpec("microsoft_365", servicetest.Set("tenant_id", sandbox.EntraTenantID, "mailbox", v), servicetest.WithClient(sandbox.EntraClientID, "x"))
+		s := servicetest.NewSpec("microsoft_365", servicetest.Set("tenant_id", SandboxTenantID, "mailbox", v), servicetest.WithClient(SandboxClientID, "x"))
 		fs := microsoft365Mailbox(s)
 		if bad != (len(fs) == 1) || bad && (fs[0].Category != finding.InvalidConfiguration || fs[0].Path.String() != "microsoft_365.mailbox") {
 			t.Errorf("%q: %+v", v, fs)

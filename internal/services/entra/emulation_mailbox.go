@@ -1,17 +1,17 @@
-package sandbox
+package entra
 
 // Users and their Exchange Online mailboxes, as Microsoft Graph serves them
 // for an app-only token: GET /v1.0/users/{upn} (User.Read.All) and
 // GET /v1.0/users/{upn}/mailboxSettings (MailboxSettings.Read) or
 // /mailFolders/inbox (Mail.*). The user principal name picks the scenario:
 //
-//	user                  directory                          mailbox answer
-//	EntraMailboxUser      licensed (exchange plan Enabled)   200 mailboxSettings
-//	EntraUnlicensedUser   no exchange plan                   404 MailboxNotEnabledForRESTAPI
-//	EntraOnPremUser       synced from AD, no exchange plan   404 MailboxNotEnabledForRESTAPI (older wording)
-//	EntraLapsedUser       exchange plan Suspended            404 MailboxNotEnabledForRESTAPI
-//	EntraDeletedUser      404 Request_ResourceNotFound       404 MailboxNotEnabledForRESTAPI (inactive mailbox)
-//	anyone else           404 Request_ResourceNotFound       404 ErrorInvalidUser
+//	user                    directory                          mailbox answer
+//	SandboxMailboxUser      licensed (exchange plan Enabled)   200 mailboxSettings
+//	SandboxUnlicensedUser   no exchange plan                   404 MailboxNotEnabledForRESTAPI
+//	SandboxOnPremUser       synced from AD, no exchange plan   404 MailboxNotEnabledForRESTAPI (older wording)
+//	SandboxLapsedUser       exchange plan Suspended            404 MailboxNotEnabledForRESTAPI
+//	SandboxDeletedUser      404 Request_ResourceNotFound       404 MailboxNotEnabledForRESTAPI (inactive mailbox)
+//	anyone else             404 Request_ResourceNotFound       404 ErrorInvalidUser
 //
 // The bodies copy Graph's: MailboxNotEnabledForRESTAPI "The mailbox is
 // either inactive, soft-deleted, or is hosted on-premise." (404; Microsoft Q&A
@@ -30,32 +30,34 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox/emulation"
 )
 
 // Sandbox users, one per mailbox scenario.
 const (
-	EntraMailboxUser    = "ada@" + EntraTenantDomain
-	EntraUnlicensedUser = "contractor@" + EntraTenantDomain
-	EntraOnPremUser     = "hybrid@" + EntraTenantDomain
-	EntraLapsedUser     = "lapsed@" + EntraTenantDomain
-	EntraDeletedUser    = "leaver@" + EntraTenantDomain
+	SandboxMailboxUser    = "ada@" + SandboxTenantDomain
+	SandboxUnlicensedUser = "contractor@" + SandboxTenantDomain
+	SandboxOnPremUser     = "hybrid@" + SandboxTenantDomain
+	SandboxLapsedUser     = "lapsed@" + SandboxTenantDomain
+	SandboxDeletedUser    = "leaver@" + SandboxTenantDomain
 )
 
 // Exchange Online Plan 2's service plan id (EXCHANGE_S_ENTERPRISE).
 const entraExchangePlanID = "efb87545-963c-4e0d-99df-69c6916d9eb0"
 
-type entraUser struct {
+type sandboxUser struct {
 	id, plan string // plan: the exchange plan's capabilityStatus, "" for none
 	onPrem   bool
 	deleted  bool
 }
 
-var entraUsers = map[string]entraUser{
-	EntraMailboxUser:    {id: "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9", plan: "Enabled"},
-	EntraUnlicensedUser: {id: "6f7a8b9c-0d1e-4f2a-b3c4-d5e6f7a8b9c0"},
-	EntraOnPremUser:     {id: "7a8b9c0d-1e2f-4a3b-c4d5-e6f7a8b9c0d1", onPrem: true},
-	EntraLapsedUser:     {id: "8b9c0d1e-2f3a-4b4c-d5e6-f7a8b9c0d1e2", plan: "Suspended"},
-	EntraDeletedUser:    {id: "9c0d1e2f-3a4b-4c5d-e6f7-a8b9c0d1e2f3", deleted: true},
+var sandboxUsers = map[string]sandboxUser{
+	SandboxMailboxUser:    {id: "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9", plan: "Enabled"},
+	SandboxUnlicensedUser: {id: "6f7a8b9c-0d1e-4f2a-b3c4-d5e6f7a8b9c0"},
+	SandboxOnPremUser:     {id: "7a8b9c0d-1e2f-4a3b-c4d5-e6f7a8b9c0d1", onPrem: true},
+	SandboxLapsedUser:     {id: "8b9c0d1e-2f3a-4b4c-d5e6-f7a8b9c0d1e2", plan: "Suspended"},
+	SandboxDeletedUser:    {id: "9c0d1e2f-3a4b-4c5d-e6f7-a8b9c0d1e2f3", deleted: true},
 }
 
 // user serves GET /v1.0/users/{upn}[/mailboxSettings|/mailFolders/inbox].
@@ -64,7 +66,7 @@ func (st *entraState) user(w http.ResponseWriter, r *http.Request, sess *entraSe
 	if u, err := url.PathUnescape(upn); err == nil {
 		upn = u
 	}
-	u, known := entraUsers[strings.ToLower(upn)]
+	u, known := sandboxUsers[strings.ToLower(upn)]
 	if sub == "" {
 		if !hasAnyRole(sess, "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All") {
 			graphError(w, http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
@@ -87,7 +89,7 @@ func (st *entraState) user(w http.ResponseWriter, r *http.Request, sess *entraSe
 		}
 		body, _ := json.Marshal(map[string]any{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users(id,userPrincipalName,accountEnabled,onPremisesSyncEnabled,assignedPlans)/$entity",
 			"id": u.id, "userPrincipalName": strings.ToLower(upn), "accountEnabled": true, "onPremisesSyncEnabled": sync, "assignedPlans": plans})
-		writeJSON(w, http.StatusOK, string(body))
+		emulation.WriteJSON(w, http.StatusOK, string(body))
 		return
 	}
 	if sub != "mailboxSettings" && sub != "mailFolders/inbox" {
@@ -106,8 +108,8 @@ func (st *entraState) user(w http.ResponseWriter, r *http.Request, sess *entraSe
 	case u.plan != "Enabled":
 		graphError(w, http.StatusNotFound, "MailboxNotEnabledForRESTAPI", "The mailbox is either inactive, soft-deleted, or is hosted on-premise.")
 	case sub == "mailFolders/inbox":
-		writeJSON(w, http.StatusOK, `{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users('`+u.id+`')/mailFolders(id,displayName)/$entity","id":"AAMkAGI2TGuLAAA=","displayName":"Inbox"}`)
+		emulation.WriteJSON(w, http.StatusOK, `{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users('`+u.id+`')/mailFolders(id,displayName)/$entity","id":"AAMkAGI2TGuLAAA=","displayName":"Inbox"}`)
 	default:
-		writeJSON(w, http.StatusOK, `{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users('`+u.id+`')/mailboxSettings","archiveFolder":"AAMkAGI2TGuLAAA=","timeZone":"UTC","language":{"locale":"en-US","displayName":"English (United States)"},"userPurpose":"user","delegateMeetingMessageDeliveryOptions":"sendToDelegateOnly"}`)
+		emulation.WriteJSON(w, http.StatusOK, `{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users('`+u.id+`')/mailboxSettings","archiveFolder":"AAMkAGI2TGuLAAA=","timeZone":"UTC","language":{"locale":"en-US","displayName":"English (United States)"},"userPurpose":"user","delegateMeetingMessageDeliveryOptions":"sendToDelegateOnly"}`)
 	}
 }

@@ -1,4 +1,4 @@
-package sandbox
+package entra
 
 import (
 	"crypto/rand"
@@ -16,9 +16,10 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 	josejwt "github.com/go-jose/go-jose/v4/jwt"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 )
 
-func entraPost(t *testing.T, u string, form url.Values) (int, map[string]any) {
+func postForm(t *testing.T, u string, form url.Values) (int, map[string]any) {
 	t.Helper()
 	resp, err := http.PostForm(u, form)
 	if err != nil {
@@ -27,7 +28,7 @@ func entraPost(t *testing.T, u string, form url.Values) (int, map[string]any) {
 	return decodeJSON(t, resp)
 }
 
-func entraGet(t *testing.T, u, token string) (int, map[string]any) {
+func getJSON(t *testing.T, u, token string) (int, map[string]any) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, u, nil)
 	if token != "" {
@@ -54,7 +55,7 @@ func decodeJSON(t *testing.T, resp *http.Response) (int, map[string]any) {
 }
 
 func credentials(secret string) url.Values {
-	return url.Values{"grant_type": {"client_credentials"}, "client_id": {EntraClientID},
+	return url.Values{"grant_type": {"client_credentials"}, "client_id": {SandboxClientID},
 		"client_secret": {secret}, "scope": {"https://graph.microsoft.com/.default"}}
 }
 
@@ -76,20 +77,20 @@ func jwtClaims(t *testing.T, tok string) map[string]any {
 // TestEntraTokenEndpoint: the STS answers each scenario with Microsoft's
 // error shape, and healthy requests with a JWT whose roles match.
 func TestEntraTokenEndpoint(t *testing.T) {
-	s := Start()
+	s := sandbox.Start(*EntraID().Emulation)
 	defer s.Close()
-	tokenURL := s.VendorURL("entra") + "/" + EntraTenantID + "/oauth2/v2.0/token"
+	tokenURL := s.VendorURL("entra") + "/" + SandboxTenantID + "/oauth2/v2.0/token"
 
-	status, body := entraPost(t, tokenURL, credentials(EntraSecretOK+"-1"))
+	status, body := postForm(t, tokenURL, credentials(SandboxSecretOK+"-1"))
 	if status != 200 || body["token_type"] != "Bearer" || body["expires_in"] == nil {
 		t.Fatalf("ok: %d %v", status, body)
 	}
 	claims := jwtClaims(t, body["access_token"].(string))
 	roles, _ := claims["roles"].([]any)
-	if claims["tid"] != EntraTenantID || claims["appid"] != EntraClientID || claims["idtyp"] != "app" || len(roles) != len(EntraDefaultRoles) {
+	if claims["tid"] != SandboxTenantID || claims["appid"] != SandboxClientID || claims["idtyp"] != "app" || len(roles) != len(SandboxDefaultRoles) {
 		t.Fatalf("claims %v", claims)
 	}
-	_, body = entraPost(t, tokenURL, credentials(EntraSecretNoRoles))
+	_, body = postForm(t, tokenURL, credentials(SandboxSecretNoRoles))
 	if _, ok := jwtClaims(t, body["access_token"].(string))["roles"]; ok {
 		t.Fatal("noroles token has a roles claim")
 	}
@@ -102,20 +103,20 @@ func TestEntraTokenEndpoint(t *testing.T) {
 		oauth  string
 		code   float64
 	}{
-		{"expired secret", tokenURL, credentials(EntraSecretExpired), 401, "invalid_client", 7000222},
+		{"expired secret", tokenURL, credentials(SandboxSecretExpired), 401, "invalid_client", 7000222},
 		{"wrong secret", tokenURL, credentials("Qx58Q~wrong"), 401, "invalid_client", 7000215},
-		{"secret ID instead of value", tokenURL, credentials(EntraSecretID), 401, "invalid_client", 7000215},
-		{"consent", tokenURL, credentials(EntraSecretConsent), 400, "invalid_grant", 65001},
-		{"conditional access", tokenURL, credentials(EntraSecretBlocked), 400, "interaction_required", 53003},
-		{"no credential", tokenURL, url.Values{"grant_type": {"client_credentials"}, "client_id": {EntraClientID}, "scope": {"x/.default"}}, 401, "invalid_client", 7000216},
-		{"unknown client", tokenURL, url.Values{"grant_type": {"client_credentials"}, "client_id": {"11111111-2222-4333-8444-555555555555"}, "client_secret": {EntraSecretOK}, "scope": {"x/.default"}}, 400, "unauthorized_client", 700016},
-		{"disabled app", tokenURL, url.Values{"grant_type": {"client_credentials"}, "client_id": {EntraDisabledClientID}, "client_secret": {EntraSecretOK}, "scope": {"x/.default"}}, 400, "unauthorized_client", 7000112},
-		{"scope without .default", tokenURL, url.Values{"grant_type": {"client_credentials"}, "client_id": {EntraClientID}, "client_secret": {EntraSecretOK}, "scope": {"User.Read.All"}}, 400, "invalid_scope", 1002012},
-		{"unknown tenant", s.VendorURL("entra") + "/aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee/oauth2/v2.0/token", credentials(EntraSecretOK), 400, "invalid_tenant", 90002},
-		{"malformed tenant", s.VendorURL("entra") + "/%7B%7Btenantid%7D%7D/oauth2/v2.0/token", credentials(EntraSecretOK), 400, "invalid_request", 900023},
+		{"secret ID instead of value", tokenURL, credentials(SandboxSecretID), 401, "invalid_client", 7000215},
+		{"consent", tokenURL, credentials(SandboxSecretConsent), 400, "invalid_grant", 65001},
+		{"conditional access", tokenURL, credentials(SandboxSecretBlocked), 400, "interaction_required", 53003},
+		{"no credential", tokenURL, url.Values{"grant_type": {"client_credentials"}, "client_id": {SandboxClientID}, "scope": {"x/.default"}}, 401, "invalid_client", 7000216},
+		{"unknown client", tokenURL, url.Values{"grant_type": {"client_credentials"}, "client_id": {"11111111-2222-4333-8444-555555555555"}, "client_secret": {SandboxSecretOK}, "scope": {"x/.default"}}, 400, "unauthorized_client", 700016},
+		{"disabled app", tokenURL, url.Values{"grant_type": {"client_credentials"}, "client_id": {SandboxDisabledClientID}, "client_secret": {SandboxSecretOK}, "scope": {"x/.default"}}, 400, "unauthorized_client", 7000112},
+		{"scope without .default", tokenURL, url.Values{"grant_type": {"client_credentials"}, "client_id": {SandboxClientID}, "client_secret": {SandboxSecretOK}, "scope": {"User.Read.All"}}, 400, "invalid_scope", 1002012},
+		{"unknown tenant", s.VendorURL("entra") + "/aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee/oauth2/v2.0/token", credentials(SandboxSecretOK), 400, "invalid_tenant", 90002},
+		{"malformed tenant", s.VendorURL("entra") + "/%7B%7Btenantid%7D%7D/oauth2/v2.0/token", credentials(SandboxSecretOK), 400, "invalid_request", 900023},
 	}
 	for _, tc := range cases {
-		status, body := entraPost(t, tc.url, tc.form)
+		status, body := postForm(t, tc.url, tc.form)
 		codes, _ := body["error_codes"].([]any)
 		desc, _ := body["error_description"].(string)
 		if status != tc.status || body["error"] != tc.oauth || len(codes) != 1 || codes[0] != tc.code {
@@ -136,7 +137,7 @@ func TestEntraTokenEndpoint(t *testing.T) {
 	// secret then fails like a deleted one.
 	req, _ := http.NewRequest(http.MethodPost, tokenURL, strings.NewReader("grant_type=client_credentials&scope=x%2F.default"))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth(EntraClientID, url.QueryEscape(EntraSecretOK+"-basic"))
+	req.SetBasicAuth(SandboxClientID, url.QueryEscape(SandboxSecretOK+"-basic"))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -144,8 +145,8 @@ func TestEntraTokenEndpoint(t *testing.T) {
 	if status, body := decodeJSON(t, resp); status != 200 {
 		t.Fatalf("basic auth: %d %v", status, body)
 	}
-	s.Revoke(EntraSecretOK + "-basic")
-	if status, body := entraPost(t, tokenURL, credentials(EntraSecretOK+"-basic")); status != 401 || body["error_codes"].([]any)[0] != float64(7000215) {
+	s.Revoke(SandboxSecretOK + "-basic")
+	if status, body := postForm(t, tokenURL, credentials(SandboxSecretOK+"-basic")); status != 401 || body["error_codes"].([]any)[0] != float64(7000215) {
 		t.Fatalf("revoked: %d %v", status, body)
 	}
 }
@@ -153,10 +154,10 @@ func TestEntraTokenEndpoint(t *testing.T) {
 // TestEntraCertificate: a client assertion signed with the registered
 // certificate's key gets a token; another key gets AADSTS700027.
 func TestEntraCertificate(t *testing.T) {
-	s := Start()
+	s := sandbox.Start(*EntraID().Emulation)
 	defer s.Close()
-	tokenURL := s.VendorURL("entra") + "/" + EntraTenantDomain + "/oauth2/v2.0/token"
-	block, _ := pem.Decode([]byte(EntraCertificatePEM()))
+	tokenURL := s.VendorURL("entra") + "/" + SandboxTenantDomain + "/oauth2/v2.0/token"
+	block, _ := pem.Decode([]byte(certPEM(t, s)))
 	key, err := x509.ParsePKCS1PrivateKey(block.Bytes)
 	if err != nil {
 		t.Fatal(err)
@@ -165,7 +166,7 @@ func TestEntraCertificate(t *testing.T) {
 	assert := func(k *rsa.PrivateKey) string {
 		sig, _ := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: k}, (&jose.SignerOptions{}).WithType("JWT"))
 		now := time.Now()
-		a, err := josejwt.Signed(sig).Claims(josejwt.Claims{Issuer: EntraClientID, Subject: EntraClientID,
+		a, err := josejwt.Signed(sig).Claims(josejwt.Claims{Issuer: SandboxClientID, Subject: SandboxClientID,
 			Audience: josejwt.Audience{tokenURL}, ID: "1", IssuedAt: josejwt.NewNumericDate(now), Expiry: josejwt.NewNumericDate(now.Add(time.Minute))}).Serialize()
 		if err != nil {
 			t.Fatal(err)
@@ -173,13 +174,13 @@ func TestEntraCertificate(t *testing.T) {
 		return a
 	}
 	form := func(a string) url.Values {
-		return url.Values{"grant_type": {"client_credentials"}, "client_id": {EntraClientID}, "scope": {"https://graph.microsoft.com/.default"},
+		return url.Values{"grant_type": {"client_credentials"}, "client_id": {SandboxClientID}, "scope": {"https://graph.microsoft.com/.default"},
 			"client_assertion_type": {"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"}, "client_assertion": {a}}
 	}
-	if status, body := entraPost(t, tokenURL, form(assert(key))); status != 200 || jwtClaims(t, body["access_token"].(string))["appidacr"] != "2" {
+	if status, body := postForm(t, tokenURL, form(assert(key))); status != 200 || jwtClaims(t, body["access_token"].(string))["appidacr"] != "2" {
 		t.Fatalf("registered key: %d %v", status, body)
 	}
-	if status, body := entraPost(t, tokenURL, form(assert(other))); status != 401 || body["error_codes"].([]any)[0] != float64(700027) {
+	if status, body := postForm(t, tokenURL, form(assert(other))); status != 401 || body["error_codes"].([]any)[0] != float64(700027) {
 		t.Fatalf("other key: %d %v", status, body)
 	}
 }
@@ -187,13 +188,13 @@ func TestEntraCertificate(t *testing.T) {
 // TestEntraGraphAndManagement: Graph and the Management Activity API check
 // the token's roles and audience and answer in their own error shapes.
 func TestEntraGraphAndManagement(t *testing.T) {
-	s := Start()
+	s := sandbox.Start(*EntraID().Emulation)
 	defer s.Close()
 	base := s.VendorURL("entra")
 	token := func(secret string) string {
 		form := credentials(secret)
 		form.Set("scope", base+"/.default")
-		_, body := entraPost(t, base+"/"+EntraTenantID+"/oauth2/v2.0/token", form)
+		_, body := postForm(t, base+"/"+SandboxTenantID+"/oauth2/v2.0/token", form)
 		return body["access_token"].(string)
 	}
 	graphErr := func(body map[string]any) (string, string) {
@@ -206,8 +207,8 @@ func TestEntraGraphAndManagement(t *testing.T) {
 		return code, msg
 	}
 
-	ok := token(EntraSecretExpiring)
-	status, body := entraGet(t, base+"/v1.0/applications?$filter="+url.QueryEscape("appId eq '"+EntraClientID+"'")+"&$select=id,passwordCredentials,web", ok)
+	ok := token(SandboxSecretExpiring)
+	status, body := getJSON(t, base+"/v1.0/applications?$filter="+url.QueryEscape("appId eq '"+SandboxClientID+"'")+"&$select=id,passwordCredentials,web", ok)
 	apps, _ := body["value"].([]any)
 	if status != 200 || len(apps) != 1 {
 		t.Fatalf("applications: %d %v", status, body)
@@ -216,51 +217,51 @@ func TestEntraGraphAndManagement(t *testing.T) {
 	creds := app["passwordCredentials"].([]any)
 	first := creds[0].(map[string]any)
 	end, _ := time.Parse(time.RFC3339, first["endDateTime"].(string))
-	if first["hint"] != EntraSecretExpiring[:3] || first["keyId"] != EntraSecretID || time.Until(end) > 11*24*time.Hour {
+	if first["hint"] != SandboxSecretExpiring[:3] || first["keyId"] != SandboxSecretID || time.Until(end) > 11*24*time.Hour {
 		t.Errorf("passwordCredential %v", first)
 	}
-	if uris := app["web"].(map[string]any)["redirectUris"].([]any); len(uris) != len(EntraRedirectURIs) {
+	if uris := app["web"].(map[string]any)["redirectUris"].([]any); len(uris) != len(SandboxRedirectURIs) {
 		t.Errorf("redirect URIs %v", uris)
 	}
-	if status, _ := entraGet(t, base+"/v1.0/organization", ok); status != 200 {
+	if status, _ := getJSON(t, base+"/v1.0/organization", ok); status != 200 {
 		t.Errorf("organization: %d", status)
 	}
-	if status, body := entraGet(t, base+"/v1.0/me", ok); status != 400 {
+	if status, body := getJSON(t, base+"/v1.0/me", ok); status != 400 {
 		t.Errorf("/me: %d %v", status, body)
 	}
 
-	status, body = entraGet(t, base+"/v1.0/organization", token(EntraSecretNoRoles))
+	status, body = getJSON(t, base+"/v1.0/organization", token(SandboxSecretNoRoles))
 	if code, msg := graphErr(body); status != 403 || code != "Authorization_RequestDenied" || msg != "Insufficient privileges to complete the operation." {
 		t.Errorf("no roles: %d %v", status, body)
 	}
-	status, body = entraGet(t, base+"/v1.0/users", token(EntraSecretWrongCloud))
+	status, body = getJSON(t, base+"/v1.0/users", token(SandboxSecretWrongCloud))
 	if code, msg := graphErr(body); status != 401 || code != "InvalidAuthenticationToken" || !strings.Contains(msg, "Invalid audience") {
 		t.Errorf("wrong cloud: %d %v", status, body)
 	}
-	if status, body := entraGet(t, base+"/v1.0/users", ""); status != 401 {
+	if status, body := getJSON(t, base+"/v1.0/users", ""); status != 401 {
 		t.Errorf("no token: %d %v", status, body)
 	}
 
-	list := base + "/api/v1.0/" + EntraTenantID + "/activity/feed/subscriptions/list"
+	list := base + "/api/v1.0/" + SandboxTenantID + "/activity/feed/subscriptions/list"
 	for _, tc := range []struct {
 		secret string
 		status int
 		code   string
 	}{
-		{EntraSecretUnlicensed, 400, "AF20012"},
-		{EntraSecretAuditOff, 400, "AF20023"},
-		{EntraSecretLimited, 401, "AF10001"},
+		{SandboxSecretUnlicensed, 400, "AF20012"},
+		{SandboxSecretAuditOff, 400, "AF20023"},
+		{SandboxSecretLimited, 401, "AF10001"},
 	} {
-		status, body := entraGet(t, list, token(tc.secret))
+		status, body := getJSON(t, list, token(tc.secret))
 		if code, _ := graphErr(body); status != tc.status || code != tc.code {
 			t.Errorf("%s: %d %v", tc.secret, status, body)
 		}
 	}
-	if status, body := entraGet(t, list, ""); status != 401 || body["error"] == nil {
+	if status, body := getJSON(t, list, ""); status != 401 || body["error"] == nil {
 		t.Errorf("no token: %d %v", status, body)
 	}
 	req, _ := http.NewRequest(http.MethodGet, list, nil)
-	req.Header.Set("Authorization", "Bearer "+token(EntraSecretOK))
+	req.Header.Set("Authorization", "Bearer "+token(SandboxSecretOK))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -276,21 +277,21 @@ func TestEntraGraphAndManagement(t *testing.T) {
 // TestEntraDiscoveryAndAuthorize: tenant discovery and the authorize
 // endpoint's sign-in and error pages.
 func TestEntraDiscoveryAndAuthorize(t *testing.T) {
-	s := Start()
+	s := sandbox.Start(*EntraID().Emulation)
 	defer s.Close()
 	base := s.VendorURL("entra")
-	status, doc := entraGet(t, base+"/"+EntraTenantDomain+"/v2.0/.well-known/openid-configuration", "")
-	if status != 200 || doc["issuer"] != base+"/"+EntraTenantID+"/v2.0" || doc["token_endpoint"] == nil {
+	status, doc := getJSON(t, base+"/"+SandboxTenantDomain+"/v2.0/.well-known/openid-configuration", "")
+	if status != 200 || doc["issuer"] != base+"/"+SandboxTenantID+"/v2.0" || doc["token_endpoint"] == nil {
 		t.Fatalf("discovery: %d %v", status, doc)
 	}
-	status, body := entraGet(t, base+"/contoso-typo.onmicrosoft.com/v2.0/.well-known/openid-configuration", "")
+	status, body := getJSON(t, base+"/contoso-typo.onmicrosoft.com/v2.0/.well-known/openid-configuration", "")
 	if status != 400 || body["error"] != "invalid_tenant" {
 		t.Fatalf("unknown tenant discovery: %d %v", status, body)
 	}
 
 	page := func(client, redirect string) (int, string) {
 		q := url.Values{"client_id": {client}, "redirect_uri": {redirect}, "response_type": {"code"}, "scope": {"openid"}}
-		resp, err := http.Get(base + "/" + EntraTenantID + "/oauth2/v2.0/authorize?" + q.Encode())
+		resp, err := http.Get(base + "/" + SandboxTenantID + "/oauth2/v2.0/authorize?" + q.Encode())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -298,13 +299,13 @@ func TestEntraDiscoveryAndAuthorize(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(b)
 	}
-	if status, text := page(EntraClientID, EntraRedirectURIs[0]); status != 200 || strings.Contains(text, "AADSTS") {
+	if status, text := page(SandboxClientID, SandboxRedirectURIs[0]); status != 200 || strings.Contains(text, "AADSTS") {
 		t.Errorf("registered: %d %s", status, text)
 	}
 	for _, tc := range []struct{ client, redirect, code string }{
-		{EntraClientID, EntraRedirectURIs[0] + "/", "AADSTS50011"},
-		{EntraNoRedirectClientID, EntraRedirectURIs[0], "AADSTS500113"},
-		{"11111111-2222-4333-8444-555555555555", EntraRedirectURIs[0], "AADSTS700016"},
+		{SandboxClientID, SandboxRedirectURIs[0] + "/", "AADSTS50011"},
+		{SandboxNoRedirectClientID, SandboxRedirectURIs[0], "AADSTS500113"},
+		{"11111111-2222-4333-8444-555555555555", SandboxRedirectURIs[0], "AADSTS700016"},
 	} {
 		if status, text := page(tc.client, tc.redirect); status != 400 || !strings.Contains(text, tc.code) {
 			t.Errorf("%s: %d %s", tc.code, status, text)

@@ -1,15 +1,14 @@
-package services
+package entra
 
 import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
-	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
-// microsoft365 is an Entra app registration used for Microsoft 365
+// microsoft365Profile is an Entra app registration used for Microsoft 365
 // workloads: Microsoft Graph plus the Office 365 Management Activity API
 // (unified audit log). Authentication is Entra's, so it reuses the Entra ID
 // settings and rules and adds the Management API endpoint.
-func microsoft365() *connector.Profile {
+func microsoft365Profile() *connector.Profile {
 	settings := append(entraSettings(), connector.Setting{
 		Name: "management_url", Kind: connector.String, Description: "Base URL of the Office 365 Management Activity API. " +
 			"Defaults to `https://manage.office.com`; GCC uses `https://manage-gcc.office.com`, GCC High " +
@@ -33,7 +32,7 @@ func microsoft365() *connector.Profile {
 		// One decoder for both profiles: Microsoft 365 authenticates
 		// through Entra and calls Graph, and adds the Management Activity
 		// API's AF codes, which entraDecode reads too.
-		Decode:    kit.TextDecoder(entraDecode),
+		Decode:    entraDecode,
 		Recognize: microsoft365Recognize,
 	}
 }
