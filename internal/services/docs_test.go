@@ -18,14 +18,16 @@ const guidesDir = "../../templates/guides"
 
 // serviceFiles maps a service id to the globs (relative to this package) of
 // the files whose codes its page must list. Every service gets "<id>.go" and
-// "<id>_*.go"; the entries here add the files named otherwise or shared.
+// "<id>_*.go"; the entries here add the files named otherwise or shared, and
+// the folders of the services that have their own package.
 var serviceFiles = map[string][]string{
 	// Entra ID's live checks and decoder are in entra_*.go, and Microsoft
 	// 365 authenticates exactly as Entra ID: it runs entraRules, the Entra
 	// decoder and the same live checks, so the Entra codes are its codes too.
 	"entra_id":         {"entra_*.go"},
 	"microsoft_365":    {"entra_*.go"},
-	"google_workspace": {"google_*.go"},
+	"okta":             {"okta/*.go"},
+	"google_workspace": {"google/*.go"},
 }
 
 // sharedPages lets a service's codes be listed on a related service's page
@@ -56,7 +58,8 @@ type tablePattern struct {
 	prefix string
 }
 
-// tableCodes are the table patterns of each decoder file, by file name.
+// tableCodes are the table patterns of each decoder file, by its path
+// relative to this package.
 var tableCodes = map[string][]tablePattern{
 	// entraAADSTS is keyed by the AADSTS number; entraGraph by the Graph or
 	// Management Activity API code.
@@ -70,11 +73,11 @@ var tableCodes = map[string][]tablePattern{
 		{regexp.MustCompile(`case "([a-z_]+)":\s*\n\s*return mk\(finding\.\w+, a\.oauthError`), ""},
 	},
 	// oktaCodeFinding's and oktaOAuthFinding's switches.
-	"okta.go": {
+	"okta/findings.go": {
 		{regexp.MustCompile(`\bcase ((?:"[^"]+",?\s*)+):`), ""},
 	},
 	// googleOAuthFinding's switch, and the API error reasons and statuses.
-	"google_workspace.go": {
+	"google/findings.go": {
 		{regexp.MustCompile(`\bcase ((?:"[^"]+",?\s*)+):`), ""},
 		{regexp.MustCompile(`\breason\(((?:"[^"]+",?\s*)+)\)`), ""},
 		{regexp.MustCompile(`e\.Status == "([A-Z_]+)"`), ""},
@@ -125,8 +128,8 @@ func filesOf(t *testing.T, id string) []string {
 
 var quotedRE = regexp.MustCompile(`"([^"]+)"`)
 
-// codesIn extracts the error codes written in a Go source file; name (the
-// file's base name) selects its table patterns.
+// codesIn extracts the error codes written in a Go source file; name (its
+// path relative to this package) selects its table patterns.
 func codesIn(name, src string) []string {
 	set := map[string]bool{}
 	for _, tp := range tableCodes[name] {
@@ -250,7 +253,7 @@ func TestServiceGuidesListEveryErrorCode(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				for _, code := range codesIn(filepath.Base(f), string(src)) {
+				for _, code := range codesIn(filepath.ToSlash(f), string(src)) {
 					if !strings.Contains(page, "`"+code+"`") {
 						t.Errorf("code %s (from %s) is not listed on service-%s.md.tmpl%s", code, f, p.ID, alsoOn(p.ID))
 					}
@@ -329,7 +332,7 @@ func TestCodesInTables(t *testing.T) {
 	case "E0000009", "E0000010":
 	case "invalid_client":
 	}`
-	if got := strings.Join(codesIn("okta.go", okta), " "); got != "E0000009 E0000010 invalid_client" {
+	if got := strings.Join(codesIn("okta/findings.go", okta), " "); got != "E0000009 E0000010 invalid_client" {
 		t.Errorf("okta switch: got %s", got)
 	}
 	gh := `return mk(finding.InvalidCredentials, "Bad credentials", "summary", "why")
