@@ -18,12 +18,13 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 	josejwt "github.com/go-jose/go-jose/v4/jwt"
+
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox/emulation"
 )
 
 // The Google emulation, below /google: the OAuth token endpoint (/google/token),
 // the Admin SDK Directory API (/google/admin/directory/v1/users), the Reports
-// API (/google/admin/reports/v1/activity/…, google_reports.go) and the
+// API (/google/admin/reports/v1/activity/…, emulation_reports.go) and the
 // service-account certificate service (/google/robot/v1/metadata/x509/{email}).
 // Point the key file's token_uri (or google_workspace.token_url) at
 // VendorURL("google")+"/token", google_workspace.base_url at

@@ -15,6 +15,7 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 	josejwt "github.com/go-jose/go-jose/v4/jwt"
+
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 )
 
