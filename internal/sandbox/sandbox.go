@@ -27,7 +27,7 @@ type routes func(s *Server, mux *http.ServeMux, prefix string)
 
 // builtin are the emulations not yet moved next to their service's package.
 func builtin() map[string]routes {
-	return map[string]routes{"github": githubRoutes, "google": googleRoutes, "okta": oktaRoutes, "slack": slackRoutes}
+	return map[string]routes{"github": githubRoutes, "slack": slackRoutes}
 }
 
 // Server is a running sandbox: the same routes over plain HTTP (URL) and over

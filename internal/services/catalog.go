@@ -7,7 +7,9 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox/emulation"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/entra"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/google"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/okta"
 )
 
 // All returns every service, in the order the docs list them. Adding a
@@ -22,8 +24,8 @@ func All() []kit.Service {
 		entra.EntraID(),
 		entra.Microsoft365(),
 		{Profile: github(), Plan: planGitHub, NoEmulation: "still in internal/sandbox"},
-		{Profile: okta(), Plan: planOkta, NoEmulation: "still in internal/sandbox"},
-		{Profile: googleWorkspace(), Plan: planGoogle, NoEmulation: "still in internal/sandbox"},
+		okta.Service(),
+		google.Service(),
 		{Profile: slack(), Plan: planSlack, NoEmulation: "still in internal/sandbox"},
 		{Profile: snowflake(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},
 		{Profile: keycloak(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},

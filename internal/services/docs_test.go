@@ -18,14 +18,16 @@ const guidesDir = "../../templates/guides"
 
 // serviceFiles maps a service id to the globs (relative to this package) of
 // the files whose codes its page must list. Every service gets "<id>.go" and
-// "<id>_*.go"; the entries here add the files named otherwise or shared.
+// "<id>_*.go"; the entries here add the files named otherwise or shared, and
+// the folders of the services that have their own package.
 var serviceFiles = map[string][]string{
 	// Both live in package entra, and Microsoft 365 authenticates exactly
 	// as Entra ID: it runs entraRules, the Entra decoder and the same live
 	// checks, so the Entra codes are its codes too.
 	"entra_id":         {"entra/*.go"},
 	"microsoft_365":    {"entra/*.go"},
-	"google_workspace": {"google_*.go"},
+	"okta":             {"okta/*.go"},
+	"google_workspace": {"google/*.go"},
 }
 
 // sharedPages lets a service's codes be listed on a related service's page
@@ -74,11 +76,11 @@ var tableCodes = map[string][]tablePattern{
 		{regexp.MustCompile(`case "([a-z_]+)":\s*\n\s*return mk\(finding\.\w+, a\.oauthError`), ""},
 	},
 	// oktaCodeFinding's and oktaOAuthFinding's switches.
-	"okta.go": {
+	"okta/findings.go": {
 		{regexp.MustCompile(`\bcase ((?:"[^"]+",?\s*)+):`), ""},
 	},
 	// googleOAuthFinding's switch, and the API error reasons and statuses.
-	"google_workspace.go": {
+	"google/findings.go": {
 		{regexp.MustCompile(`\bcase ((?:"[^"]+",?\s*)+):`), ""},
 		{regexp.MustCompile(`\breason\(((?:"[^"]+",?\s*)+)\)`), ""},
 		{regexp.MustCompile(`e\.Status == "([A-Z_]+)"`), ""},
@@ -333,7 +335,7 @@ func TestCodesInTables(t *testing.T) {
 	case "E0000009", "E0000010":
 	case "invalid_client":
 	}`
-	if got := strings.Join(codesIn("okta.go", okta), " "); got != "E0000009 E0000010 invalid_client" {
+	if got := strings.Join(codesIn("okta/findings.go", okta), " "); got != "E0000009 E0000010 invalid_client" {
 		t.Errorf("okta switch: got %s", got)
 	}
 	gh := `return mk(finding.InvalidCredentials, "Bad credentials", "summary", "why")

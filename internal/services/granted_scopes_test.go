@@ -13,8 +13,9 @@ import (
 
 // TestGrantedScopesReported: a healthy check reports what the service says
 // was granted (Slack's and GitHub's x-oauth-scopes header, a GitHub App
-// installation's permissions, an OAuth token response's scope), and nothing for a token the service reports
-// no scopes for (fine-grained GitHub tokens).
+// installation's permissions), and nothing for a token the service reports
+// no scopes for (fine-grained GitHub tokens). The okta and google packages
+// test their own (TestOktaLiveGrantedScopes, TestGoogleLiveSteps).
 func TestGrantedScopesReported(t *testing.T) {
 	srv := sandbox.Start()
 	defer srv.Close()
@@ -31,9 +32,6 @@ func TestGrantedScopesReported(t *testing.T) {
 			servicetest.WithClient(sandbox.SlackClientID, sandbox.SlackClientSecret), servicetest.WithRedeem()), "channels:read chat:write users:read users:read.email"},
 		{"github classic token", servicetest.NewSpec("github", servicetest.Set("base_url", gh), servicetest.WithToken(ghClassic)), "read:org read:user repo"},
 		{"github fine-grained token", servicetest.NewSpec("github", servicetest.Set("base_url", gh), servicetest.WithToken(ghFine)), ""},
-		{"okta service app (the token response's scope)", oktaLiveSpec(nil, servicetest.WithClient("healthy.0oa1b2c3d4", ""), servicetest.WithKey(servicetest.TestRSA2048()),
-			servicetest.WithScopes("okta.users.read", "okta.groups.read")), "okta.groups.read okta.users.read"},
-		{"google service account (the requested scopes)", googleLiveSpec(googleLiveKey(t, "directory-sync", nil), nil), googleUserRO},
 		{"github app installation", servicetest.NewSpec("github", servicetest.Set("base_url", gh, "app_id", sandbox.GitHubAppID, "installation_id", "1001"),
 			servicetest.WithKey(srv.GitHubAppPrivateKey())), "contents:read members:read metadata:read"},
 	} {

@@ -1,10 +1,9 @@
-package services
+package okta
 
 import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -58,29 +57,30 @@ func oktaBase(s *connector.Spec) (string, finding.Path) {
 	return "https://" + strings.TrimSpace(s.Setting("domain")), s.SettingPath("domain")
 }
 
-func planOkta(s *connector.Spec) (*probe.Plan, []finding.Finding) {
+// plan builds the live check of an Okta connector.
+func plan(s *connector.Spec) (*probe.Plan, []finding.Finding) {
 	base, basePath := oktaBase(s)
 	var out []finding.Finding
 	if base == "https://" {
 		out = append(out, finding.Errorf(finding.InvalidConfiguration, basePath, "Missing okta.domain").
 			WithFix("Set okta = { domain = \"dev-123456.okta.com\" }."))
 	}
-	plan := &probe.Plan{Target: base, TargetPath: basePath, Decode: oktaResponseDecode, Check: oktaRateLimitCheck}
+	p := &probe.Plan{Target: base, TargetPath: basePath, Decode: decode, Check: oktaRateLimitCheck}
 	tok := s.Auth.Token
 
 	if s.Auth.ClientID == "" {
 		if tok.Value == "" {
-			out = append(out, finding.Errorf(finding.InvalidConfiguration, oktaSecretPath(tok, "token"),
+			out = append(out, finding.Errorf(finding.InvalidConfiguration, kit.SecretPath(tok, "token"),
 				"Okta connector needs an API token or a service app"))
 		}
-		plan.Request = &probe.RequestPlan{
+		p.Request = &probe.RequestPlan{
 			URL: base + "/api/v1/users/me", URLPath: basePath,
 			Header: http.Header{"Accept": {"application/json"}},
 			Credential: probe.Credential{Kind: "api_key", Secret: tok.Value, Location: "header",
 				Name: "Authorization", Prefix: "SSWS "},
-			CredentialPath: oktaSecretPath(tok, "token"),
+			CredentialPath: kit.SecretPath(tok, "token"),
 		}
-		return plan, out
+		return p, out
 	}
 
 	as := strings.TrimSpace(s.Setting("authorization_server"))
@@ -107,24 +107,24 @@ func planOkta(s *connector.Spec) (*probe.Plan, []finding.Finding) {
 	} else {
 		o.GrantType = probe.GrantClientCredentials
 		if o.AuthStyle == probe.AuthNone {
-			out = append(out, finding.Errorf(finding.InvalidConfiguration, oktaSecretPath(s.Auth.PrivateKey, "private_key"),
+			out = append(out, finding.Errorf(finding.InvalidConfiguration, kit.SecretPath(s.Auth.PrivateKey, "private_key"),
 				"Okta service app needs a private key"))
 		}
 		if len(o.Scopes) == 0 && as == "" {
 			o.Scopes = []string{oktaDefaultScope}
 		}
 	}
-	plan.OAuth2 = o
+	p.OAuth2 = o
 	if as == "" {
 		if path := oktaProbePath(o.Scopes); path != "" {
-			plan.Request = &probe.RequestPlan{
+			p.Request = &probe.RequestPlan{
 				URL: base + path, URLPath: basePath,
 				Header:     http.Header{"Accept": {"application/json"}},
 				Credential: probe.Credential{Kind: "oauth2"}, CredentialPath: finding.Attr("auth", "client_id"),
 			}
 		}
 	}
-	return plan, out
+	return p, out
 }
 
 // oktaProbePath picks the API read that the requested scopes allow ("" when
@@ -140,52 +140,6 @@ func oktaProbePath(scopes []string) string {
 		}
 	}
 	return ""
-}
-
-// oktaSecretPath is the secret's attribute, or auth.<base> when unset.
-func oktaSecretPath(sec connector.Secret, base string) finding.Path {
-	if sec.IsSet() {
-		return sec.Path()
-	}
-	return finding.Attr("auth", base)
-}
-
-var oktaChallengeRE = regexp.MustCompile(`(?i)\b(error|error_description|scope)="([^"]*)"`)
-
-// oktaResponseDecode classifies an Okta answer during a live check: an
-// RFC 6750 insufficient_scope challenge first (Okta's 403 to an access token
-// that lacks a scope, whose body is a bare E0000006), then the body, with
-// the rate-limit headers of a 429.
-func oktaResponseDecode(r probe.Response) (finding.Finding, bool) {
-	if r.StatusCode == http.StatusForbidden {
-		params := map[string]string{}
-		for _, v := range r.Header.Values("WWW-Authenticate") {
-			for _, m := range oktaChallengeRE.FindAllStringSubmatch(v, -1) {
-				params[strings.ToLower(m[1])] = m[2]
-			}
-		}
-		if params["error"] == "insufficient_scope" {
-			code := "insufficient_scope"
-			if e, ok := parseOktaError(string(r.Body)); ok && strings.HasPrefix(e.Code, "E0") {
-				code = e.Code
-			}
-			return finding.Finding{Severity: finding.Error, Category: finding.InsufficientScope, Code: code,
-				Summary: "The access token lacks the Okta API scope this call needs (" + code + ")",
-				Detail: fmt.Sprintf("Okta answered HTTP 403 with error=\"insufficient_scope\" (%q); the call needs scope %q.",
-					kit.Tidy(params["error_description"], 200), kit.Tidy(params["scope"], 200)),
-				Remediation: []string{
-					"Grant the scope on the app's Okta API Scopes tab and add it to required_scopes.",
-				}}, true
-		}
-	}
-	f, ok := oktaDecode(r.StatusCode, string(r.Body))
-	if ok && r.StatusCode == http.StatusTooManyRequests {
-		f.Category, f.Retryable = finding.RateLimited, true
-		if limit := r.Header.Get("X-Rate-Limit-Limit"); limit != "" {
-			f.Detail += fmt.Sprintf(" The endpoint allows %s requests per window (X-Rate-Limit-Limit).", kit.Tidy(limit, 20))
-		}
-	}
-	return f, ok
 }
 
 // oktaRateLimitCheck reads the rate-limit headers of a successful probe

@@ -1,4 +1,4 @@
-package sandbox
+package okta
 
 import (
 	"encoding/json"
@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 )
 
 // oktaDo sends a request to the Okta emulation and decodes a JSON object answer.
@@ -28,7 +30,7 @@ func oktaDo(t *testing.T, req *http.Request) (*http.Response, map[string]any) {
 }
 
 func TestOktaAPITokenScenarios(t *testing.T) {
-	s := Start()
+	s := sandbox.Start(*Service().Emulation)
 	defer s.Close()
 	for _, tc := range []struct {
 		token     string
@@ -75,7 +77,7 @@ func TestOktaAPITokenScenarios(t *testing.T) {
 }
 
 func TestOktaTokenEndpoint(t *testing.T) {
-	s := Start()
+	s := sandbox.Start(*Service().Emulation)
 	defer s.Close()
 	post := func(path, clientID, scope string) (*http.Response, map[string]any) {
 		form := url.Values{"grant_type": {"client_credentials"}, "scope": {scope}}

@@ -1,4 +1,4 @@
-package sandbox
+package google
 
 import (
 	"crypto/rand"
@@ -15,6 +15,8 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 	josejwt "github.com/go-jose/go-jose/v4/jwt"
+
+	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 )
 
 // googleAssertion signs a JWT bearer assertion as the service account
@@ -57,7 +59,7 @@ func googleGet(t *testing.T, u, token string) (int, map[string]any) {
 }
 
 func TestGoogleEmulation(t *testing.T) {
-	s := Start()
+	s := sandbox.Start(*Service().Emulation)
 	defer s.Close()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {

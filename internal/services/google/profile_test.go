@@ -1,4 +1,4 @@
-package services
+package google
 
 import (
 	"testing"
@@ -20,7 +20,7 @@ func TestGoogleWorkspaceProfile(t *testing.T) {
 	imp := func(kv ...string) map[string]string {
 		return servicetest.Set(append([]string{"impersonate", admin}, kv...)...)
 	}
-	servicetest.RunCatalogCases(t, Catalog(), []servicetest.ProfileCase{
+	servicetest.RunProfileCases(t, profile(), []servicetest.ProfileCase{
 		{Name: "valid delegated admin", Spec: servicetest.NewSpec("google_workspace", imp("customer_id", "C03az79cb"), servicetest.WithSAKey(key), servicetest.WithScopes(userRO, groupRO, reportsRO))},
 		{Name: "valid without admin scopes or subject", Spec: servicetest.NewSpec("google_workspace", nil, servicetest.WithSAKey(key), servicetest.WithScopes("https://www.googleapis.com/auth/cloud-platform"))},
 		{Name: "valid loopback overrides", Spec: servicetest.NewSpec("google_workspace", imp("token_url", "http://127.0.0.1:9100/token", "base_url", "http://127.0.0.1:9101"), servicetest.WithSAKey(key), servicetest.WithScopes(userRO))},

@@ -1,4 +1,4 @@
-package services
+package google
 
 import (
 	"context"
@@ -89,9 +89,10 @@ type googleCheck struct {
 	certs map[string]*x509.Certificate // fetched once, by key id
 }
 
-func planGoogle(s *connector.Spec) (*probe.Plan, []finding.Finding) {
+// plan builds the live check of a Google Workspace connector.
+func plan(s *connector.Spec) (*probe.Plan, []finding.Finding) {
 	sec := s.Auth.ServiceAccountKey
-	keyPath := oktaSecretPath(sec, "service_account_key")
+	keyPath := kit.SecretPath(sec, "service_account_key")
 	k, err := connector.ParseServiceAccountKey(sec.Value)
 	if err != nil {
 		// err never contains key material (ParseServiceAccountKey's contract).
@@ -118,7 +119,7 @@ func planGoogle(s *connector.Spec) (*probe.Plan, []finding.Finding) {
 	}
 	return &probe.Plan{
 		Target: g.tokenURL, TargetPath: g.tokenPath,
-		Decode: g.decode,
+		Decode: decode, // the steps attach its findings with pathFor
 		Steps: []probe.CustomStep{
 			{Name: probe.StepToken, Run: g.tokenStep},
 			{Name: googleStepDirectory, Run: g.directoryStep},
@@ -135,11 +136,6 @@ func firstNonEmpty(vs ...string) string {
 		}
 	}
 	return ""
-}
-
-// decode is the plan's Decode; the steps attach its findings with pathFor.
-func (g *googleCheck) decode(r probe.Response) (finding.Finding, bool) {
-	return googleDecode(r.StatusCode, string(r.Body))
 }
 
 // pathFor picks the attribute a Google failure points at.
@@ -248,7 +244,7 @@ func (g *googleCheck) tokenFailure(ctx context.Context, env *probe.Env, err erro
 	}
 	f := transport.Classify(err)
 	f.Path = g.tokenPath
-	f.Summary = "Token request to " + transport.RedactURL(g.tokenURL) + ": " + lowerInitial(f.Summary)
+	f.Summary = "Token request to " + transport.RedactURL(g.tokenURL) + ": " + kit.LowerFirstRune(f.Summary)
 	return f
 }
 
@@ -367,7 +363,7 @@ func (g *googleCheck) adminCall(ctx context.Context, env *probe.Env, step, api, 
 	if err != nil {
 		f := transport.Classify(err)
 		f.Path = g.basePath
-		f.Summary = api + " call " + where + ": " + lowerInitial(f.Summary)
+		f.Summary = api + " call " + where + ": " + kit.LowerFirstRune(f.Summary)
 		return failedStep(f)
 	}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxGoogleBody))
@@ -385,7 +381,7 @@ func (g *googleCheck) adminCall(ctx context.Context, env *probe.Env, step, api, 
 		f.Summary = strings.Replace(f.Summary, "The impersonated user", who, 1)
 		f.Detail += as
 	}
-	f.Summary = api + ": " + lowerInitial(f.Summary)
+	f.Summary = api + ": " + kit.LowerFirstRune(f.Summary)
 	f.Detail = fmt.Sprintf("%s answered HTTP %d. %s", where, resp.StatusCode, f.Detail)
 	return failedStep(f)
 }
@@ -429,16 +425,4 @@ func shortKeyID(id string) string {
 
 func failedStep(f finding.Finding) probe.StepResult {
 	return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
-}
-
-// lowerInitial lowers the first letter of a summary placed after a colon,
-// keeping acronyms (DNS, TLS, HTTP).
-func lowerInitial(s string) string {
-	if len(s) > 1 && s[1] >= 'A' && s[1] <= 'Z' {
-		return s
-	}
-	if s != "" && s[0] >= 'A' && s[0] <= 'Z' {
-		return string(s[0]+'a'-'A') + s[1:]
-	}
-	return s
 }

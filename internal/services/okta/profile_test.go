@@ -1,4 +1,4 @@
-package services
+package okta
 
 import (
 	"testing"
@@ -17,7 +17,7 @@ func TestOktaProfile(t *testing.T) {
 	d := func(kv ...string) map[string]string {
 		return servicetest.Set(append([]string{"domain", domain}, kv...)...)
 	}
-	servicetest.RunCatalogCases(t, Catalog(), []servicetest.ProfileCase{
+	servicetest.RunProfileCases(t, profile(), []servicetest.ProfileCase{
 		{Name: "valid API token", Spec: servicetest.NewSpec("okta", d(), servicetest.WithToken(ssws))},
 		{Name: "valid service app", Spec: servicetest.NewSpec("okta", d(), servicetest.WithClient(client, ""), servicetest.WithKey(servicetest.TestRSA2048()), servicetest.WithScopes("okta.users.read", "okta.groups.read"))},
 		{Name: "valid custom domain and custom server", Spec: servicetest.NewSpec("okta", servicetest.Set("domain", "login.acme.com", "authorization_server", "default"),

@@ -1,4 +1,4 @@
-package sandbox
+package google
 
 import (
 	"crypto/ecdsa"
@@ -18,11 +18,13 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 	josejwt "github.com/go-jose/go-jose/v4/jwt"
+
+	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox/emulation"
 )
 
-// Google emulation, below /google: the OAuth token endpoint (/google/token),
+// The Google emulation, below /google: the OAuth token endpoint (/google/token),
 // the Admin SDK Directory API (/google/admin/directory/v1/users), the Reports
-// API (/google/admin/reports/v1/activity/…, google_reports.go) and the
+// API (/google/admin/reports/v1/activity/…, emulation_reports.go) and the
 // service-account certificate service (/google/robot/v1/metadata/x509/{email}).
 // Point the key file's token_uri (or google_workspace.token_url) at
 // VendorURL("google")+"/token", google_workspace.base_url at
@@ -64,8 +66,11 @@ import (
 // sandbox's clock, a scope) except their signature: the sandbox does not
 // know the test's public key. For the same reason the certificates it
 // serves carry a throwaway key; only their key ids and validity matter.
-// googleState is what one sandbox remembers of the Google flows.
+
+// googleState is what one sandbox remembers of the Google flows: each
+// sandbox registers the routes once, with its own state.
 type googleState struct {
+	world  emulation.World
 	mu     sync.Mutex
 	tokens map[string]googleGrant      // access token → grant
 	kids   map[string]map[string]bool  // client_email → key ids seen in assertions
@@ -79,27 +84,13 @@ type googleGrant struct {
 
 type googleCertEntry struct{ pem string }
 
-var (
-	googleStatesMu sync.Mutex
-	googleStates   = map[*Server]*googleState{}
-)
-
-func googleStateOf(s *Server) *googleState {
-	googleStatesMu.Lock()
-	defer googleStatesMu.Unlock()
-	st, ok := googleStates[s]
-	if !ok {
-		st = &googleState{tokens: map[string]googleGrant{}, kids: map[string]map[string]bool{}, certs: map[string]*googleCertEntry{}}
-		googleStates[s] = st
-	}
-	return st
-}
-
-func googleRoutes(s *Server, mux *http.ServeMux, prefix string) {
-	mux.HandleFunc("POST "+prefix+"/token", func(w http.ResponseWriter, r *http.Request) { googleToken(s, w, r) })
-	mux.HandleFunc("GET "+prefix+"/admin/directory/v1/users", func(w http.ResponseWriter, r *http.Request) { googleUsers(s, w, r) })
-	mux.HandleFunc("GET "+prefix+"/admin/reports/v1/activity/users/{user}/applications/{app}", func(w http.ResponseWriter, r *http.Request) { googleActivities(s, w, r) })
-	mux.HandleFunc("GET "+prefix+"/robot/v1/metadata/x509/{email}", func(w http.ResponseWriter, r *http.Request) { googleCerts(s, w, r) })
+// routes registers the Google emulation below prefix ("/google").
+func routes(world emulation.World, mux *http.ServeMux, prefix string) {
+	st := &googleState{world: world, tokens: map[string]googleGrant{}, kids: map[string]map[string]bool{}, certs: map[string]*googleCertEntry{}}
+	mux.HandleFunc("POST "+prefix+"/token", st.token)
+	mux.HandleFunc("GET "+prefix+"/admin/directory/v1/users", st.users)
+	mux.HandleFunc("GET "+prefix+"/admin/reports/v1/activity/users/{user}/applications/{app}", st.activities)
+	mux.HandleFunc("GET "+prefix+"/robot/v1/metadata/x509/{email}", st.certificates)
 }
 
 const googleJWTBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer"
@@ -115,9 +106,9 @@ func googleScenario(email string) string {
 	return local
 }
 
-func googleToken(s *Server, w http.ResponseWriter, r *http.Request) {
+func (st *googleState) token(w http.ResponseWriter, r *http.Request) {
 	oauthErr := func(status int, code, desc string) {
-		writeJSON(w, status, fmt.Sprintf("{\n  \"error\": %q,\n  \"error_description\": %q\n}", code, desc))
+		emulation.WriteJSON(w, status, fmt.Sprintf("{\n  \"error\": %q,\n  \"error_description\": %q\n}", code, desc))
 	}
 	if err := r.ParseForm(); err != nil || r.PostFormValue("grant_type") != googleJWTBearer {
 		oauthErr(http.StatusBadRequest, "unsupported_grant_type", "Invalid grant_type: "+r.PostFormValue("grant_type"))
@@ -143,7 +134,6 @@ func googleToken(s *Server, w http.ResponseWriter, r *http.Request) {
 		oauthErr(http.StatusBadRequest, "invalid_grant", googleClockSkew)
 		return
 	}
-	st := googleStateOf(s)
 	st.mu.Lock()
 	if st.kids[c.Issuer] == nil {
 		st.kids[c.Issuer] = map[string]bool{}
@@ -152,7 +142,7 @@ func googleToken(s *Server, w http.ResponseWriter, r *http.Request) {
 	st.mu.Unlock()
 
 	scenario := googleScenario(c.Issuer)
-	if s.Revoked(kid) || s.Revoked(c.Issuer) {
+	if st.world.Revoked(kid) || st.world.Revoked(c.Issuer) {
 		scenario = "key-deleted"
 	}
 	switch scenario {
@@ -195,17 +185,17 @@ func googleToken(s *Server, w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	access := "ya29.sbx." + scenario + "." + oktaRandomID(20)
+	access := "ya29.sbx." + scenario + "." + emulation.RandomID(20)
 	st.mu.Lock()
 	st.tokens[access] = googleGrant{scenario: scenario, subject: c.Subject, scopes: scopes}
 	st.mu.Unlock()
-	writeJSON(w, http.StatusOK, fmt.Sprintf(`{"access_token":%q,"expires_in":3599,"token_type":"Bearer"}`, access))
+	emulation.WriteJSON(w, http.StatusOK, fmt.Sprintf(`{"access_token":%q,"expires_in":3599,"token_type":"Bearer"}`, access))
 }
 
 const googleClockSkew = "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim."
 
-// googleAPIError writes Google's API error shape.
-func googleAPIError(w http.ResponseWriter, code int, message, reason, status string, details ...string) {
+// writeAPIError writes Google's API error shape.
+func writeAPIError(w http.ResponseWriter, code int, message, reason, status string, details ...string) {
 	b := fmt.Sprintf("{\n  \"error\": {\n    \"code\": %d,\n    \"message\": %q,\n    \"errors\": [\n      {\n        \"message\": %q,\n        \"domain\": \"global\",\n        \"reason\": %q\n      }\n    ]", code, message, message, reason)
 	if status != "" {
 		b += fmt.Sprintf(",\n    \"status\": %q", status)
@@ -213,16 +203,15 @@ func googleAPIError(w http.ResponseWriter, code int, message, reason, status str
 	if len(details) > 0 {
 		b += ",\n    \"details\": [" + strings.Join(details, ",") + "]"
 	}
-	writeJSON(w, code, b+"\n  }\n}\n", "Vary", "Origin, X-Origin, Referer")
+	emulation.WriteJSON(w, code, b+"\n  }\n}\n", "Vary", "Origin, X-Origin, Referer")
 }
 
-func googleUsers(s *Server, w http.ResponseWriter, r *http.Request) {
-	st := googleStateOf(s)
+func (st *googleState) users(w http.ResponseWriter, r *http.Request) {
 	st.mu.Lock()
-	g, ok := st.tokens[bearer(r)]
+	g, ok := st.tokens[emulation.Bearer(r)]
 	st.mu.Unlock()
-	if !ok || s.Revoked(bearer(r)) {
-		googleAPIError(w, http.StatusUnauthorized, "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.",
+	if !ok || st.world.Revoked(emulation.Bearer(r)) {
+		writeAPIError(w, http.StatusUnauthorized, "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.",
 			"authError", "UNAUTHENTICATED")
 		return
 	}
@@ -233,45 +222,44 @@ func googleUsers(s *Server, w http.ResponseWriter, r *http.Request) {
 	const project = "123456789012"
 	switch {
 	case r.URL.Query().Get("customer") == "" && r.URL.Query().Get("domain") == "":
-		googleAPIError(w, http.StatusBadRequest, "Bad Request", "badRequest", "")
+		writeAPIError(w, http.StatusBadRequest, "Bad Request", "badRequest", "")
 	case g.scenario == "insufficient-scope" || !directory:
-		googleAPIError(w, http.StatusForbidden, "Request had insufficient authentication scopes.", "insufficientPermissions", "PERMISSION_DENIED",
+		writeAPIError(w, http.StatusForbidden, "Request had insufficient authentication scopes.", "insufficientPermissions", "PERMISSION_DENIED",
 			`{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"ACCESS_TOKEN_SCOPE_INSUFFICIENT","domain":"googleapis.com","metadata":{"service":"admin.googleapis.com","method":"ccc.hosted.frontend.directory.v1.DirectoryUsers.List"}}`)
 	case g.scenario == "not-admin" || g.subject == "":
-		googleAPIError(w, http.StatusForbidden, "Not Authorized to access this resource/api", "forbidden", "PERMISSION_DENIED")
+		writeAPIError(w, http.StatusForbidden, "Not Authorized to access this resource/api", "forbidden", "PERMISSION_DENIED")
 	case g.scenario == "domain-not-found":
-		googleAPIError(w, http.StatusBadRequest, "Domain not found.", "badRequest", "")
+		writeAPIError(w, http.StatusBadRequest, "Domain not found.", "badRequest", "")
 	case g.scenario == "api-disabled":
 		msg := "Admin SDK API has not been used in project " + project + " before or it is disabled. Enable it by visiting https://console.developers.google.com/apis/api/admin.googleapis.com/overview?project=" + project + " then retry. If you enabled this API recently, wait a few minutes for the action to propagate to our systems and retry."
-		googleAPIError(w, http.StatusForbidden, msg, "accessNotConfigured", "PERMISSION_DENIED",
+		writeAPIError(w, http.StatusForbidden, msg, "accessNotConfigured", "PERMISSION_DENIED",
 			`{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"SERVICE_DISABLED","domain":"googleapis.com","metadata":{"service":"admin.googleapis.com","consumer":"projects/`+project+`"}}`)
 	case g.scenario == "rate-limited":
-		googleAPIError(w, http.StatusTooManyRequests, "Quota exceeded for quota metric 'Queries' and limit 'Queries per minute per user' of service 'admin.googleapis.com' for consumer 'project_number:"+project+"'.",
+		writeAPIError(w, http.StatusTooManyRequests, "Quota exceeded for quota metric 'Queries' and limit 'Queries per minute per user' of service 'admin.googleapis.com' for consumer 'project_number:"+project+"'.",
 			"rateLimitExceeded", "RESOURCE_EXHAUSTED")
 	default:
 		user := map[string]any{"kind": "admin#directory#user", "id": "103456789012345678901", "primaryEmail": "first.user@example.com",
 			"isAdmin": false, "suspended": false, "customerId": "C03az79cb"}
 		b, _ := json.Marshal(map[string]any{"kind": "admin#directory#users", "etag": `"sbx-etag"`, "users": []any{user}, "nextPageToken": "sbx-next"})
-		writeJSON(w, http.StatusOK, string(b))
+		emulation.WriteJSON(w, http.StatusOK, string(b))
 	}
 }
 
-// googleCerts serves the public certificates of a service account's keys,
+// certificates serves the public certificates of a service account's keys,
 // keyed by key id: the ones the sandbox saw in assertions, except deleted
 // and revoked keys. NotAfter is 31 Dec 9999 for keys without an expiry, as
 // Google writes it.
-func googleCerts(s *Server, w http.ResponseWriter, r *http.Request) {
+func (st *googleState) certificates(w http.ResponseWriter, r *http.Request) {
 	email, err := url.PathUnescape(r.PathValue("email"))
 	if err != nil {
 		email = r.PathValue("email")
 	}
 	scenario := googleScenario(email)
-	st := googleStateOf(s)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	out := map[string]string{}
 	for kid := range st.kids[email] {
-		if scenario == "key-deleted" || s.Revoked(kid) || s.Revoked(email) {
+		if scenario == "key-deleted" || st.world.Revoked(kid) || st.world.Revoked(email) {
 			continue
 		}
 		id := email + "/" + kid
@@ -295,7 +283,7 @@ func googleCerts(s *Server, w http.ResponseWriter, r *http.Request) {
 		out[kid] = e.pem
 	}
 	b, _ := json.MarshalIndent(out, "", "  ")
-	writeJSON(w, http.StatusOK, string(b), "Cache-Control", "public, max-age=3600")
+	emulation.WriteJSON(w, http.StatusOK, string(b), "Cache-Control", "public, max-age=3600")
 }
 
 // googleCertificate makes a self-signed certificate for email, valid until notAfter.

@@ -1,8 +1,6 @@
-package sandbox
+package okta
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -11,9 +9,11 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 	josejwt "github.com/go-jose/go-jose/v4/jwt"
+
+	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox/emulation"
 )
 
-// Okta emulation, below /okta: point okta.base_url at VendorURL("okta").
+// The Okta emulation, below /okta: point okta.base_url at VendorURL("okta").
 // Status codes, headers and bodies follow Okta's error-code reference and
 // responses pasted in public issues; errorId is random per answer, as in
 // Okta. (The wording of the "not granted" invalid_scope description is the
@@ -71,25 +71,20 @@ func oktaScenario(cred string) string {
 	return scenario
 }
 
-func oktaRoutes(s *Server, mux *http.ServeMux, prefix string) {
-	mux.HandleFunc("GET "+prefix+"/api/v1/", func(w http.ResponseWriter, r *http.Request) { oktaAPI(s, w, r) })
-	mux.HandleFunc("POST "+prefix+"/oauth2/v1/token", func(w http.ResponseWriter, r *http.Request) { oktaToken(s, w, r, "") })
+// routes registers the Okta emulation below prefix ("/okta").
+func routes(world emulation.World, mux *http.ServeMux, prefix string) {
+	mux.HandleFunc("GET "+prefix+"/api/v1/", func(w http.ResponseWriter, r *http.Request) { oktaAPI(world, w, r) })
+	mux.HandleFunc("POST "+prefix+"/oauth2/v1/token", func(w http.ResponseWriter, r *http.Request) { oktaToken(world, w, r, "") })
 	mux.HandleFunc("POST "+prefix+"/oauth2/{server}/v1/token", func(w http.ResponseWriter, r *http.Request) {
-		oktaToken(s, w, r, r.PathValue("server"))
+		oktaToken(world, w, r, r.PathValue("server"))
 	})
 }
 
-// oktaError writes Okta's error schema.
-func oktaError(w http.ResponseWriter, status int, code, summary string, headers ...string) {
+// writeOktaError writes Okta's error schema.
+func writeOktaError(w http.ResponseWriter, status int, code, summary string, headers ...string) {
 	body := fmt.Sprintf(`{"errorCode":%q,"errorSummary":%q,"errorLink":%q,"errorId":"oae%s","errorCauses":[]}`,
-		code, summary, code, oktaRandomID(11))
-	writeJSON(w, status, body, headers...)
-}
-
-func oktaRandomID(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
+		code, summary, code, emulation.RandomID(11))
+	emulation.WriteJSON(w, status, body, headers...)
 }
 
 // oktaRate returns Okta's rate-limit headers.
@@ -100,24 +95,24 @@ func oktaRate(remaining int) []string {
 
 const oktaAccessTokenPrefix = "sbx_okta_at."
 
-func oktaAPI(s *Server, w http.ResponseWriter, r *http.Request) {
+func oktaAPI(world emulation.World, w http.ResponseWriter, r *http.Request) {
 	auth := r.Header.Get("Authorization")
 	var scenario string
 	switch {
 	case len(auth) > 5 && strings.EqualFold(auth[:5], "SSWS "):
 		tok := strings.TrimSpace(auth[5:])
 		scenario = oktaScenario(tok)
-		if s.Revoked(tok) {
+		if world.Revoked(tok) {
 			scenario = "invalid-token"
 		}
-	case strings.HasPrefix(bearer(r), oktaAccessTokenPrefix):
-		tok := bearer(r)
+	case strings.HasPrefix(emulation.Bearer(r), oktaAccessTokenPrefix):
+		tok := emulation.Bearer(r)
 		scenario = "app-" + oktaScenario(strings.TrimPrefix(tok, oktaAccessTokenPrefix))
-		if s.Revoked(tok) {
+		if world.Revoked(tok) {
 			scenario = "invalid-token"
 		}
 	case auth == "":
-		oktaError(w, http.StatusUnauthorized, "E0000005", "Invalid session", oktaRate(599)...)
+		writeOktaError(w, http.StatusUnauthorized, "E0000005", "Invalid session", oktaRate(599)...)
 		return
 	default:
 		scenario = "invalid-token"
@@ -130,18 +125,18 @@ func oktaAPI(s *Server, w http.ResponseWriter, r *http.Request) {
 	case "rate-exhausted":
 		oktaUsers(w, r, 0)
 	case "forbidden", "app-no-admin-role":
-		oktaError(w, http.StatusForbidden, "E0000006", "You do not have permission to perform the requested action", oktaRate(598)...)
+		writeOktaError(w, http.StatusForbidden, "E0000006", "You do not have permission to perform the requested action", oktaRate(598)...)
 	case "app-scope-mismatch":
-		oktaError(w, http.StatusForbidden, "E0000006", "You do not have permission to perform the requested action",
+		writeOktaError(w, http.StatusForbidden, "E0000006", "You do not have permission to perform the requested action",
 			append(oktaRate(598), "WWW-Authenticate", fmt.Sprintf(
 				`Bearer authorization_uri="http://%s/oauth2/v1/authorize", realm="http://%s", scope="okta.users.read", error="insufficient_scope", error_description="The access token provided does not contain the required scopes.", resource="%s"`,
 				r.Host, r.Host, r.URL.Path))...)
 	case "rate-limited":
-		oktaError(w, http.StatusTooManyRequests, "E0000047", "API call exceeded rate limit due to too many requests.", oktaRate(0)...)
+		writeOktaError(w, http.StatusTooManyRequests, "E0000047", "API call exceeded rate limit due to too many requests.", oktaRate(0)...)
 	case "server-error":
-		oktaError(w, http.StatusInternalServerError, "E0000009", "Internal Server Error", oktaRate(598)...)
+		writeOktaError(w, http.StatusInternalServerError, "E0000009", "Internal Server Error", oktaRate(598)...)
 	default: // invalid-token, owner-deactivated, anything unknown
-		oktaError(w, http.StatusUnauthorized, "E0000011", "Invalid token provided", oktaRate(599)...)
+		writeOktaError(w, http.StatusUnauthorized, "E0000011", "Invalid token provided", oktaRate(599)...)
 	}
 }
 
@@ -154,16 +149,16 @@ func oktaUsers(w http.ResponseWriter, r *http.Request, remaining int) {
 	if strings.HasSuffix(r.URL.Path, "/users/me") || strings.HasSuffix(r.URL.Path, "/org") {
 		body = user
 	}
-	writeJSON(w, http.StatusOK, body, oktaRate(remaining)...)
+	emulation.WriteJSON(w, http.StatusOK, body, oktaRate(remaining)...)
 }
 
-func oktaToken(s *Server, w http.ResponseWriter, r *http.Request, server string) {
+func oktaToken(world emulation.World, w http.ResponseWriter, r *http.Request, server string) {
 	if server == "missing" {
-		oktaError(w, http.StatusNotFound, "E0000007", "Not found: Resource not found: missing (AuthorizationServer)")
+		writeOktaError(w, http.StatusNotFound, "E0000007", "Not found: Resource not found: missing (AuthorizationServer)")
 		return
 	}
 	oauthErr := func(status int, code, desc string) {
-		writeJSON(w, status, fmt.Sprintf(`{"error":%q,"error_description":%q}`, code, desc))
+		emulation.WriteJSON(w, status, fmt.Sprintf(`{"error":%q,"error_description":%q}`, code, desc))
 	}
 	if err := r.ParseForm(); err != nil {
 		oauthErr(http.StatusBadRequest, "invalid_request", "The request body is malformed.")
@@ -199,7 +194,7 @@ func oktaToken(s *Server, w http.ResponseWriter, r *http.Request, server string)
 		}
 	}
 	scenario := oktaScenario(clientID)
-	if s.Revoked(clientID) {
+	if world.Revoked(clientID) {
 		scenario = "key-rotated"
 	}
 	switch scenario {
@@ -214,9 +209,9 @@ func oktaToken(s *Server, w http.ResponseWriter, r *http.Request, server string)
 		oauthErr(http.StatusBadRequest, "invalid_dpop_proof", "The DPoP proof JWT header is missing.")
 		return
 	default:
-		writeJSON(w, http.StatusBadRequest, fmt.Sprintf(
+		emulation.WriteJSON(w, http.StatusBadRequest, fmt.Sprintf(
 			`{"errorCode":"invalid_client","errorSummary":"Invalid value for 'client_id' parameter.","errorLink":"invalid_client","errorId":"oae%s","errorCauses":[]}`,
-			oktaRandomID(11)))
+			emulation.RandomID(11)))
 		return
 	}
 	if gt := r.PostFormValue("grant_type"); gt != "client_credentials" {
@@ -235,13 +230,13 @@ func oktaToken(s *Server, w http.ResponseWriter, r *http.Request, server string)
 			oauthErr(http.StatusBadRequest, "invalid_scope", "Custom scopes are not allowed for this request.")
 			return
 		case server == "" && !oktaGrantedScopes[sc]:
-			writeJSON(w, http.StatusBadRequest, fmt.Sprintf(`{"error":"invalid_scope","error_description":"The following scopes were requested, but not granted: %s.","scope":%q}`, sc, sc))
+			emulation.WriteJSON(w, http.StatusBadRequest, fmt.Sprintf(`{"error":"invalid_scope","error_description":"The following scopes were requested, but not granted: %s.","scope":%q}`, sc, sc))
 			return
 		case server != "" && okta:
 			oauthErr(http.StatusBadRequest, "invalid_scope", "One or more scopes are not configured for the authorization server resource.")
 			return
 		}
 	}
-	writeJSON(w, http.StatusOK, fmt.Sprintf(`{"token_type":"Bearer","expires_in":3600,"access_token":%q,"scope":%q}`,
-		oktaAccessTokenPrefix+scenario+"."+oktaRandomID(16), strings.Join(scopes, " ")))
+	emulation.WriteJSON(w, http.StatusOK, fmt.Sprintf(`{"token_type":"Bearer","expires_in":3600,"access_token":%q,"scope":%q}`,
+		oktaAccessTokenPrefix+scenario+"."+emulation.RandomID(16), strings.Join(scopes, " ")))
 }

@@ -1,4 +1,4 @@
-package sandbox
+package google
 
 import (
 	"crypto/rand"
@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"testing"
 	"time"
+
+	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 )
 
 // TestGoogleReportsEmulation: activities.list answers an administrator with
@@ -15,7 +17,7 @@ import (
 // without the audit scope with 403, and an unknown token with 401
 // UNAUTHENTICATED.
 func TestGoogleReportsEmulation(t *testing.T) {
-	s := Start()
+	s := sandbox.Start(*Service().Emulation)
 	defer s.Close()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
