@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
-	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -33,25 +32,7 @@ func (e *accessTokenEphemeralResource) Metadata(_ context.Context, req ephemeral
 }
 
 func (e *accessTokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
-	attrs := ephemeralAttributes(connectorFields(e.catalog, ephemeralSurface))
-	attrs["access_token"] = schema.StringAttribute{Computed: true, Sensitive: true,
-		MarkdownDescription: "The short-lived access token. Never stored in state or plan."}
-	attrs["token_type"] = schema.StringAttribute{Computed: true, MarkdownDescription: "The token type, usually `Bearer`."}
-	attrs["expires_at"] = schema.StringAttribute{Computed: true,
-		MarkdownDescription: "When the token expires (RFC 3339); empty when the service did not say."}
-	attrs["granted_scopes"] = schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: grantedScopesDescription}
-	attrs["refresh_token"] = schema.StringAttribute{Computed: true, Sensitive: true,
-		MarkdownDescription: "The refresh token the service returned with this access token; null when it returned none. " +
-			"A connector whose credential is a refresh token is redeemed only with `redeem_refresh_token = true`; when the " +
-			"service rotates refresh tokens, this is the new one and the configured one is used up, so pass it in the same " +
-			"run to a secret store's write-only argument (for example `aws_secretsmanager_secret_version.secret_string_wo`), " +
-			"the only way Terraform hands a secret on without storing it. Never stored in state or plan."}
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Runs a connector's token flow (after the same checks as `handshake_connector`) and returns a " +
-			"short-lived access token for configuring other providers. Ephemeral: the token is never stored. " +
-			"Needs `live_checks` on, since it calls the service.",
-		Attributes: attrs,
-	}
+	resp.Schema = accessTokenSchema(e.catalog)
 }
 
 func (e *accessTokenEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
@@ -127,37 +108,4 @@ func noTokenReason(res probe.Result) string {
 		}
 	}
 	return ""
-}
-
-// ephemeralAttributes emits the shared connector fields for an ephemeral
-// resource (whose values are never stored, so no write-only twins).
-func ephemeralAttributes(fs []field) map[string]schema.Attribute {
-	out := make(map[string]schema.Attribute, len(fs))
-	for _, f := range fs {
-		if f.writeOnly {
-			continue
-		}
-		out[f.name] = ephemeralAttribute(f)
-	}
-	return out
-}
-
-func ephemeralAttribute(f field) schema.Attribute {
-	if f.nested != nil {
-		return schema.SingleNestedAttribute{MarkdownDescription: f.description, Optional: !f.required, Required: f.required,
-			Sensitive: f.sensitive, Attributes: ephemeralAttributes(f.nested)}
-	}
-	switch f.kind {
-	case connector.Bool:
-		return schema.BoolAttribute{MarkdownDescription: f.description, Optional: !f.required, Required: f.required, Sensitive: f.sensitive}
-	case connector.Int:
-		return schema.Int64Attribute{MarkdownDescription: f.description, Optional: !f.required, Required: f.required}
-	case connector.StringList:
-		return schema.ListAttribute{MarkdownDescription: f.description, ElementType: types.StringType,
-			Optional: !f.required, Required: f.required, Sensitive: f.sensitive}
-	default:
-		f.validators = nil // they relate secrets to write-only twins, absent here
-		return schema.StringAttribute{MarkdownDescription: f.description, Optional: !f.required, Required: f.required,
-			Sensitive: f.sensitive, Validators: stringValidators(f)}
-	}
 }

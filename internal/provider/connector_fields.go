@@ -4,48 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 )
-
-// field is a schema-neutral description of one connector argument. The
-// connector resource and the connection-test data source are built from the
-// same fields, so the two can never drift apart.
-type field struct {
-	name        string
-	description string
-	kind        connector.Kind
-	required    bool
-	sensitive   bool
-	writeOnly   bool // left out of data sources, which cannot have write-only attributes
-	oneOf       []string
-	validators  []validator.String
-	nested      []field // for a single nested attribute
-}
-
-// surface is the kind of Terraform object a field is emitted for: the three
-// share arguments but not storage, so some descriptions differ.
-type surface int
-
-const (
-	resourceSurface   surface = iota // handshake_connector: state, plan, write-only twins
-	dataSourceSurface                // data.handshake_connection_test: state, no write-only attributes
-	ephemeralSurface                 // ephemeral.handshake_access_token: nothing stored
-)
-
-// pick returns the text for this surface.
-func (s surface) pick(resource, dataSource, ephemeral string) string {
-	switch s {
-	case dataSourceSurface:
-		return dataSource
-	case ephemeralSurface:
-		return ephemeral
-	}
-	return resource
-}
 
 // authSecrets are the auth block's secret attributes; each also has a
 // write-only twin named <name>_wo.
@@ -70,11 +30,10 @@ func authFields(on surface) []field {
 	for _, s := range authSecrets {
 		wo := s.name + "_wo"
 		fs = append(fs,
-			field{name: s.name, description: s.description + on.pick(
+			field{name: s.name, twin: wo, description: s.description + on.pick(
 				" Stored in state; prefer `"+wo+"`.",
 				" Stored in state (sensitive), like every data source argument. Data sources have no write-only `_wo` twin: `"+wo+"` here is dropped by Terraform without an error.",
-				" Never stored: ephemeral resources keep nothing in state or plan, and this argument accepts ephemeral values. There is no `_wo` twin here."),
-				validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName(wo))}},
+				" Never stored: ephemeral resources keep nothing in state or plan, and this argument accepts ephemeral values. There is no `_wo` twin here.")},
 			field{name: wo, writeOnly: true, description: s.description + " Write-only: never stored in state or plan. " +
 				"Terraform keeps no copy to compare, so bump `secret_version` when you rotate it to make the change visible in the plan."},
 		)
@@ -82,7 +41,7 @@ func authFields(on surface) []field {
 	return fs
 }
 
-// serviceFields turns a profile's settings into a service block.
+// serviceField turns a profile's settings into a service block.
 func serviceField(p *connector.Profile) field {
 	f := field{name: p.ID, description: fmt.Sprintf("Settings for `service = %q` (%s). %s", p.ID, p.DisplayName, p.Description)}
 	for _, s := range p.Settings {
@@ -95,15 +54,16 @@ func serviceField(p *connector.Profile) field {
 	return f
 }
 
-// connectorFields are the arguments shared by handshake_connector,
+// connectorFields is every attribute of handshake_connector,
 // data.handshake_connection_test and ephemeral.handshake_access_token, with
-// descriptions for the surface they are emitted on.
+// descriptions for the surface they are emitted on: the arguments they share,
+// one block per service in the catalog, and what each surface computes.
 func connectorFields(c *connector.Catalog, on surface) []field {
 	fs := []field{
-		{name: "name", required: true, description: on.pick(
+		{name: "name", required: true, validators: nameValidators(), description: on.pick(
 			"A name for the connector, unique within the configuration. Used in diagnostics and the import id (`<service>/<name>`).",
 			"A name for the connector. Used in diagnostics and the summary.",
-			"A name for the connector. Used in diagnostics.")},
+			"A name for the connector. Used in diagnostics.") + " " + connectorNameDoc},
 		{name: "service", required: true, oneOf: c.IDs(), description: "The service this connector talks to. One of: `" + strings.Join(c.IDs(), "`, `") + "`. " +
 			"Set the block named after the service (for example `okta = { domain = … }`) for its settings."},
 		// The whole auth block is sensitive rather than each secret in it:
@@ -130,7 +90,7 @@ func connectorFields(c *connector.Catalog, on surface) []field {
 			"the server offers RFC 7662 introspection, asks whether the refresh token is active. Set it to `true` only where " +
 			"the refresh token is not rotated, or on `ephemeral.handshake_access_token`, which returns the rotated refresh token " +
 			"in its ephemeral `refresh_token` attribute for a secret store's write-only argument."},
-		{name: "on_failure", oneOf: []string{"error", "warn"}, description: on.pick(
+		{name: "on_failure", oneOf: []string{"error", "warn"}, dflt: "error", description: on.pick(
 			"What a failed check does: `error` (the default) stops the plan; `warn` reports the same findings as warnings and lets the plan go on.",
 			"Has no effect here: the data source returns failures as data, and `fail_on_error` decides whether they stop the plan. "+
 				"Accepted so that arguments copied from `handshake_connector` stay valid.",
@@ -140,5 +100,5 @@ func connectorFields(c *connector.Catalog, on surface) []field {
 	for _, p := range c.Profiles() {
 		fs = append(fs, serviceField(p))
 	}
-	return fs
+	return append(fs, outputFields()...)
 }

@@ -187,6 +187,11 @@ func (r *connectorResource) ImportState(ctx context.Context, req resource.Import
 			fmt.Sprintf("Expected <service>/<name> with service one of %s, got %q.", strings.Join(r.catalog.IDs(), ", "), req.ID))
 		return
 	}
+	if !connectorNameRE.MatchString(name) {
+		resp.Diagnostics.AddError("Invalid import id",
+			fmt.Sprintf("Expected <service>/<name>, got %q: a connector name must %s.", req.ID, connectorNameRule))
+		return
+	}
 	for attr, v := range map[string]string{"id": req.ID, "service": service, "name": name, "status": "unknown", "on_failure": "error"} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
 	}

@@ -76,16 +76,24 @@ func TestAccConnector_validLifecycleImport(t *testing.T) {
 
 func TestAccConnector_importInvalidID(t *testing.T) {
 	offlineOnly(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:        connectorConfig(`  service = "okta"` + "\n" + `  okta = { domain = "dev-1.okta.com" }`),
-			ResourceName:  "handshake_connector.test",
-			ImportState:   true,
-			ImportStateId: "nosuchservice/test",
-			ExpectError:   regexp.MustCompile(`Expected <service>/<name>`),
-		}},
-	})
+	for id, want := range map[string]string{
+		"nosuchservice/test": `Expected <service>/<name>`,
+		// The name follows the same rule as the name argument's validators.
+		"okta/ test": `(?s)Expected <service>/<name>, got "okta/ test".*white space at either end`,
+	} {
+		t.Run(id, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:        connectorConfig(`  service = "okta"` + "\n" + `  okta = { domain = "dev-1.okta.com" }`),
+					ResourceName:  "handshake_connector.test",
+					ImportState:   true,
+					ImportStateId: id,
+					ExpectError:   regexp.MustCompile(want),
+				}},
+			})
+		})
+	}
 }
 
 // offlineRuleCase is one bad configuration, the category its diagnostic must

@@ -1,7 +1,8 @@
 package provider
 
 import (
-	"github.com/hashicorp/terraform-plugin-framework/attr"
+	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	eschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
@@ -11,77 +12,12 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 )
 
-// findingAttrTypes is the shape of one element of the computed findings list.
-var findingAttrTypes = map[string]attr.Type{
-	"severity":  types.StringType,
-	"category":  types.StringType,
-	"code":      types.StringType,
-	"summary":   types.StringType,
-	"attribute": types.StringType,
-}
+// The connector's three schemas. Every attribute comes from connectorFields;
+// the adapters below only translate an attrSpec into one schema package's
+// attribute types, and decide nothing.
 
-const (
-	statusDescription = "Connector health: `healthy`, `degraded` (works, with warnings), `unhealthy` (the service refused), " +
-		"`unreachable` (network, DNS, TLS, timeout) or `unknown` (not tested live)."
-	grantedScopesDescription = "Scopes or permissions the service reported as granted on the last live test: the token " +
-		"response's `scope` (the requested scopes when it has none), Slack's and GitHub's `x-oauth-scopes` header, a GitHub " +
-		"App installation's permissions as `name:level`, or the application permissions in an Entra ID token's `roles` " +
-		"claim. Empty when not tested, or when the service reports none (GitHub fine-grained tokens)."
-	findingsDescription = "What the checks found, most severe first. Each has `severity` (`error`|`warning`), `category` " +
-		"(a stable id such as `redirect_uri_invalid`), `code` (the vendor's or the rule's), `summary` and `attribute` (the path at fault)."
-)
-
-func resourceAttributes(fs []field) map[string]schema.Attribute {
-	out := make(map[string]schema.Attribute, len(fs))
-	for _, f := range fs {
-		out[f.name] = resourceAttribute(f)
-	}
-	return out
-}
-
-func resourceAttribute(f field) schema.Attribute {
-	if f.nested != nil {
-		return schema.SingleNestedAttribute{MarkdownDescription: f.description, Optional: !f.required, Required: f.required,
-			Sensitive: f.sensitive, Attributes: resourceAttributes(f.nested)}
-	}
-	switch f.kind {
-	case connector.Bool:
-		return schema.BoolAttribute{MarkdownDescription: f.description, Optional: !f.required, Required: f.required,
-			Sensitive: f.sensitive, WriteOnly: f.writeOnly}
-	case connector.Int:
-		return schema.Int64Attribute{MarkdownDescription: f.description, Optional: !f.required, Required: f.required}
-	case connector.StringList:
-		return schema.ListAttribute{MarkdownDescription: f.description, ElementType: types.StringType,
-			Optional: !f.required, Required: f.required, Sensitive: f.sensitive, WriteOnly: f.writeOnly}
-	default:
-		validators := stringValidators(f)
-		return schema.StringAttribute{MarkdownDescription: f.description, Optional: !f.required, Required: f.required,
-			// Write-only attributes are not marked Sensitive: see value_wo in
-			// credential_resource.go for the false drift that would cause.
-			Sensitive: f.sensitive, WriteOnly: f.writeOnly, Validators: validators}
-	}
-}
-
-// connectorResourceSchema is handshake_connector's schema: the shared
-// arguments plus what the resource computes.
+// connectorResourceSchema is handshake_connector's schema.
 func connectorResourceSchema(c *connector.Catalog) schema.Schema {
-	attrs := resourceAttributes(connectorFields(c, resourceSurface))
-	if on, ok := attrs["on_failure"].(schema.StringAttribute); ok {
-		on.Computed, on.Default = true, stringdefault.StaticString("error")
-		attrs["on_failure"] = on
-	}
-	attrs["id"] = schema.StringAttribute{Computed: true, MarkdownDescription: "`<service>/<name>`; also the import id.",
-		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
-	attrs["status"] = schema.StringAttribute{Computed: true, MarkdownDescription: statusDescription}
-	attrs["granted_scopes"] = schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: grantedScopesDescription}
-	attrs["findings"] = schema.ListNestedAttribute{Computed: true, MarkdownDescription: findingsDescription,
-		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-			"severity":  schema.StringAttribute{Computed: true, MarkdownDescription: "`error` or `warning`."},
-			"category":  schema.StringAttribute{Computed: true, MarkdownDescription: "Stable category id."},
-			"code":      schema.StringAttribute{Computed: true, MarkdownDescription: "Vendor error code or rule id."},
-			"summary":   schema.StringAttribute{Computed: true, MarkdownDescription: "One-line description."},
-			"attribute": schema.StringAttribute{Computed: true, MarkdownDescription: "Attribute path at fault, such as `redirect_uris[0]`; empty for the whole connector."},
-		}}}
 	return schema.Schema{
 		Version: 1, // 1: auth.secret_version is a string
 		MarkdownDescription: "A connector to a SaaS or identity service and its credentials. Handshake checks it offline at " +
@@ -89,6 +25,107 @@ func connectorResourceSchema(c *connector.Catalog) schema.Schema {
 			"as a diagnostic on the attribute at fault, naming the category, the cause and the fix. The live test's results " +
 			"(`status`, `findings`, `granted_scopes`) are known after apply on a create or an update: the apply tests again " +
 			"and stores what it finds, so a saved plan applies even if the service changed in between.",
-		Attributes: attrs,
+		Attributes: emit(connectorFields(c, resourceSurface), resourceSurface, resourceAttribute),
 	}
+}
+
+// connectionTestSchema is data.handshake_connection_test's schema.
+func connectionTestSchema(c *connector.Catalog) dschema.Schema {
+	return dschema.Schema{
+		MarkdownDescription: "Tests a connector without managing it: the same arguments as `handshake_connector`, the same " +
+			"offline rules and live test, with the outcome returned as data. Designed for `check {}` blocks. Data sources " +
+			"cannot take write-only or ephemeral values, so secrets here are plain sensitive arguments.",
+		Attributes: emit(connectorFields(c, dataSourceSurface), dataSourceSurface, dataSourceAttribute),
+	}
+}
+
+// accessTokenSchema is ephemeral.handshake_access_token's schema.
+func accessTokenSchema(c *connector.Catalog) eschema.Schema {
+	return eschema.Schema{
+		MarkdownDescription: "Runs a connector's token flow (after the same checks as `handshake_connector`) and returns a " +
+			"short-lived access token for configuring other providers. Ephemeral: the token is never stored. " +
+			"Needs `live_checks` on, since it calls the service.",
+		Attributes: emit(connectorFields(c, ephemeralSurface), ephemeralSurface, ephemeralAttribute),
+	}
+}
+
+func resourceAttribute(a attrSpec, nested map[string]schema.Attribute) schema.Attribute {
+	switch {
+	case a.nested != nil && a.list:
+		return schema.ListNestedAttribute{MarkdownDescription: a.description, Required: a.required, Optional: a.optional,
+			Computed: a.computed, Sensitive: a.sensitive, NestedObject: schema.NestedAttributeObject{Attributes: nested}}
+	case a.nested != nil:
+		return schema.SingleNestedAttribute{MarkdownDescription: a.description, Required: a.required, Optional: a.optional,
+			Computed: a.computed, Sensitive: a.sensitive, Attributes: nested}
+	}
+	switch a.kind {
+	case connector.Bool:
+		return schema.BoolAttribute{MarkdownDescription: a.description, Required: a.required, Optional: a.optional,
+			Computed: a.computed, Sensitive: a.sensitive, WriteOnly: a.writeOnly}
+	case connector.Int:
+		return schema.Int64Attribute{MarkdownDescription: a.description, Required: a.required, Optional: a.optional,
+			Computed: a.computed, Sensitive: a.sensitive, WriteOnly: a.writeOnly}
+	case connector.StringList:
+		return schema.ListAttribute{MarkdownDescription: a.description, Required: a.required, Optional: a.optional,
+			Computed: a.computed, Sensitive: a.sensitive, WriteOnly: a.writeOnly, ElementType: types.StringType}
+	}
+	// Write-only attributes are not marked Sensitive: see value_wo in
+	// credential_resource.go for the false drift that would cause.
+	s := schema.StringAttribute{MarkdownDescription: a.description, Required: a.required, Optional: a.optional,
+		Computed: a.computed, Sensitive: a.sensitive, WriteOnly: a.writeOnly, Validators: a.validators}
+	if a.dflt != "" {
+		s.Default = stringdefault.StaticString(a.dflt)
+	}
+	if a.keepState {
+		s.PlanModifiers = []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	}
+	return s
+}
+
+func dataSourceAttribute(a attrSpec, nested map[string]dschema.Attribute) dschema.Attribute {
+	switch {
+	case a.nested != nil && a.list:
+		return dschema.ListNestedAttribute{MarkdownDescription: a.description, Required: a.required, Optional: a.optional,
+			Computed: a.computed, Sensitive: a.sensitive, NestedObject: dschema.NestedAttributeObject{Attributes: nested}}
+	case a.nested != nil:
+		return dschema.SingleNestedAttribute{MarkdownDescription: a.description, Required: a.required, Optional: a.optional,
+			Computed: a.computed, Sensitive: a.sensitive, Attributes: nested}
+	}
+	switch a.kind {
+	case connector.Bool:
+		return dschema.BoolAttribute{MarkdownDescription: a.description, Required: a.required, Optional: a.optional,
+			Computed: a.computed, Sensitive: a.sensitive}
+	case connector.Int:
+		return dschema.Int64Attribute{MarkdownDescription: a.description, Required: a.required, Optional: a.optional,
+			Computed: a.computed, Sensitive: a.sensitive}
+	case connector.StringList:
+		return dschema.ListAttribute{MarkdownDescription: a.description, Required: a.required, Optional: a.optional,
+			Computed: a.computed, Sensitive: a.sensitive, ElementType: types.StringType}
+	}
+	return dschema.StringAttribute{MarkdownDescription: a.description, Required: a.required, Optional: a.optional,
+		Computed: a.computed, Sensitive: a.sensitive, Validators: a.validators}
+}
+
+func ephemeralAttribute(a attrSpec, nested map[string]eschema.Attribute) eschema.Attribute {
+	switch {
+	case a.nested != nil && a.list:
+		return eschema.ListNestedAttribute{MarkdownDescription: a.description, Required: a.required, Optional: a.optional,
+			Computed: a.computed, Sensitive: a.sensitive, NestedObject: eschema.NestedAttributeObject{Attributes: nested}}
+	case a.nested != nil:
+		return eschema.SingleNestedAttribute{MarkdownDescription: a.description, Required: a.required, Optional: a.optional,
+			Computed: a.computed, Sensitive: a.sensitive, Attributes: nested}
+	}
+	switch a.kind {
+	case connector.Bool:
+		return eschema.BoolAttribute{MarkdownDescription: a.description, Required: a.required, Optional: a.optional,
+			Computed: a.computed, Sensitive: a.sensitive}
+	case connector.Int:
+		return eschema.Int64Attribute{MarkdownDescription: a.description, Required: a.required, Optional: a.optional,
+			Computed: a.computed, Sensitive: a.sensitive}
+	case connector.StringList:
+		return eschema.ListAttribute{MarkdownDescription: a.description, Required: a.required, Optional: a.optional,
+			Computed: a.computed, Sensitive: a.sensitive, ElementType: types.StringType}
+	}
+	return eschema.StringAttribute{MarkdownDescription: a.description, Required: a.required, Optional: a.optional,
+		Computed: a.computed, Sensitive: a.sensitive, Validators: a.validators}
 }

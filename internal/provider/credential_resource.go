@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -38,15 +39,15 @@ type credentialResource struct {
 }
 
 type credentialModel struct {
-	ID             types.String `tfsdk:"id"`
-	Type           types.String `tfsdk:"type"`
-	Value          types.String `tfsdk:"value"`
-	ValueWO        types.String `tfsdk:"value_wo"`
-	ValueWOVersion types.String `tfsdk:"value_wo_version"`
-	ExpiresAt      types.String `tfsdk:"expires_at"`
-	RotateBefore   types.String `tfsdk:"rotate_before"`
-	Fingerprint    types.String `tfsdk:"fingerprint"`
-	ExpiryStatus   types.String `tfsdk:"expiry_status"`
+	ID             types.String         `tfsdk:"id"`
+	Type           types.String         `tfsdk:"type"`
+	Value          types.String         `tfsdk:"value"`
+	ValueWO        types.String         `tfsdk:"value_wo"`
+	ValueWOVersion types.String         `tfsdk:"value_wo_version"`
+	ExpiresAt      timetypes.RFC3339    `tfsdk:"expires_at"`
+	RotateBefore   timetypes.GoDuration `tfsdk:"rotate_before"`
+	Fingerprint    types.String         `tfsdk:"fingerprint"`
+	ExpiryStatus   types.String         `tfsdk:"expiry_status"`
 }
 
 func (r *credentialResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -86,10 +87,11 @@ func (r *credentialResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"expires_at": schema.StringAttribute{Optional: true, Computed: true,
 				MarkdownDescription: "When the credential expires (RFC 3339). Derived from the value when it describes itself " +
 					"(a JWT's `exp`, a certificate's `NotAfter`); set it for secrets that do not, such as an Entra client secret.",
-				Validators: []validator.String{rfc3339Validator{}}},
+				CustomType: timetypes.RFC3339Type{}},
 			"rotate_before": schema.StringAttribute{Optional: true,
 				MarkdownDescription: "How long before expiry to warn, as a Go duration such as `336h`. Defaults to the provider's `expiry_warning`.",
-				Validators:          []validator.String{durationValidator{positive: true}}},
+				CustomType:          timetypes.GoDurationType{},
+				Validators:          []validator.String{positiveDuration{}}},
 			"fingerprint": schema.StringAttribute{Computed: true,
 				MarkdownDescription: "A short hash of the value (`sha256:` and the first 16 hex digits of an unkeyed SHA-256) that shows which value is deployed " +
 					"and changes in the plan when the value does. Anyone who can read state can test guesses against it, so it hides long random secrets, not guessable ones."},
@@ -149,7 +151,7 @@ func (r *credentialResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if v.IsUnknown() {
 		plan.Fingerprint = types.StringUnknown()
 		if cfg.ExpiresAt.IsNull() {
-			plan.ExpiresAt = types.StringUnknown()
+			plan.ExpiresAt = timetypes.NewRFC3339Unknown()
 		}
 		plan.ExpiryStatus = types.StringUnknown()
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
@@ -202,15 +204,15 @@ func (r *credentialResource) resolve(cfg credentialModel, m *credentialModel, va
 		}
 	} else if ok {
 		expiresAt = &derived
-		m.ExpiresAt = types.StringValue(derived.Format(time.RFC3339))
+		m.ExpiresAt = timetypes.NewRFC3339TimeValue(derived)
 	} else {
-		m.ExpiresAt = types.StringNull()
+		m.ExpiresAt = timetypes.NewRFC3339Null()
 	}
 	m.ExpiryStatus = types.StringValue(credential.Status(expiresAt, r.data.Now(), r.window(cfg.RotateBefore)))
 	return expiresAt, diags
 }
 
-func (r *credentialResource) window(rotateBefore types.String) time.Duration {
+func (r *credentialResource) window(rotateBefore timetypes.GoDuration) time.Duration {
 	if d, err := time.ParseDuration(rotateBefore.ValueString()); err == nil && d > 0 {
 		return d
 	}
@@ -290,14 +292,15 @@ func (r *credentialResource) ImportState(ctx context.Context, req resource.Impor
 			"Expected <id>,<type>[,<expires_at>] with type one of %s, got %q.", strings.Join(credential.Types, ", "), req.ID))
 		return
 	}
-	m := credentialModel{ID: types.StringValue(parts[0]), Type: types.StringValue(parts[1]), ExpiresAt: types.StringNull(),
+	m := credentialModel{ID: types.StringValue(parts[0]), Type: types.StringValue(parts[1]), ExpiresAt: timetypes.NewRFC3339Null(),
 		ExpiryStatus: types.StringValue(credential.StatusUnknown), Fingerprint: types.StringNull()}
 	if len(parts) == 3 {
-		if _, err := time.Parse(time.RFC3339, parts[2]); err != nil {
-			resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("%q is not an RFC 3339 timestamp.", parts[2]))
+		expiresAt, d := timetypes.NewRFC3339Value(parts[2])
+		if d.HasError() {
+			resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("%q is not an RFC 3339 timestamp such as 2027-02-01T00:00:00Z.", parts[2]))
 			return
 		}
-		m.ExpiresAt = types.StringValue(parts[2])
+		m.ExpiresAt = expiresAt
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -148,15 +148,24 @@ resource "handshake_credential" "okta" {
 	})
 }
 
+// Bad values, and malformed times, fail at validate time on their attribute
+// and say what is expected (times: timetypes' diagnostics and
+// positiveDuration's).
 func TestAccCredential_invalidValues(t *testing.T) {
+	const secret = "Q~8Rk3.aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456"
 	tests := []struct {
-		name, typ, value string
-		want             string
+		name, typ, value, extra string
+		want                    string
 	}{
-		{"certificate garbage", "certificate", "not a certificate", `(?s)certificate does not parse.*Category: invalid_credentials`},
-		{"empty api key", "api_key", "   ", `(?s)api key is empty.*Category: invalid_credentials`},
-		{"private key garbage", "private_key", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", `(?s)private key does not parse.*Category: invalid_credentials`},
-		{"service account key not json", "service_account_key", "{not json", `(?s)service account key does not parse.*Category: invalid_credentials`},
+		{"certificate garbage", "certificate", "not a certificate", "", `(?s)certificate does not parse.*Category: invalid_credentials`},
+		{"empty api key", "api_key", "   ", "", `(?s)api key is empty.*Category: invalid_credentials`},
+		{"private key garbage", "private_key", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", "", `(?s)private key does not parse.*Category: invalid_credentials`},
+		{"service account key not json", "service_account_key", "{not json", "", `(?s)service account key does not parse.*Category: invalid_credentials`},
+		{"expires_at not RFC 3339", "client_secret", secret, `expires_at = "2027-02-01 00:00"`,
+			`(?s)Invalid RFC3339 String Value.*expires_at\s+=\s+"2027-02-01 00:00".*not valid RFC3339.*2006-01-02T15:04:05Z07:00`},
+		{"rotate_before not a duration", "client_secret", secret, `rotate_before = "2 weeks"`,
+			`(?s)Invalid Time Duration String Value.*rotate_before\s+=\s+"2 weeks".*Given Value: 2 weeks`},
+		{"rotate_before zero", "client_secret", secret, `rotate_before = "0s"`, `(?s)Invalid duration.*rotate_before.*greater than zero, got "0s"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -167,7 +176,8 @@ func TestAccCredential_invalidValues(t *testing.T) {
 resource "handshake_credential" "bad" {
   type  = %q
   value = %q
-}`, tt.typ, tt.value),
+  %s
+}`, tt.typ, tt.value, tt.extra),
 					PlanOnly:    true,
 					ExpectError: regexp.MustCompile(tt.want),
 				}},

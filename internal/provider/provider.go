@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -16,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
@@ -48,10 +50,10 @@ type handshakeProvider struct {
 
 // handshakeProviderModel is the provider block.
 type handshakeProviderModel struct {
-	ExpiryWarning types.String `tfsdk:"expiry_warning"`
-	LiveChecks    types.Bool   `tfsdk:"live_checks"`
-	Timeout       types.String `tfsdk:"timeout"`
-	CABundle      types.String `tfsdk:"ca_bundle"`
+	ExpiryWarning timetypes.GoDuration `tfsdk:"expiry_warning"`
+	LiveChecks    types.Bool           `tfsdk:"live_checks"`
+	Timeout       timetypes.GoDuration `tfsdk:"timeout"`
+	CABundle      types.String         `tfsdk:"ca_bundle"`
 }
 
 // providerData is what Configure hands to every resource, data source,
@@ -91,7 +93,8 @@ func (p *handshakeProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				MarkdownDescription: "How long before a credential expires to start warning (`expiring_credentials`), " +
 					"as a Go duration such as `720h`. Defaults to `720h` (30 days), or `" + envExpiryWarning + "`.",
 				Optional:   true,
-				Validators: []validatorString{durationValidator{positive: true}},
+				CustomType: timetypes.GoDurationType{},
+				Validators: []validator.String{positiveDuration{}},
 			},
 			"live_checks": schema.BoolAttribute{
 				MarkdownDescription: "Whether connectors are tested live (token exchange and a probe call) during plan, " +
@@ -103,13 +106,14 @@ func (p *handshakeProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				MarkdownDescription: "Time limit for each network request of a live check, as a Go duration such as `15s`. " +
 					"Defaults to `15s`, or `" + envTimeout + "`.",
 				Optional:   true,
-				Validators: []validatorString{durationValidator{positive: true}},
+				CustomType: timetypes.GoDurationType{},
+				Validators: []validator.String{positiveDuration{}},
 			},
 			"ca_bundle": schema.StringAttribute{
 				MarkdownDescription: "PEM-encoded CA certificates trusted in addition to the system roots, for services " +
 					"behind a private CA. Defaults to `" + envCABundle + "`.",
 				Optional:   true,
-				Validators: []validatorString{pemCertificatesValidator{}},
+				Validators: []validator.String{pemCertificatesValidator{}},
 			},
 		},
 	}
@@ -174,7 +178,7 @@ func (p *handshakeProvider) Configure(ctx context.Context, req provider.Configur
 
 // durationSetting reads a duration argument, falling back to its
 // environment variable and then to the default.
-func durationSetting(v types.String, env string, def time.Duration, at path.Path, resp *provider.ConfigureResponse) (time.Duration, bool) {
+func durationSetting(v timetypes.GoDuration, env string, def time.Duration, at path.Path, resp *provider.ConfigureResponse) (time.Duration, bool) {
 	raw, source := v.ValueString(), "argument"
 	if v.IsNull() || v.IsUnknown() {
 		raw, source = os.Getenv(env), "environment variable "+env

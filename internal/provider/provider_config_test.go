@@ -63,7 +63,7 @@ func TestAccProvider_invalidSettings(t *testing.T) {
 	tests := []struct {
 		name, config, env, envValue, want string
 	}{
-		{"expiry_warning not a duration", `provider "handshake" { expiry_warning = "30 days" }`, "", "", `(?s)Invalid duration.*"30 days" is not a Go duration`},
+		{"expiry_warning not a duration", `provider "handshake" { expiry_warning = "30 days" }`, "", "", `(?s)Invalid Time Duration String Value.*expiry_warning = "30 days".*not a valid Go Time Duration.*"2h45m".*Given Value: 30 days`},
 		{"timeout negative", `provider "handshake" { timeout = "-5s" }`, "", "", `(?s)Invalid duration.*greater than zero`},
 		{"ca_bundle not PEM", `provider "handshake" { ca_bundle = "not a certificate" }`, "", "", `(?s)Invalid CA bundle.*BEGIN CERTIFICATE`},
 		{"timeout environment", ``, envTimeout, "soon", `(?s)Invalid duration.*environment variable HANDSHAKE_TIMEOUT`},

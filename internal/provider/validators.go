@@ -4,53 +4,52 @@ import (
 	"context"
 	"crypto/x509"
 	"fmt"
+	"regexp"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
-type validatorString = validator.String
+// connectorNameRE is what a connector name may be: text the import id
+// `<service>/<name>` carries back unchanged, so no "/", no control
+// characters, and no white space at either end. The empty string matches
+// here; LengthAtLeast reports it with a message of its own.
+var connectorNameRE = regexp.MustCompile(`^(?:[^\s\p{Z}\p{Cc}/](?:[^\p{Cc}/]*[^\s\p{Z}\p{Cc}/])?)?$`)
 
-// durationValidator accepts Go durations such as 720h or 15s.
-type durationValidator struct{ positive bool }
+const connectorNameRule = "be text without \"/\" or control characters, and without white space at either end " +
+	"(the import id is <service>/<name>)"
 
-func (v durationValidator) Description(context.Context) string {
-	return "value must be a Go duration such as 720h or 15s"
+// connectorNameDoc states the rule in the name's description.
+const connectorNameDoc = "Not empty, without `/` or control characters, and without white space at either end."
+
+// nameValidators check a connector's name at validate time, before anything
+// is built from it (the id, the import id, diagnostics).
+func nameValidators() []validator.String {
+	return []validator.String{
+		stringvalidator.LengthAtLeast(1),
+		stringvalidator.RegexMatches(connectorNameRE, "must "+connectorNameRule),
+	}
 }
 
-func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+// positiveDuration rejects zero and negative durations. The attribute's
+// type (timetypes.GoDurationType) has already reported a value that is not
+// a Go duration at all, so such a value is left alone here.
+type positiveDuration struct{}
 
-func (v durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (positiveDuration) Description(context.Context) string {
+	return "value must be a positive Go duration such as 720h or 15s"
+}
+
+func (v positiveDuration) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (positiveDuration) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	d, err := time.ParseDuration(req.ConfigValue.ValueString())
-	if err != nil {
+	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err == nil && d <= 0 {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
-			fmt.Sprintf("%q is not a Go duration: use a number and a unit, such as 720h, 90m or 15s.", req.ConfigValue.ValueString()))
-		return
-	}
-	if v.positive && d <= 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration", "The duration must be greater than zero.")
-	}
-}
-
-// rfc3339Validator accepts RFC 3339 timestamps such as 2027-02-01T00:00:00Z.
-type rfc3339Validator struct{}
-
-func (rfc3339Validator) Description(context.Context) string {
-	return "value must be an RFC 3339 timestamp such as 2027-02-01T00:00:00Z"
-}
-
-func (v rfc3339Validator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (rfc3339Validator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := time.Parse(time.RFC3339, req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid timestamp",
-			fmt.Sprintf("%q is not an RFC 3339 timestamp; write it like 2027-02-01T00:00:00Z.", req.ConfigValue.ValueString()))
+			fmt.Sprintf("The duration must be greater than zero, got %q: use a number and a unit, such as 720h, 90m or 15s.", req.ConfigValue.ValueString()))
 	}
 }
 
