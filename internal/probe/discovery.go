@@ -61,6 +61,11 @@ func (r *runner) stepDiscovery() StepResult {
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		f := r.decode(resp, nil)
+		if f.Path != nil {
+			// A vendor's plan decoder placed it on the service's own
+			// setting (realm, tenant): its words fit better than ours.
+			return failed(f)
+		}
 		f.Path = o.IssuerPath
 		if f.Category == finding.EndpointNotFound {
 			f.Summary = "No discovery document at the issuer"

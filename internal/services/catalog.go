@@ -6,6 +6,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox/emulation"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/keycloak"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
@@ -25,7 +26,7 @@ func All() []kit.Service {
 		{Profile: googleWorkspace(), Plan: planGoogle, NoEmulation: "still in internal/sandbox"},
 		{Profile: slack(), Plan: planSlack, NoEmulation: "still in internal/sandbox"},
 		{Profile: snowflake(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},
-		{Profile: keycloak(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},
+		keycloak.Service(),
 		{Profile: salesforce(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},
 		{Profile: box(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
 		{Profile: servicenow(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},
