@@ -26,6 +26,7 @@ var serviceFiles = map[string][]string{
 	"entra_id":         {"entra_*.go"},
 	"microsoft_365":    {"entra_*.go"},
 	"google_workspace": {"google_*.go"},
+	"keycloak":         {"keycloak/*.go"},
 }
 
 // sharedPages lets a service's codes be listed on a related service's page

@@ -123,7 +123,13 @@ func read(a connector.Answer) (kcError, bool) {
 func knownMessage(text string, distinctive bool) string {
 	lower := strings.ToLower(text)
 	for _, r := range rules {
-		if (r.distinctive || !distinctive) && strings.Contains(lower, r.text) {
+		if !r.distinctive && distinctive {
+			continue
+		}
+		if i := strings.Index(lower, r.text); i >= 0 {
+			if len(lower) == len(text) {
+				return text[i : i+len(r.text)] // Keycloak's own capitals
+			}
 			return r.text
 		}
 	}
