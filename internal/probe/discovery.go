@@ -52,9 +52,15 @@ func (r *runner) stepDiscovery() StepResult {
 		if err != nil {
 			return failed(r.netFinding(err, o.IssuerPath, "Discovery"))
 		}
+		resp.Step = StepDiscovery
 		from = u
 		last := i == len(discoveryURLs(o.Issuer))-1
 		if (resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone) && !last {
+			if r.plan.Decode != nil {
+				if _, known := r.plan.Decode(resp); known {
+					break // the vendor's own 404 (realm or tenant unknown): no fallback to try
+				}
+			}
 			continue
 		}
 		break

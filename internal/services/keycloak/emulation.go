@@ -50,7 +50,8 @@ import (
 // first ".": rt-expired ("Token is not active"), rt-session-ended
 // ("Session not active"), rt-reused ("Maximum allowed refresh token reuse
 // exceeded"); these introspect as {"active":false}. Any other refresh token
-// is active and is exchanged for a new pair.
+// is active (rt-expiring until 5 days from now, others 90) and is exchanged
+// for a new pair.
 //
 // The authorization endpoint knows the redirect URI SandboxRedirectURI for
 // every client; others get the "Invalid parameter: redirect_uri" page.
@@ -307,8 +308,12 @@ func introspect(w emulation.World, rw http.ResponseWriter, r *http.Request, issu
 		emulation.WriteJSON(rw, http.StatusOK, `{"active":false}`, jsonHeaders...)
 		return
 	}
+	life := 90 * 24 * time.Hour
+	if scenario(r.PostFormValue("token")) == "rt-expiring" {
+		life = 5 * 24 * time.Hour // Offline Session Max Limited, nearly reached
+	}
 	body := fmt.Sprintf(`{"exp":%d,"iat":%d,"typ":"Offline","azp":%q,"active":true}`,
-		time.Now().Add(30*24*time.Hour).Unix(), time.Now().Unix(), r.PostFormValue("client_id"))
+		time.Now().Add(life).Unix(), time.Now().Unix(), r.PostFormValue("client_id"))
 	emulation.WriteJSON(rw, http.StatusOK, body, jsonHeaders...)
 }
 
