@@ -154,7 +154,7 @@ type rule struct {
 
 // Fixes shared by several rules.
 const (
-	fixSecret  = "In the admin console open Clients > <client> > Credentials, copy the current Client secret (or Regenerate it) and set auth.client_secret_wo to it."
+	fixSecret  = "In the admin console open Clients > <client> > Credentials, copy the current Client secret (or Regenerate it) and put it in the connector's auth.client_secret_wo (or auth.client_secret)."
 	fixSignIn  = "Obtain a new refresh token: sign in again through the authorization-code flow (with scope offline_access for an offline token) and update auth.token."
 	fixService = "In the admin console open Clients > <client> > Settings > Capability config and turn on Client authentication and Service accounts roles."
 )
