@@ -2,7 +2,6 @@ package keycloak
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -202,12 +201,8 @@ type claims struct {
 }
 
 func readClaims(tok string) (claims, bool) {
-	parts := strings.Split(tok, ".")
-	if len(parts) != 3 || len(tok) > 64<<10 {
-		return claims{}, false
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
-	if err != nil {
+	raw, ok := jwtPayload(tok)
+	if !ok {
 		return claims{}, false
 	}
 	var c claims

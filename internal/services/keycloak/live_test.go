@@ -61,7 +61,9 @@ func TestLiveScenarios(t *testing.T) {
 	}{
 		{name: "healthy", realm: "acme", client: "healthy.sync", status: probe.StatusHealthy,
 			opts: []servicetest.SpecOpt{servicetest.WithScopes("email"), servicetest.WithRedirects(SandboxRedirectURI),
-				func(s *connector.Spec) { s.RequiredPermissions = []string{"realm-management:view-users", "offline_access"} }}},
+				func(s *connector.Spec) {
+					s.RequiredPermissions = []string{"realm-management:view-users", "offline_access"}
+				}}},
 		{name: "signed JWT client", realm: "acme", client: "jwt.sync", opts: []servicetest.SpecOpt{useKey}, status: probe.StatusHealthy},
 		{name: "wrong secret (seed 002)", realm: "acme", client: "healthy.sync", opts: []servicetest.SpecOpt{wrong},
 			status: probe.StatusUnhealthy, cat: finding.InvalidCredentials, path: secretPath, mention: "Regenerate"},
