@@ -237,3 +237,12 @@ resource "handshake_credential" "pagerduty_key" {
   value_wo   = "u+demo-pagerduty-key-0123456789"
   expires_at = timeadd(plantimestamp(), "240h")
 }
+
+# Broken: the Keycloak client's secret was regenerated in the admin console (unauthorized_client).
+resource "handshake_connector" "keycloak_sync" {
+  name       = "keycloak-sync"
+  service    = "keycloak"
+  keycloak   = { base_url = "${var.sandbox_url}/keycloak", realm = "acme" }
+  auth       = { client_id = "healthy.keycloak-sync", client_secret_wo = "demo-keycloak-superseded-secret-0123456789" }
+  on_failure = "warn"
+}

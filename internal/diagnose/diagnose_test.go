@@ -88,10 +88,13 @@ func TestGenericOAuthBodies(t *testing.T) {
 			want:   want{category: finding.InvalidCredentials, code: "invalid_client", cause: "00000000-0000-0000-0000-000000000000"},
 		},
 		{
+			// Seed 002: a wrong or missing client secret, not a refused
+			// grant type (Keycloak 26.7.1 recording, ekalinin/gloak
+			// oidc/token/wrong-client-secret.http).
 			name:   "keycloak wrong client secret",
 			status: 401,
 			body:   `{"error":"unauthorized_client","error_description":"Invalid client or Invalid client credentials"}`,
-			want:   want{category: finding.AccessDenied, code: "unauthorized_client"},
+			want:   want{category: finding.InvalidCredentials, code: "unauthorized_client", summary: "secret"},
 		},
 		{
 			name:   "keycloak disabled user",
@@ -100,7 +103,10 @@ func TestGenericOAuthBodies(t *testing.T) {
 			want:   want{category: finding.AccountDisabled, code: "invalid_grant"},
 		},
 		{
-			name:   "keycloak expired refresh token (older wording)",
+			// Without the service (no catalog here) "not active" may be
+			// revoked or expired; with service keycloak it is expiry
+			// (keycloak_test.go).
+			name:   "token not active, server unknown",
 			status: 400,
 			body:   `{"error":"invalid_grant","error_description":"Token is not active"}`,
 			want:   want{category: finding.RevokedCredentials, code: "invalid_grant"},

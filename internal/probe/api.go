@@ -103,8 +103,10 @@ func (r *runner) callAPI(name string, tok *oauth2.Token) StepResult {
 	}
 
 	f := r.decode(resp, nil)
-	switch f.Category {
-	case finding.InvalidCredentials, finding.ExpiredCredentials, finding.RevokedCredentials:
+	switch {
+	case f.Path != nil:
+		// A vendor's plan decoder placed it: it knows the service's settings.
+	case f.Category == finding.InvalidCredentials || f.Category == finding.ExpiredCredentials || f.Category == finding.RevokedCredentials:
 		if c.Kind == "oauth2" {
 			f.Path = rp.URLPath
 			f.Summary = "The API rejected the access token the token endpoint issued"
@@ -112,9 +114,9 @@ func (r *runner) callAPI(name string, tok *oauth2.Token) StepResult {
 		} else {
 			f.Path = rp.CredentialPath
 		}
-	case finding.InsufficientScope:
+	case f.Category == finding.InsufficientScope:
 		f.Path = finding.Attr("required_scopes")
-	case finding.AccessDenied, finding.AccountDisabled, finding.LicenseRequired, finding.PolicyBlocked:
+	case f.Category == finding.AccessDenied || f.Category == finding.AccountDisabled || f.Category == finding.LicenseRequired || f.Category == finding.PolicyBlocked:
 		f.Path = rp.CredentialPath
 		if f.Path == nil {
 			f.Path = rp.URLPath

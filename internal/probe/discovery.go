@@ -52,15 +52,26 @@ func (r *runner) stepDiscovery() StepResult {
 		if err != nil {
 			return failed(r.netFinding(err, o.IssuerPath, "Discovery"))
 		}
+		resp.Step = StepDiscovery
 		from = u
 		last := i == len(discoveryURLs(o.Issuer))-1
 		if (resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone) && !last {
+			if r.plan.Decode != nil {
+				if _, known := r.plan.Decode(resp); known {
+					break // the vendor's own 404 (realm or tenant unknown): no fallback to try
+				}
+			}
 			continue
 		}
 		break
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		f := r.decode(resp, nil)
+		if f.Path != nil {
+			// A vendor's plan decoder placed it on the service's own
+			// setting (realm, tenant): its words fit better than ours.
+			return failed(f)
+		}
 		f.Path = o.IssuerPath
 		if f.Category == finding.EndpointNotFound {
 			f.Summary = "No discovery document at the issuer"

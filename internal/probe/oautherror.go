@@ -177,6 +177,14 @@ func (e OAuthError) Finding(status int) finding.Finding {
 		return mk(finding.InsufficientScope, "The token lacks a required scope",
 			"Grant the missing scope to the client (and consent to it), then check again.")
 	case "unauthorized_client":
+		if has(desc, "invalid client credentials", "invalid client secret", "bad client credentials") {
+			// Keycloak answers a wrong or missing client secret with
+			// unauthorized_client "Invalid client or Invalid client
+			// credentials": the client failed to authenticate, it was
+			// not refused a grant type.
+			return mk(finding.InvalidCredentials, "The client authentication failed: wrong or missing client secret",
+				"Check the client secret (or key): a rotated or regenerated secret, a secret from another environment or a typo fail this way.")
+		}
 		return mk(finding.AccessDenied, "The client is not allowed to use this grant type",
 			"Allow the grant (client credentials, refresh token …) for the client in the authorization server, or change grant_type.")
 	case "unsupported_grant_type":

@@ -162,9 +162,13 @@ func (r *runner) tokenFinding(err error, step string) finding.Finding {
 	default:
 		return r.netFinding(err, o.TokenURLPath, "Token request")
 	}
-	f.Path = r.tokenErrorPath(f, step)
-	if f.Category == finding.InvalidScope {
-		f.Path = r.scopePath(f)
+	// A vendor's plan decoder that placed its finding (it knows the
+	// service's settings) keeps that attribute.
+	if f.Path == nil {
+		f.Path = r.tokenErrorPath(f, step)
+		if f.Category == finding.InvalidScope {
+			f.Path = r.scopePath(f)
+		}
 	}
 	if note, _, ok := r.peekRetries(); ok && f.Retryable {
 		f.Detail += " The request was " + note + "."

@@ -8,6 +8,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox/emulation"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/entra"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/google"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/keycloak"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/okta"
 )
@@ -28,7 +29,7 @@ func All() []kit.Service {
 		google.Service(),
 		{Profile: slack(), Plan: planSlack, NoEmulation: "still in internal/sandbox"},
 		{Profile: snowflake(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},
-		{Profile: keycloak(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},
+		keycloak.Service(),
 		{Profile: salesforce(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},
 		{Profile: box(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
 		{Profile: servicenow(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},

@@ -18,15 +18,14 @@ const guidesDir = "../../templates/guides"
 
 // serviceFiles maps a service id to the globs (relative to this package) of
 // the files whose codes its page must list. Every service gets "<id>.go" and
-// "<id>_*.go"; the entries here add the files named otherwise or shared, and
-// the folders of the services that have their own package.
+// "<id>_*.go" and the package "<id>/*.go"; the entries here add the files
+// and folders named otherwise or shared.
 var serviceFiles = map[string][]string{
 	// Both live in package entra, and Microsoft 365 authenticates exactly
 	// as Entra ID: it runs entraRules, the Entra decoder and the same live
 	// checks, so the Entra codes are its codes too.
 	"entra_id":         {"entra/*.go"},
 	"microsoft_365":    {"entra/*.go"},
-	"okta":             {"okta/*.go"},
 	"google_workspace": {"google/*.go"},
 }
 
@@ -109,7 +108,7 @@ var (
 // filesOf returns the non-test Go files that belong to a service, sorted.
 func filesOf(t *testing.T, id string) []string {
 	t.Helper()
-	globs := append([]string{id + ".go", id + "_*.go"}, serviceFiles[id]...)
+	globs := append([]string{id + ".go", id + "_*.go", id + "/*.go"}, serviceFiles[id]...)
 	seen := map[string]bool{}
 	var out []string
 	for _, g := range globs {

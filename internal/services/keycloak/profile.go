@@ -1,4 +1,4 @@
-package services
+package keycloak
 
 import (
 	"fmt"
@@ -10,16 +10,17 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
-// keycloak is a client in a Keycloak realm; the realm's OIDC endpoints sit
+// profile: a client in a Keycloak realm; the realm's OIDC endpoints sit
 // under <base_url>/realms/<realm>/protocol/openid-connect.
-func keycloak() *connector.Profile {
+func profile() *connector.Profile {
 	return &connector.Profile{
 		ID:          "keycloak",
 		DisplayName: "Keycloak",
 		Description: "An OpenID Connect client in a Keycloak realm (also Red Hat build of Keycloak / RH-SSO). Handshake uses " +
 			"the realm's token endpoint, `<base_url>/realms/<realm>/protocol/openid-connect/token`, with the client " +
 			"credentials grant: `client_id` plus either `client_secret` (Client Id and Secret authenticator) or " +
-			"`private_key` (Signed JWT). Refresh tokens that outlive sessions need the `offline_access` scope.",
+			"`private_key` (Signed JWT). With `token`, a user's refresh or offline token, the refresh grant instead (redeemed " +
+			"by live checks only with `redeem_refresh_token = true`). Refresh tokens that outlive sessions need the `offline_access` scope.",
 		Settings: []connector.Setting{
 			{Name: "base_url", Kind: connector.String, Required: true, Description: "Server root URL, such as " +
 				"`https://sso.example.com`. Keycloak 17 and later serve realms at the root; older WildFly-based servers, " +
@@ -28,7 +29,7 @@ func keycloak() *connector.Profile {
 			{Name: "realm", Kind: connector.String, Required: true, Description: "Realm name as it appears in URLs " +
 				"(`/realms/<realm>`), for example `acme`. Avoid `master`, the administration realm."},
 		},
-		AuthAttrs:    []string{"client_id", "client_secret", "private_key"},
+		AuthAttrs:    []string{"client_id", "client_secret", "private_key", "token"},
 		OfflineScope: "offline_access",
 		Rules: []connector.Rule{
 			kit.ClientIDHygiene,
@@ -39,6 +40,8 @@ func keycloak() *connector.Profile {
 			kit.PrivateKeyRule("to sign the client assertion (Signed JWT client authentication)"),
 			keycloakClientAuth,
 		},
+		Decode:    profileDecode,
+		Recognize: recognize,
 	}
 }
 

@@ -1,4 +1,4 @@
-package services
+package keycloak
 
 import (
 	"testing"
@@ -10,7 +10,7 @@ import (
 func TestKeycloakProfile(t *testing.T) {
 	kc := func(base, realm string) map[string]string { return servicetest.Set("base_url", base, "realm", realm) }
 	client := servicetest.WithClient("handshake-connector", "Zx8s0mXwYwq3bq9VYwJ5f0Xr1tQe7ZkA")
-	servicetest.RunProfileCases(t, keycloak(), []servicetest.ProfileCase{
+	servicetest.RunProfileCases(t, profile(), []servicetest.ProfileCase{
 		{Name: "valid secret client", Spec: servicetest.NewSpec("keycloak", kc("https://sso.example.com", "acme"), client,
 			servicetest.WithScopes("openid", "offline_access"), servicetest.WithRefresh(), servicetest.WithRedirects("https://app.example.com/oauth/callback"))},
 		{Name: "valid legacy /auth path with signed JWT", Spec: servicetest.NewSpec("keycloak", kc("https://sso.example.com/auth", "acme"),
