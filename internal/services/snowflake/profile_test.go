@@ -1,4 +1,4 @@
-package services
+package snowflake
 
 import (
 	"testing"
@@ -11,7 +11,7 @@ func TestSnowflakeProfile(t *testing.T) {
 	acct := func(v string) map[string]string { return servicetest.Set("account", v) }
 	oauth := servicetest.WithClient("Q2xpZW50SWRGcm9tU25vd2ZsYWtl", "c2VjcmV0LWZyb20tc25vd2ZsYWtl")
 	refresh := servicetest.WithToken("ver:2-hint:1234567890-did:1001-ETMsDgAAAY")
-	servicetest.RunProfileCases(t, snowflake(), []servicetest.ProfileCase{
+	servicetest.RunProfileCases(t, Profile(), []servicetest.ProfileCase{
 		{Name: "valid OAuth connector", Spec: servicetest.NewSpec("snowflake",
 			servicetest.Set("account", "acme-analytics", "role", "ANALYST", "warehouse", "REPORTING_WH", "integration", "HANDSHAKE_OAUTH"),
 			oauth, refresh, servicetest.WithRefresh(), servicetest.WithScopes("refresh_token", "session:role:ANALYST"),
