@@ -318,7 +318,7 @@ func (e sfError) finding() finding.Finding {
 func Recognize(text string) bool {
 	t := strings.ToLower(text)
 	if kit.Has(t, "snowflakecomputing.", "snowflake.connector", "snowflakesqlexception", "net.snowflake.", "gosnowflake",
-		"snowflake-sdk", "snowflake.ingest", "snowflakedbexception", "vender code") {
+		"snowflake-sdk", "snowflake.ingest", "snowflakedbexception", "vender code", `"statementhandle"`, "/api/v2/statements") {
 		return true
 	}
 	if strings.Contains(t, `"success"`) && strings.Contains(t, `"data"`) && strings.Contains(t, `"message"`) {

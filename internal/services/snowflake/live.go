@@ -161,8 +161,16 @@ func (r *run) classify(env *probe.Env, resp probe.Response, what string) finding
 		f.Detail += fmt.Sprintf(" snowflake.account is the locator %s without a region.", strings.ToLower(r.acct.jwt))
 	}
 	f.Path = r.pathFor(f)
-	f.Summary = what + ": " + kit.LowerFirstRune(f.Summary)
+	f.Summary = prefixed(what, f.Summary)
 	return f
+}
+
+// prefixed joins a step's name and a summary, keeping "Snowflake" capital.
+func prefixed(what, summary string) string {
+	if strings.HasPrefix(summary, "Snowflake") {
+		return what + ": " + summary
+	}
+	return what + ": " + kit.LowerFirstRune(summary)
 }
 
 func failed(f finding.Finding) probe.StepResult {
@@ -172,7 +180,7 @@ func failed(f finding.Finding) probe.StepResult {
 func (r *run) netFailure(err error, what string) probe.StepResult {
 	f := transport.Classify(err)
 	f.Path = r.basePath
-	f.Summary = what + ": " + kit.LowerFirstRune(f.Summary)
+	f.Summary = prefixed(what, f.Summary)
 	return failed(f)
 }
 
@@ -243,7 +251,7 @@ func (r *run) stepToken(ctx context.Context, env *probe.Env) probe.StepResult {
 	tokPath := r.credentialPath()
 	res := probe.StepResult{Outcome: probe.OutcomeOK, Message: fmt.Sprintf("/oauth/token-request issued an access token valid for %s", time.Duration(body.ExpiresIn)*time.Second)}
 	if body.RefreshTokenExpiresIn > 0 {
-		env.CredentialExpires(now.Add(time.Duration(body.RefreshTokenExpiresIn)*time.Second), tokPath, "the Snowflake refresh token in "+tokPath.String())
+		env.CredentialExpires(now.Add(time.Duration(body.RefreshTokenExpiresIn)*time.Second), tokPath, "Snowflake refresh token in "+tokPath.String())
 	}
 	if body.Scope != "" {
 		granted := strings.Fields(body.Scope)
