@@ -144,7 +144,7 @@ func TestDecodeUnknownAndForeign(t *testing.T) {
 		t.Errorf("detail: %s", f.Detail)
 	}
 	for _, body := range []string{
-		`{"ok":false,"error":"invalid_auth"}`,                                           // Slack
+		`{"ok":false,"error":"invalid_auth"}`,                                            // Slack
 		`{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client"}`, // Entra: not in Snowflake's envelope
 		`{"errorCode":"E0000011","errorSummary":"Invalid token provided"}`,               // Okta
 		"connection refused", "", "HTTP 500 at 12:34:56: retry 123456",
