@@ -237,3 +237,18 @@ resource "handshake_credential" "pagerduty_key" {
   value_wo   = "u+demo-pagerduty-key-0123456789"
   expires_at = timeadd(plantimestamp(), "240h")
 }
+
+# Broken: a Snowflake programmatic access token for a user without a network policy (390432).
+variable "snowflake_pat" {
+  type      = string
+  sensitive = true
+  default   = "sfpat-sandbox-netpolicy-demo0123456789"
+}
+
+resource "handshake_connector" "snowflake_reporting" {
+  name       = "snowflake-reporting"
+  service    = "snowflake"
+  snowflake  = { account = "acme-analytics", base_url = "${var.sandbox_url}/snowflake/acme-analytics", role = "ANALYST" }
+  auth       = { token_wo = var.snowflake_pat }
+  on_failure = "warn"
+}
