@@ -321,8 +321,15 @@ func Recognize(text string) bool {
 		"snowflake-sdk", "snowflake.ingest", "snowflakedbexception", "vender code", `"statementhandle"`, "/api/v2/statements") {
 		return true
 	}
-	if strings.Contains(t, `"success"`) && strings.Contains(t, `"data"`) && strings.Contains(t, `"message"`) {
-		return true // the token endpoint's envelope
+	if strings.Contains(t, `"success"`) && strings.Contains(t, `"data"`) {
+		// The token endpoint's envelope: an RFC 6749 code in "error", next
+		// to data, code, message and success.
+		for _, obj := range kit.Objects(text) {
+			var e sfError
+			if readObject(obj, &e) && kit.OAuthStandardCodes[e.code] && strings.Contains(obj, `"code"`) {
+				return true
+			}
+		}
 	}
 	for _, c := range []string{"jwt token is invalid", "is not allowed to access snowflake", "mismatch in the given redirect uri with the one in the registered oauth client integration",
 		"account must be specified", "network policy is required", "invalid oauth access token", "oauth access token expired"} {
