@@ -1,9 +1,7 @@
 package snowflake
 
 import (
-	"context"
 	"crypto/rsa"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -95,55 +93,22 @@ func TestLive(t *testing.T) {
 			probe.StatusUnhealthy, finding.AccountDisabled, tokPath, "DISABLED = FALSE"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res := probe.Run(context.Background(), probe.Options{Planner: Plan, Timeout: 3 * time.Second, ExpiryWarning: 30 * 24 * time.Hour}, tc.spec)
-			dump := dumpResult(res)
-			if res.Status != tc.status {
-				t.Fatalf("status %s, want %s\n%s", res.Status, tc.status, dump)
-			}
-			for _, sec := range tc.spec.Secrets() {
-				if len(sec) >= 8 && strings.Contains(dump, sec) {
-					t.Fatalf("a secret leaks into the result\n%s", dump)
-				}
-			}
+			res := servicetest.RunCheck(t, Plan, tc.spec, func(o *probe.Options) { o.ExpiryWarning = 30 * 24 * time.Hour })
+			servicetest.NoSecretsIn(t, res, tc.spec.Secrets()...)
 			for _, f := range res.Findings {
 				if f.Summary == "" || f.Detail == "" || len(f.Remediation) == 0 {
 					t.Errorf("finding %s %q lacks summary, detail or fix", f.Category, f.Summary)
 				}
-			}
-			if tc.cat == "" {
-				for _, f := range res.Findings {
-					if f.Severity == finding.Error || !f.Retryable && f.Severity == finding.Warning {
-						t.Fatalf("healthy connector has a finding\n%s", dump)
-					}
-				}
-				return
-			}
-			for _, f := range res.Findings {
-				if f.Category == tc.cat {
-					if f.Path.String() != tc.path {
-						t.Fatalf("%s at %s, want %s\n%s", f.Category, f.Path, tc.path, dump)
-					}
-					if !strings.Contains(strings.Join(f.Remediation, "\n"), tc.fixHas) {
-						t.Fatalf("no fix mentions %q\n%s", tc.fixHas, dump)
-					}
-					return
+				if tc.cat == "" && (f.Severity == finding.Error || !f.Retryable) {
+					t.Fatalf("healthy connector has a finding\n%s", servicetest.DumpResult(res))
 				}
 			}
-			t.Fatalf("no %s finding\n%s", tc.cat, dump)
+			f := servicetest.ExpectResult(t, res, tc.status, tc.cat, tc.path)
+			if tc.cat != "" && !strings.Contains(strings.Join(f.Remediation, "\n"), tc.fixHas) {
+				t.Fatalf("no fix mentions %q\n%s", tc.fixHas, servicetest.DumpResult(res))
+			}
 		})
 	}
-}
-
-func dumpResult(res probe.Result) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "status %s: %s\n", res.Status, res.Summary)
-	for _, s := range res.Steps {
-		fmt.Fprintf(&b, "  step %s %s %s\n", s.Name, s.Outcome, s.Message)
-	}
-	for _, f := range res.Findings {
-		fmt.Fprintf(&b, "  %s %s %s at %s: %s | %s | %v\n", f.Severity, f.Category, f.Code, f.Path, f.Summary, f.Detail, f.Remediation)
-	}
-	return b.String()
 }
 
 // The JWT follows Snowflake's documented shape: iss and sub from the
@@ -182,12 +147,12 @@ func TestLiveIndependentChecks(t *testing.T) {
 	s := servicetest.NewSpec("snowflake", servicetest.Set("account", "acme-sandbox", "base_url", srv.VendorURL("snowflake")+"/acme-sandbox"),
 		servicetest.WithClient(SandboxClientID, "wrong-secret-000000"), servicetest.WithToken("sfort-sandbox-1"),
 		servicetest.WithRedirects("https://other.example.com/cb"))
-	res := probe.Run(context.Background(), probe.Options{Planner: Plan, Timeout: 3 * time.Second}, s)
+	res := servicetest.RunCheck(t, Plan, s)
 	var cats []string
 	for _, f := range res.Findings {
 		cats = append(cats, string(f.Category))
 	}
 	if got := strings.Join(cats, " "); got != "invalid_credentials redirect_uri_mismatch" {
-		t.Fatalf("findings %s\n%s", got, dumpResult(res))
+		t.Fatalf("findings %s\n%s", got, servicetest.DumpResult(res))
 	}
 }
