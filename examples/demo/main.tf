@@ -246,3 +246,18 @@ resource "handshake_connector" "keycloak_sync" {
   auth       = { client_id = "healthy.keycloak-sync", client_secret_wo = "demo-keycloak-superseded-secret-0123456789" }
   on_failure = "warn"
 }
+
+# Broken: a Snowflake programmatic access token for a user without a network policy (390432).
+variable "snowflake_pat" {
+  type      = string
+  sensitive = true
+  default   = "sfpat-sandbox-netpolicy-demo0123456789"
+}
+
+resource "handshake_connector" "snowflake_reporting" {
+  name       = "snowflake-reporting"
+  service    = "snowflake"
+  snowflake  = { account = "acme-analytics", base_url = "${var.sandbox_url}/snowflake/acme-analytics", role = "ANALYST" }
+  auth       = { token_wo = var.snowflake_pat }
+  on_failure = "warn"
+}

@@ -133,6 +133,11 @@ type Response = connector.Answer
 type CustomStep struct {
 	Name string
 	Run  func(ctx context.Context, env *Env) StepResult
+	// Needs names the steps this one waits for, when it does not build on
+	// every earlier step: a redirect-URI check needs only the tls step, so a
+	// refused token does not hide a wrong redirect URI. nil: all earlier
+	// steps, and the access token when there is a token flow.
+	Needs []string
 }
 
 // StepResult is what a custom step reports.

@@ -291,7 +291,11 @@ func (r *runner) stepList() []stepDef {
 		chain = append(chain, sd.name)
 	}
 	for _, cs := range r.plan.Steps {
-		steps = append(steps, stepDef{name: cs.Name, needs: slices.Clone(chain), needsToken: oauth, run: func() StepResult {
+		needs, needsToken := slices.Clone(chain), oauth
+		if cs.Needs != nil {
+			needs, needsToken = slices.Clone(cs.Needs), false
+		}
+		steps = append(steps, stepDef{name: cs.Name, needs: needs, needsToken: needsToken, run: func() StepResult {
 			r.env.Token = r.token
 			return cs.Run(r.ctx, r.env)
 		}})

@@ -11,6 +11,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/keycloak"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/okta"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/snowflake"
 )
 
 // All returns every service, in the order the docs list them. Adding a
@@ -28,7 +29,7 @@ func All() []kit.Service {
 		okta.Service(),
 		google.Service(),
 		{Profile: slack(), Plan: planSlack, NoEmulation: "still in internal/sandbox"},
-		{Profile: snowflake(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},
+		snowflake.Service(),
 		keycloak.Service(),
 		{Profile: salesforce(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},
 		{Profile: box(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},

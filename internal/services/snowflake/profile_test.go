@@ -1,4 +1,4 @@
-package services
+package snowflake
 
 import (
 	"testing"
@@ -11,7 +11,7 @@ func TestSnowflakeProfile(t *testing.T) {
 	acct := func(v string) map[string]string { return servicetest.Set("account", v) }
 	oauth := servicetest.WithClient("Q2xpZW50SWRGcm9tU25vd2ZsYWtl", "c2VjcmV0LWZyb20tc25vd2ZsYWtl")
 	refresh := servicetest.WithToken("ver:2-hint:1234567890-did:1001-ETMsDgAAAY")
-	servicetest.RunProfileCases(t, snowflake(), []servicetest.ProfileCase{
+	servicetest.RunProfileCases(t, Profile(), []servicetest.ProfileCase{
 		{Name: "valid OAuth connector", Spec: servicetest.NewSpec("snowflake",
 			servicetest.Set("account", "acme-analytics", "role", "ANALYST", "warehouse", "REPORTING_WH", "integration", "HANDSHAKE_OAUTH"),
 			oauth, refresh, servicetest.WithRefresh(), servicetest.WithScopes("refresh_token", "session:role:ANALYST"),
@@ -67,6 +67,11 @@ func TestSnowflakeProfile(t *testing.T) {
 		{Name: "unreadable key reported once", Spec: servicetest.NewSpec("snowflake", acct("acme-prod"), servicetest.WithUser("SVC"),
 			servicetest.WithKey("-----BEGIN PRIVATE KEY-----\nnot base64\n-----END PRIVATE KEY-----")),
 			Want: []servicetest.Want{servicetest.WantErr(finding.InvalidCredentials, "PEM", "auth.private_key_wo")}},
+		{Name: "key fingerprint as DESC USER shows it", Spec: servicetest.NewSpec("snowflake",
+			servicetest.Set("account", "acme-prod", "public_key_fp", "SHA256:jH3HrNbQ9ygxuwbSNQyG0ZDmfmqu4pGIaKMGuMx7xNw="),
+			servicetest.WithUser("SVC"), servicetest.WithKey(servicetest.TestRSA2048()))},
+		{Name: "key fingerprint malformed", Spec: servicetest.NewSpec("snowflake", servicetest.Set("account", "acme-prod", "public_key_fp", "MD5:ab:cd")),
+			Want: []servicetest.Want{servicetest.WantErr(finding.InvalidConfiguration, "SNOWFLAKE-KEY-FP", "snowflake.public_key_fp")}},
 		{Name: "client credentials only", Spec: servicetest.NewSpec("snowflake", acct("acme-prod"), oauth),
 			Want: []servicetest.Want{servicetest.WantWarn(finding.RefreshTokenMissing, "SNOWFLAKE-OAUTH-GRANT", "auth.client_secret_wo")}},
 	})

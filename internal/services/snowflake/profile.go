@@ -1,4 +1,4 @@
-package services
+package snowflake
 
 import (
 	"fmt"
@@ -10,17 +10,18 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
-// snowflake is a Snowflake account reached through a Snowflake OAuth
-// security integration or key-pair authentication.
-func snowflake() *connector.Profile {
+// Profile is a Snowflake account reached through key-pair authentication, a
+// programmatic access token or a Snowflake OAuth security integration.
+func Profile() *connector.Profile {
 	return &connector.Profile{
 		ID:          "snowflake",
 		DisplayName: "Snowflake",
-		Description: "A Snowflake account. Authenticate with Snowflake OAuth (a `CREATE SECURITY INTEGRATION … TYPE = OAUTH` " +
-			"client: `client_id`, `client_secret` and the refresh token in `token`) or with key-pair authentication " +
-			"(`username` plus an RSA `private_key` whose public key is set on the user). Snowflake OAuth has only the " +
-			"authorization-code grant, so a non-interactive connector needs a refresh token, requested with the " +
-			"`refresh_token` scope; `session:role:<ROLE>` scopes pick the session's role.",
+		Description: "A Snowflake account. Authenticate with key-pair authentication (`username` plus an RSA `private_key` " +
+			"whose public key is set on the user), a programmatic access token (in `token`, without `client_id`), or " +
+			"Snowflake OAuth (a `CREATE SECURITY INTEGRATION … TYPE = OAUTH` client: `client_id`, `client_secret` and the " +
+			"refresh token in `token`). Snowflake OAuth has only the authorization-code grant, so a non-interactive connector " +
+			"needs a refresh token, requested with the `refresh_token` scope; `session:role:<ROLE>` scopes pick the session's " +
+			"role. The live check runs `SELECT CURRENT_USER(), CURRENT_ROLE(), CURRENT_ACCOUNT()` through the SQL API.",
 		Settings: []connector.Setting{
 			{Name: "account", Kind: connector.String, Required: true, Description: "Account identifier: `orgname-accountname` " +
 				"(preferred), or a legacy account locator with its region such as `xy12345.us-east-1` or `xy12345.east-us-2.azure`. " +
@@ -32,12 +33,18 @@ func snowflake() *connector.Profile {
 				"client, used in fix-it steps (`DESCRIBE SECURITY INTEGRATION <name>`)."},
 			{Name: "allow_non_secure_redirect", Kind: connector.Bool, Description: "Set to `true` only when the integration has " +
 				"`OAUTH_ALLOW_NON_TLS_REDIRECT_URI = TRUE`; Snowflake otherwise refuses http redirect URIs, loopback included."},
-			{Name: "base_url", Kind: connector.String, Description: "Override of `https://<account>.snowflakecomputing.com`, for " +
-				"tests or a private-connectivity host; plain http is accepted only on loopback addresses."},
+			{Name: "public_key_fp", Kind: connector.String, Description: "The `RSA_PUBLIC_KEY_FP` that `DESC USER <user>` shows " +
+				"(`SHA256:` and 44 base64 characters). Optional, for key-pair authentication: Snowflake answers every key-pair " +
+				"problem with the same 390144, and with this the live check can say that the private key is not the registered one."},
+			{Name: "base_url", Kind: connector.String, Description: "Override of `https://<account>.snowflakecomputing.com` " +
+				"(where `/oauth/authorize`, `/oauth/token-request` and `/api/v2/statements` are), for tests or a " +
+				"private-connectivity host; plain http is accepted only on loopback addresses."},
 		},
 		AuthAttrs:    []string{"client_id", "client_secret", "private_key", "username", "token"},
 		Redirect:     connector.RedirectPolicy{AllowNonTLSSetting: "allow_non_secure_redirect"},
 		OfflineScope: "refresh_token",
+		Decode:       Decode,
+		Recognize:    Recognize,
 		Rules: []connector.Rule{
 			kit.ClientIDHygiene,
 			kit.EndpointRules("base_url"),
@@ -45,6 +52,7 @@ func snowflake() *connector.Profile {
 			snowflakeRoles,
 			kit.ForEachScope(snowflakeScope),
 			snowflakeKeyPair,
+			snowflakeFingerprint,
 			kit.PrivateKeyRule("to sign the key-pair authentication JWT"),
 			kit.RSAKeyRule("Snowflake", 2048, "SNOWFLAKE-KEY-PAIR"),
 			snowflakeOAuthGrant,
@@ -175,6 +183,21 @@ func snowflakeKeyPair(s *connector.Spec) []finding.Finding {
 		WithCode("SNOWFLAKE-KEY-PAIR").
 		WithDetail("The login JWT names the Snowflake user whose RSA_PUBLIC_KEY matches the private key; without the user name Snowflake cannot find the key.").
 		WithFix("Set auth.username to the Snowflake user (ALTER USER <name> SET RSA_PUBLIC_KEY = … was run on it).")}
+}
+
+var fpRE = regexp.MustCompile(`^(?i:SHA256:)?[A-Za-z0-9+/]{43}=$`)
+
+// snowflakeFingerprint checks public_key_fp's form.
+func snowflakeFingerprint(s *connector.Spec) []finding.Finding {
+	v, ok := kit.Known(s, "public_key_fp")
+	if !ok || fpRE.MatchString(strings.TrimSpace(v)) {
+		return nil
+	}
+	return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, s.SettingPath("public_key_fp"),
+		"snowflake.public_key_fp is not a Snowflake key fingerprint").
+		WithCode("SNOWFLAKE-KEY-FP").
+		WithDetail("Fingerprints are SHA256: followed by 44 base64 characters, as DESC USER shows them in RSA_PUBLIC_KEY_FP.").
+		WithFix("Copy RSA_PUBLIC_KEY_FP (or RSA_PUBLIC_KEY_2_FP) from DESC USER <user>.")}
 }
 
 // snowflakeOAuthGrant: Snowflake OAuth has no client-credentials grant, so
