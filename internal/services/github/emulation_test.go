@@ -16,6 +16,7 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 	josejwt "github.com/go-jose/go-jose/v4/jwt"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/servicetest"
 )
 
 // ghGet calls the GitHub emulation and decodes its JSON answer.
@@ -199,15 +200,5 @@ func TestGitHubSetScopes(t *testing.T) {
 		resp, _ := ghGet(t, "GET", s.VendorURL("github")+"/user", "Bearer "+tok)
 		return resp.Header.Get("X-OAuth-Scopes")
 	}
-	if got := scopes(); got != "repo, read:org, read:user" {
-		t.Fatalf("default scopes: %q", got)
-	}
-	s.SetScopes(tok, "read:user")
-	if got := scopes(); got != "read:user" {
-		t.Errorf("after SetScopes: %q", got)
-	}
-	s.Reset()
-	if got := scopes(); got != "repo, read:org, read:user" {
-		t.Errorf("after Reset: %q", got)
-	}
+	servicetest.CheckScopeEdits(t, s, tok, "repo, read:org, read:user", "read:user", scopes)
 }

@@ -224,14 +224,6 @@ func TestGrantedScopesReported(t *testing.T) {
 		{"github app installation", servicetest.NewSpec("github", servicetest.Set("base_url", gh, "app_id", SandboxAppID, "installation_id", "1001"),
 			servicetest.WithKey(sandboxKey(t, srv))), "contents:read members:read metadata:read"},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			res := probe.Run(context.Background(), servicetest.LiveOpts(plan), tc.spec)
-			if res.Status != probe.StatusHealthy {
-				t.Fatalf("status %s: %s", res.Status, res.Summary)
-			}
-			if got := strings.Join(res.GrantedScopes, " "); got != tc.want {
-				t.Fatalf("granted %q, want %q", got, tc.want)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { servicetest.CheckGranted(t, plan, tc.spec, tc.want) })
 	}
 }

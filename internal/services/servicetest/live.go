@@ -68,3 +68,41 @@ func CheckLive(t *testing.T, s *connector.Spec, res probe.Result, status string,
 	}
 	return f
 }
+
+// CheckGranted runs a live check that must be healthy and compares the
+// scopes it reports as granted (space-separated) with want.
+func CheckGranted(t *testing.T, plan probe.Planner, s *connector.Spec, want string) {
+	t.Helper()
+	res := probe.Run(context.Background(), LiveOpts(plan), s)
+	if res.Status != probe.StatusHealthy {
+		t.Fatalf("status %s, want healthy\n%s", res.Status, DumpResult(res))
+	}
+	if got := strings.Join(res.GrantedScopes, " "); got != want {
+		t.Fatalf("granted %q, want %q", got, want)
+	}
+}
+
+// ScopeEditor is the part of a running sandbox that edits a token's scopes
+// (*sandbox.Server).
+type ScopeEditor interface {
+	SetScopes(token, scopes string)
+	Reset()
+}
+
+// CheckScopeEdits checks an emulation's side of the removed-scope drift
+// scenario: scopes() (what it reports for tok) is def, then edited after
+// SetScopes(tok, edited), then def again after Reset.
+func CheckScopeEdits(t *testing.T, srv ScopeEditor, tok, def, edited string, scopes func() string) {
+	t.Helper()
+	if got := scopes(); got != def {
+		t.Fatalf("default scopes: %q, want %q", got, def)
+	}
+	srv.SetScopes(tok, edited)
+	if got := scopes(); got != edited {
+		t.Errorf("after SetScopes: %q, want %q", got, edited)
+	}
+	srv.Reset()
+	if got := scopes(); got != def {
+		t.Errorf("after Reset: %q, want %q", got, def)
+	}
+}

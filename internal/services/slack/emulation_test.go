@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/servicetest"
 )
 
 func slackCall(t *testing.T, method, rawURL, token string, form url.Values) (*http.Response, map[string]any) {
@@ -127,15 +128,5 @@ func TestSlackSetScopes(t *testing.T) {
 		resp, _ := slackCall(t, http.MethodPost, s.VendorURL("slack")+"/api/auth.test", tok, url.Values{})
 		return resp.Header.Get("X-OAuth-Scopes")
 	}
-	if got := scopes(); got != "channels:read,chat:write,users:read,users:read.email" {
-		t.Fatalf("default scopes: %q", got)
-	}
-	s.SetScopes(tok, "chat:write")
-	if got := scopes(); got != "chat:write" {
-		t.Errorf("after SetScopes: %q", got)
-	}
-	s.Reset()
-	if got := scopes(); got != "channels:read,chat:write,users:read,users:read.email" {
-		t.Errorf("after Reset: %q", got)
-	}
+	servicetest.CheckScopeEdits(t, s, tok, "channels:read,chat:write,users:read,users:read.email", "chat:write", scopes)
 }

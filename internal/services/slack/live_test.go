@@ -108,14 +108,6 @@ func TestGrantedScopesReported(t *testing.T) {
 		{"slack refreshed token", servicetest.NewSpec("slack", servicetest.Set("base_url", base), servicetest.WithToken("xoxe-1-sandbox-My0xLTEyMzQ1Njc4"),
 			servicetest.WithClient(SandboxClientID, SandboxClientSecret), servicetest.WithRedeem()), "channels:read chat:write users:read users:read.email"},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			res := probe.Run(context.Background(), servicetest.LiveOpts(plan), tc.spec)
-			if res.Status != probe.StatusHealthy {
-				t.Fatalf("status %s: %s", res.Status, res.Summary)
-			}
-			if got := strings.Join(res.GrantedScopes, " "); got != tc.want {
-				t.Fatalf("granted %q, want %q", got, tc.want)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { servicetest.CheckGranted(t, plan, tc.spec, tc.want) })
 	}
 }
