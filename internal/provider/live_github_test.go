@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/github"
 )
 
 // These tests drive the github and slack connectors through real
@@ -116,7 +118,7 @@ var githubSecrets = map[string]string{
 	"expiring":  "ghp_sandbox_expiring_0123456789abcdefAB",
 	"ipallow":   "ghp_sandbox_ipallow_0123456789abcdefABC",
 	"suspended": "ghp_sandbox_suspended_0123456789abcdef",
-	"oauth":     sandbox.GitHubOAuthClientSecret,
+	"oauth":     github.SandboxOAuthClientSecret,
 }
 
 func TestAccLive_githubFailuresThroughPlan(t *testing.T) {
@@ -124,7 +126,11 @@ func TestAccLive_githubFailuresThroughPlan(t *testing.T) {
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)
 	cli.skipBelow(tfversion.Version1_11_0)
-	if err := os.WriteFile(filepath.Join(cli.dir, "app.pem"), []byte(srv.GitHubAppPrivateKey()), 0o600); err != nil {
+	key, err := github.SandboxAppPrivateKey(context.Background(), srv.VendorURL("github"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(cli.dir, "app.pem"), []byte(key), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	base := srv.VendorURL("github")
@@ -133,7 +139,7 @@ func TestAccLive_githubFailuresThroughPlan(t *testing.T) {
 	}
 	app := func(settings string, extra ...string) string {
 		return fmt.Sprintf("  github = {\n    base_url = %q\n    app_id   = %q\n%s  }\n  auth = { private_key_wo = file(\"${path.module}/app.pem\") }\n%s",
-			base, sandbox.GitHubAppID, settings, strings.Join(extra, "\n"))
+			base, github.SandboxAppID, settings, strings.Join(extra, "\n"))
 	}
 	const org = "    organization = \"octo-org\"\n"
 	cases := []vendorAcc{
@@ -163,7 +169,7 @@ func TestAccLive_githubFailuresThroughPlan(t *testing.T) {
 		{name: "repo_not_visible", body: token("ok", org+"    repositories = [\"octo-repo\", \"secret-plans\"]\n"),
 			kind: "Error", category: "access_denied", line: "repositories", text: "octo-org/secret-plans"},
 		{name: "app_healthy", body: app("    installation_id = \"1001\"\n"+org+"    repositories = [\"octo-repo\"]\n", `  required_scopes = ["members:read"]`)},
-		{name: "app_unknown", body: strings.Replace(app("    installation_id = \"1001\"\n"), sandbox.GitHubAppID, "999999", 1),
+		{name: "app_unknown", body: strings.Replace(app("    installation_id = \"1001\"\n"), github.SandboxAppID, "999999", 1),
 			kind: "Error", category: "app_not_found", line: "app_id", text: "Integration not found"},
 		{name: "app_not_installed", body: app("    organization = \"sso-org\"\n"),
 			kind: "Error", category: "app_not_installed", line: "organization", text: "installations/new"},
@@ -175,8 +181,8 @@ func TestAccLive_githubFailuresThroughPlan(t *testing.T) {
 			kind: "Error", category: "insufficient_scope", line: "required_scopes", text: "members:read"},
 		{name: "app_repository", body: app("    installation_id = \"1001\"\n" + org + "    repositories = [\"octo-repo\", \"private-stuff\"]\n"),
 			kind: "Error", category: "app_not_installed", line: "repositories", text: "octo-org/private-stuff"},
-		{name: "oauth_app_healthy", body: fmt.Sprintf("  github = {\n    base_url = %q\n    app_type = \"oauth_app\"\n  }\n  auth = {\n    client_id        = %q\n    client_secret_wo = var.secrets[\"oauth\"]\n  }", base, sandbox.GitHubOAuthClientID)},
-		{name: "oauth_app_wrong_secret", body: fmt.Sprintf("  github = {\n    base_url = %q\n    app_type = \"oauth_app\"\n  }\n  auth = {\n    client_id        = %q\n    client_secret_wo = var.secrets[\"bad\"]\n  }", base, sandbox.GitHubOAuthClientID),
+		{name: "oauth_app_healthy", body: fmt.Sprintf("  github = {\n    base_url = %q\n    app_type = \"oauth_app\"\n  }\n  auth = {\n    client_id        = %q\n    client_secret_wo = var.secrets[\"oauth\"]\n  }", base, github.SandboxOAuthClientID)},
+		{name: "oauth_app_wrong_secret", body: fmt.Sprintf("  github = {\n    base_url = %q\n    app_type = \"oauth_app\"\n  }\n  auth = {\n    client_id        = %q\n    client_secret_wo = var.secrets[\"bad\"]\n  }", base, github.SandboxOAuthClientID),
 			kind: "Error", category: "invalid_credentials", line: "client_secret_wo", text: "incorrect_client_credentials"},
 	}
 	cli.initWith(vendorConfig("github", githubSecrets, cases))

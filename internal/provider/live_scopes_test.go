@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/entra"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/github"
 )
 
 // TestAccLive_grantedScopesFromVendors: healthy connectors store what the
@@ -23,6 +25,10 @@ import (
 func TestAccLive_grantedScopesFromVendors(t *testing.T) {
 	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
+	appKey, err := github.SandboxAppPrivateKey(context.Background(), srv.VendorURL("github"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	config := fmt.Sprintf(`
 resource "handshake_connector" "slack" {
   name            = "slack-scopes"
@@ -48,7 +54,7 @@ resource "handshake_connector" "entra" {
   service  = "entra_id"
   entra_id = { tenant_id = %q, authority_url = %q, graph_url = %q }
   auth     = { client_id = %q, client_secret = %q }
-}`, srv.VendorURL("slack")+"/api", srv.VendorURL("github"), srv.VendorURL("github"), sandbox.GitHubAppID, srv.GitHubAppPrivateKey(),
+}`, srv.VendorURL("slack")+"/api", srv.VendorURL("github"), srv.VendorURL("github"), github.SandboxAppID, appKey,
 		entra.SandboxTenantID, srv.VendorURL("entra"), srv.VendorURL("entra"), entra.SandboxClientID, entra.SandboxSecretLimited+"-scopes")
 	list := func(v ...string) knownvalue.Check {
 		checks := make([]knownvalue.Check, len(v))

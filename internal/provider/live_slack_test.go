@@ -9,6 +9,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/slack"
 )
 
 // slackSecrets are the scenario tokens (the word after "sandbox" picks the
@@ -26,7 +27,7 @@ var slackSecrets = map[string]string{
 	"otherteam":   "xoxb-1111-sandbox-otherteam-AbCdEfGhI",
 	"refresh":     "xoxe-1-sandbox-acc-My0xLTEyMzQ1Njc4OTA",
 	"refresh_bad": "xoxe-1-sandbox-invalid-My0xLTEyMzQ1Njc",
-	"client":      sandbox.SlackClientSecret,
+	"client":      slack.SandboxClientSecret,
 	"client_bad":  "0000000000sandbox0wrong0secret00",
 }
 
@@ -38,11 +39,11 @@ func TestAccLive_slackFailuresThroughPlan(t *testing.T) {
 	base := srv.VendorURL("slack") + "/api"
 	token := func(secret string, extra ...string) string {
 		return fmt.Sprintf("  slack = {\n    base_url = %q\n    team_id  = %q\n  }\n  auth = { token_wo = var.secrets[%q] }\n%s",
-			base, sandbox.SlackTeamID, secret, strings.Join(extra, "\n"))
+			base, slack.SandboxTeamID, secret, strings.Join(extra, "\n"))
 	}
 	rotating := func(secret, clientSecret string, extra ...string) string {
 		return fmt.Sprintf("  slack = {\n    base_url = %q\n  }\n  auth = {\n    token_wo         = var.secrets[%q]\n    client_id        = %q\n    client_secret_wo = var.secrets[%q]\n  }\n  require_refresh_token = true\n%s",
-			base, secret, sandbox.SlackClientID, clientSecret, strings.Join(extra, "\n"))
+			base, secret, slack.SandboxClientID, clientSecret, strings.Join(extra, "\n"))
 	}
 	cases := []vendorAcc{
 		{name: "bot_healthy", body: token("ok", `  required_scopes = ["chat:write", "users:read"]`)},
@@ -112,7 +113,7 @@ resource "handshake_connector" "slack" {
   service = "slack"
   slack   = { base_url = %q, team_id = %q }
   auth    = { token = var.slack_token }
-}`, ghToken, slackToken, srv.VendorURL("github"), srv.VendorURL("slack")+"/api", sandbox.SlackTeamID)
+}`, ghToken, slackToken, srv.VendorURL("github"), srv.VendorURL("slack")+"/api", slack.SandboxTeamID)
 	cli.initWith(config)
 	if out, code := cli.run("", "apply", "-auto-approve", "-no-color", "-input=false"); code != 0 {
 		t.Fatalf("apply failed:\n%s", out)

@@ -1,9 +1,11 @@
 // Package sandbox emulates the vendors Handshake talks to — their documented
 // status codes, headers and JSON bodies — on 127.0.0.1, for the acceptance
-// tests and `make demo`. Each vendor lives in its own file and registers its
-// routes under /<vendor>/; the scenario a request plays out (healthy, expired
-// secret, revoked token …) is chosen by the credential it presents, so a
-// Terraform configuration picks its failure mode without any control call.
+// tests and `make demo`. Each vendor's emulation lives in its service's
+// package (internal/services/<vendor>/emulation.go), is passed to Start, and
+// registers its routes under /<vendor>/; the scenario a request plays out
+// (healthy, expired secret, revoked token …) is chosen by the credential it
+// presents, so a Terraform configuration picks its failure mode without any
+// control call.
 package sandbox
 
 import (
@@ -16,19 +18,10 @@ import (
 	"net/http/httptest"
 	"os"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox/emulation"
 )
-
-// routes registers one vendor's handlers on mux, below prefix ("/entra").
-type routes func(s *Server, mux *http.ServeMux, prefix string)
-
-// builtin are the emulations not yet moved next to their service's package.
-func builtin() map[string]routes {
-	return map[string]routes{"github": githubRoutes, "slack": slackRoutes}
-}
 
 // Server is a running sandbox: the same routes over plain HTTP (URL) and over
 // TLS with a certificate from an authority nobody trusts (UntrustedTLSURL),
@@ -52,10 +45,6 @@ func Start(vendors ...emulation.Vendor) *Server { return StartOn("127.0.0.1:0", 
 func StartOn(addr string, vendors ...emulation.Vendor) *Server {
 	s := &Server{revoked: map[string]bool{}, scopes: map[string]string{}}
 	mux := http.NewServeMux()
-	for vendor, r := range builtin() {
-		r(s, mux, "/"+vendor)
-		s.vendors = append(s.vendors, vendor)
-	}
 	for _, v := range vendors {
 		v.Routes(s, mux, "/"+v.Path)
 		s.vendors = append(s.vendors, v.Path)
@@ -155,23 +144,4 @@ func (s *Server) Reset() {
 	defer s.mu.Unlock()
 	s.revoked = map[string]bool{}
 	s.scopes = map[string]string{}
-}
-
-// bearer returns the token of an "Authorization: Bearer …" header.
-func bearer(r *http.Request) string {
-	h := r.Header.Get("Authorization")
-	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
-		return strings.TrimSpace(h[7:])
-	}
-	return ""
-}
-
-// writeJSON writes a JSON body exactly as given, with the status and headers.
-func writeJSON(w http.ResponseWriter, status int, body string, headers ...string) {
-	for i := 0; i+1 < len(headers); i += 2 {
-		w.Header().Set(headers[i], headers[i+1])
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = w.Write([]byte(body))
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox/emulation"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/transport"
 )
 
@@ -41,13 +42,18 @@ func TestUntrustedTLS(t *testing.T) {
 	}
 }
 
-// TestSetScopes: a token edited through SetScopes reports the new scopes
-// in x-oauth-scopes (GitHub and Slack) until Reset.
+// TestSetScopes: a token edited through SetScopes reports the new scopes to
+// the emulations (World.ScopesOf) until Reset.
 func TestSetScopes(t *testing.T) {
-	s := Start()
+	echo := emulation.Vendor{Path: "echo", Routes: func(w emulation.World, mux *http.ServeMux, prefix string) {
+		mux.HandleFunc(prefix+"/scopes", func(rw http.ResponseWriter, r *http.Request) {
+			rw.Header().Set("X-OAuth-Scopes", w.ScopesOf(emulation.Bearer(r), "default"))
+		})
+	}}
+	s := Start(echo)
 	defer s.Close()
-	scopes := func(method, u, tok string) string {
-		req, _ := http.NewRequest(method, u, nil)
+	scopes := func(tok string) string {
+		req, _ := http.NewRequest(http.MethodGet, s.VendorURL("echo")+"/scopes", nil)
 		req.Header.Set("Authorization", "Bearer "+tok)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -56,21 +62,16 @@ func TestSetScopes(t *testing.T) {
 		resp.Body.Close()
 		return resp.Header.Get("X-OAuth-Scopes")
 	}
-	const gh, sl = "ghp_sandbox_edit_0123456789abcdef", "xoxb-1111-sandbox-edit-AbCdEf"
-	ghURL, slURL := s.VendorURL("github")+"/user", s.VendorURL("slack")+"/api/auth.test"
-	if scopes(http.MethodGet, ghURL, gh) != "repo, read:org, read:user" || scopes(http.MethodPost, slURL, sl) != "channels:read,chat:write,users:read,users:read.email" {
-		t.Fatal("unexpected default scopes")
+	const tok = "token-edit"
+	if got := scopes(tok); got != "default" {
+		t.Fatalf("before SetScopes: %q", got)
 	}
-	s.SetScopes(gh, "read:user")
-	s.SetScopes(sl, "chat:write")
-	if got := scopes(http.MethodGet, ghURL, gh); got != "read:user" {
-		t.Errorf("GitHub after SetScopes: %q", got)
-	}
-	if got := scopes(http.MethodPost, slURL, sl); got != "chat:write" {
-		t.Errorf("Slack after SetScopes: %q", got)
+	s.SetScopes(tok, "read:user")
+	if got, other := scopes(tok), scopes("another"); got != "read:user" || other != "default" {
+		t.Errorf("after SetScopes: %q, another token %q", got, other)
 	}
 	s.Reset()
-	if got := scopes(http.MethodGet, ghURL, gh); got != "repo, read:org, read:user" {
-		t.Errorf("GitHub after Reset: %q", got)
+	if got := scopes(tok); got != "default" {
+		t.Errorf("after Reset: %q", got)
 	}
 }

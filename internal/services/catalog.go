@@ -7,10 +7,12 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox/emulation"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/entra"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/github"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/google"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/keycloak"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/okta"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/slack"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/snowflake"
 )
 
@@ -25,10 +27,10 @@ func All() []kit.Service {
 		{Profile: httpService(), Plan: probe.PlanHTTP, NoEmulation: "generic: any HTTP API; tests use their own httptest servers"},
 		entra.EntraID(),
 		entra.Microsoft365(),
-		{Profile: github(), Plan: planGitHub, NoEmulation: "still in internal/sandbox"},
+		github.Service(),
 		okta.Service(),
 		google.Service(),
-		{Profile: slack(), Plan: planSlack, NoEmulation: "still in internal/sandbox"},
+		slack.Service(),
 		snowflake.Service(),
 		keycloak.Service(),
 		{Profile: salesforce(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},

@@ -27,7 +27,6 @@ var serviceFiles = map[string][]string{
 	"entra_id":         {"entra/*.go"},
 	"microsoft_365":    {"entra/*.go"},
 	"google_workspace": {"google/*.go"},
-	"snowflake":        {"snowflake/*.go"},
 }
 
 // sharedPages lets a service's codes be listed on a related service's page
@@ -71,7 +70,7 @@ var tableCodes = map[string][]tablePattern{
 	"entra/codes_aadsts.go": entraTables,
 	"entra/codes.go":        entraTables,
 	// decodeGitHub's mk(category, code, …) and the OAuth web-flow errors.
-	"github.go": {
+	"github/decode.go": {
 		{regexp.MustCompile(`\bmk\(finding\.\w+,\s*"([^"]+)"`), ""},
 		{regexp.MustCompile(`case "([a-z_]+)":\s*\n\s*return mk\(finding\.\w+, a\.oauthError`), ""},
 	},
@@ -86,7 +85,7 @@ var tableCodes = map[string][]tablePattern{
 		{regexp.MustCompile(`e\.Status == "([A-Z_]+)"`), ""},
 	},
 	// slackKnown.
-	"slack.go": {
+	"slack/decode.go": {
 		{regexp.MustCompile(`(?m)^\s*"([a-z0-9_]+)":\s*\{finding\.`), ""},
 	},
 }
@@ -341,7 +340,7 @@ func TestCodesInTables(t *testing.T) {
 	gh := `return mk(finding.InvalidCredentials, "Bad credentials", "summary", "why")
 	case "bad_verification_code":
 		return mk(finding.InvalidCredentials, a.oauthError, "s", "w")`
-	if got := strings.Join(codesIn("github.go", gh), " "); got != "Bad credentials bad_verification_code" {
+	if got := strings.Join(codesIn("github/decode.go", gh), " "); got != "Bad credentials bad_verification_code" {
 		t.Errorf("github decoder: got %s", got)
 	}
 }

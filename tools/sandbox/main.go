@@ -4,6 +4,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/github"
 )
 
 func main() {
@@ -51,7 +53,11 @@ func main() {
 // writeDemoFiles writes the GitHub App's private key and a Google
 // service-account key file whose account has no domain-wide delegation.
 func writeDemoFiles(s *sandbox.Server, dir string) error {
-	if err := os.WriteFile(filepath.Join(dir, "github-app.pem"), []byte(s.GitHubAppPrivateKey()), 0o600); err != nil {
+	appKey, err := github.SandboxAppPrivateKey(context.Background(), s.VendorURL("github"))
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "github-app.pem"), []byte(appKey), 0o600); err != nil {
 		return err
 	}
 	key, err := rsa.GenerateKey(rand.Reader, 2048)

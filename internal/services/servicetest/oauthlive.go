@@ -80,13 +80,19 @@ func StepOutcome(res probe.Result, name string) string {
 	return ""
 }
 
-// NoSecretsIn fails when a secret appears anywhere in the result.
+// NoSecretsIn fails when a secret appears anywhere in the result, whole or
+// any of its lines of 12 characters or more (a PEM key's).
 func NoSecretsIn(t testing.TB, res probe.Result, secrets ...string) {
 	t.Helper()
 	all := DumpResult(res)
 	for _, s := range secrets {
 		if s != "" && strings.Contains(all, s) {
 			t.Fatalf("result contains a secret (%.6s…)\n%s", s, all)
+		}
+		for _, line := range strings.Split(s, "\n") {
+			if len(line) >= 12 && strings.Contains(all, line) {
+				t.Fatalf("result contains a line of a secret (%.6s…)\n%s", line, all)
+			}
 		}
 	}
 }

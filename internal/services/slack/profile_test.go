@@ -1,4 +1,4 @@
-package services
+package slack
 
 import (
 	"testing"
@@ -10,7 +10,7 @@ import (
 func TestSlackProfile(t *testing.T) {
 	const bot = "xoxb-1111111111-2222222222222-AbCdEfGhIjKlMnOpQrStUvWx"
 	tok := "auth.token_wo"
-	servicetest.RunProfileCases(t, slack(), []servicetest.ProfileCase{
+	servicetest.RunProfileCases(t, profile(), []servicetest.ProfileCase{
 		{Name: "valid bot connector", Spec: servicetest.NewSpec("slack", servicetest.Set("team_id", "T0123ABCD"),
 			servicetest.WithToken(bot), servicetest.WithClient("1234567890.0987654321", "s3cr3t-signing-not"),
 			servicetest.WithScopes("channels:read", "users:read.email", "chat:write", "admin.conversations:read", "incoming-webhook"),

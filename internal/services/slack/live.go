@@ -1,4 +1,4 @@
-package services
+package slack
 
 import (
 	"context"
@@ -39,14 +39,15 @@ type slackRun struct {
 	base string
 }
 
-func planSlack(s *connector.Spec) (*probe.Plan, []finding.Finding) {
+// plan builds the live check of a Slack connector.
+func plan(s *connector.Spec) (*probe.Plan, []finding.Finding) {
 	base := strings.TrimRight(strings.TrimSpace(kit.SettingOr(s, "base_url", slackDefaultBase)), "/")
 	sl := &slackRun{spec: s, base: base}
 	tok := s.Auth.Token.Value
 	if tok == "" {
 		return nil, nil // the offline rules report the missing token
 	}
-	plan := &probe.Plan{Target: base, TargetPath: s.SettingPath("base_url"), Decode: sl.decode}
+	plan := &probe.Plan{Target: base, TargetPath: s.SettingPath("base_url"), Decode: decode}
 	if strings.HasPrefix(tok, "xoxe-") {
 		if s.Auth.ClientID == "" || s.Auth.ClientSecret.Value == "" {
 			return nil, nil // SLACK-REFRESH-TOKEN explains it offline
@@ -62,22 +63,6 @@ func planSlack(s *connector.Spec) (*probe.Plan, []finding.Finding) {
 	plan.Check = func(r probe.Response) []finding.Finding { return sl.checkAuthTest(r) }
 	plan.GrantedScopes = func(r probe.Response) ([]string, bool) { return slackScopes(r.Header) }
 	return plan, nil
-}
-
-// decode classifies a non-2xx answer (429 ratelimited, or an error body
-// with another status); 2xx answers go through checkAuthTest.
-func (sl *slackRun) decode(r probe.Response) (finding.Finding, bool) {
-	e, ok := readSlackError(r.StatusCode, string(r.Body))
-	if !ok {
-		return finding.Finding{}, false
-	}
-	if ra := strings.TrimSpace(r.Header.Get("Retry-After")); ra != "" {
-		e.retryAfter = ra
-	}
-	if e.code == "" && r.StatusCode == http.StatusTooManyRequests {
-		e.code = "ratelimited"
-	}
-	return e.finding(), true
 }
 
 func (sl *slackRun) tokenPath() finding.Path { return kit.SecretPath(sl.spec.Auth.Token, "token") }
@@ -320,7 +305,7 @@ func (sl *slackRun) stepAuthTestRefreshed(ctx context.Context, env *probe.Env) p
 			env.GrantScopes(scopes)
 		}
 	}
-	res := probe.StepResult{Outcome: outcomeOf(fs), Findings: fs, Message: fmt.Sprintf("auth.test answered %d with the refreshed token", resp.StatusCode)}
+	res := probe.StepResult{Outcome: kit.OutcomeOf(fs), Findings: fs, Message: fmt.Sprintf("auth.test answered %d with the refreshed token", resp.StatusCode)}
 	for _, f := range fs {
 		if f.Severity == finding.Error {
 			f.Summary = "auth.test with the refreshed token: " + kit.LowerFirstRune(f.Summary)

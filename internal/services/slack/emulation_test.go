@@ -1,4 +1,4 @@
-package sandbox
+package slack
 
 import (
 	"encoding/json"
@@ -7,6 +7,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/servicetest"
 )
 
 func slackCall(t *testing.T, method, rawURL, token string, form url.Values) (*http.Response, map[string]any) {
@@ -30,7 +33,7 @@ func slackCall(t *testing.T, method, rawURL, token string, form url.Values) (*ht
 }
 
 func TestSlackAuthTest(t *testing.T) {
-	s := Start()
+	s := sandbox.Start(*Service().Emulation)
 	defer s.Close()
 	authTest := s.VendorURL("slack") + "/api/auth.test"
 	cases := []struct {
@@ -54,7 +57,7 @@ func TestSlackAuthTest(t *testing.T) {
 			t.Errorf("%s: HTTP %d, want %d", tc.token, resp.StatusCode, tc.status)
 		}
 		if tc.want == "" {
-			if body["ok"] != true || body["team_id"] != SlackTeamID || resp.Header.Get("X-OAuth-Scopes") == "" {
+			if body["ok"] != true || body["team_id"] != SandboxTeamID || resp.Header.Get("X-OAuth-Scopes") == "" {
 				t.Errorf("%s: %v %v", tc.token, body, resp.Header)
 			}
 			continue
@@ -77,7 +80,7 @@ func TestSlackAuthTest(t *testing.T) {
 }
 
 func TestSlackTokenRotation(t *testing.T) {
-	s := Start()
+	s := sandbox.Start(*Service().Emulation)
 	defer s.Close()
 	access := s.VendorURL("slack") + "/api/oauth.v2.access"
 	refresh := func(id, secret, rt string) map[string]any {
@@ -85,7 +88,7 @@ func TestSlackTokenRotation(t *testing.T) {
 			"client_id": {id}, "client_secret": {secret}})
 		return body
 	}
-	body := refresh(SlackClientID, SlackClientSecret, "xoxe-1-sandbox-scopes-abc")
+	body := refresh(SandboxClientID, SandboxClientSecret, "xoxe-1-sandbox-scopes-abc")
 	at, _ := body["access_token"].(string)
 	if body["ok"] != true || !strings.HasPrefix(at, "xoxe.xoxb-1-sandbox-scopes-") || body["expires_in"].(float64) != 43200 ||
 		body["refresh_token"] != "xoxe-1-sandbox-scopes-abc" {
@@ -95,21 +98,35 @@ func TestSlackTokenRotation(t *testing.T) {
 	if resp, body := slackCall(t, "POST", s.VendorURL("slack")+"/api/auth.test", at, url.Values{}); body["ok"] != true || resp.Header.Get("X-OAuth-Scopes") != "chat:write" {
 		t.Fatalf("auth.test with the minted token: %v %v", body, resp.Header)
 	}
-	if b := refresh(SlackClientID, SlackClientSecret, "xoxe-1-sandbox-rotate-abc"); b["refresh_token"] == "xoxe-1-sandbox-rotate-abc" {
+	if b := refresh(SandboxClientID, SandboxClientSecret, "xoxe-1-sandbox-rotate-abc"); b["refresh_token"] == "xoxe-1-sandbox-rotate-abc" {
 		t.Fatalf("rotate scenario kept the refresh token: %v", b)
 	}
 	for _, tc := range []struct{ id, secret, rt, want string }{
-		{"1.2", SlackClientSecret, "xoxe-1-sandbox-a", "invalid_client_id"},
-		{SlackClientID, "nope", "xoxe-1-sandbox-a", "bad_client_secret"},
-		{SlackClientID, SlackClientSecret, "xoxe-1-sandbox-invalid-a", "invalid_refresh_token"},
-		{SlackClientID, SlackClientSecret, "xoxe-1-other-a", "invalid_refresh_token"},
+		{"1.2", SandboxClientSecret, "xoxe-1-sandbox-a", "invalid_client_id"},
+		{SandboxClientID, "nope", "xoxe-1-sandbox-a", "bad_client_secret"},
+		{SandboxClientID, SandboxClientSecret, "xoxe-1-sandbox-invalid-a", "invalid_refresh_token"},
+		{SandboxClientID, SandboxClientSecret, "xoxe-1-other-a", "invalid_refresh_token"},
 	} {
 		if b := refresh(tc.id, tc.secret, tc.rt); b["error"] != tc.want {
 			t.Errorf("%+v: %v", tc, b)
 		}
 	}
 	s.Revoke("xoxe-1-sandbox-scopes-abc")
-	if b := refresh(SlackClientID, SlackClientSecret, "xoxe-1-sandbox-scopes-abc"); b["error"] != "invalid_refresh_token" {
+	if b := refresh(SandboxClientID, SandboxClientSecret, "xoxe-1-sandbox-scopes-abc"); b["error"] != "invalid_refresh_token" {
 		t.Errorf("revoked refresh token: %v", b)
 	}
+}
+
+// TestSlackSetScopes: a token edited through SetScopes (an app reinstalled
+// with fewer scopes keeps its token) reports them in x-oauth-scopes until
+// Reset.
+func TestSlackSetScopes(t *testing.T) {
+	s := sandbox.Start(*Service().Emulation)
+	defer s.Close()
+	const tok = "xoxb-1111-sandbox-edit-AbCdEf"
+	scopes := func() string {
+		resp, _ := slackCall(t, http.MethodPost, s.VendorURL("slack")+"/api/auth.test", tok, url.Values{})
+		return resp.Header.Get("X-OAuth-Scopes")
+	}
+	servicetest.CheckScopeEdits(t, s, tok, "channels:read,chat:write,users:read,users:read.email", "chat:write", scopes)
 }

@@ -1,4 +1,4 @@
-package sandbox
+package slack
 
 import (
 	"encoding/json"
@@ -6,11 +6,13 @@ import (
 	"net/http"
 	"strings"
 	"sync/atomic"
+
+	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox/emulation"
 )
 
 // Slack's Web API, as its method documentation and captured answers show it.
 //
-// The API root (slack.base_url) is s.VendorURL("slack")+"/api". Failures are
+// The API root (slack.base_url) is the sandbox's VendorURL("slack")+"/api". Failures are
 // {"ok":false,"error":"<code>"} with HTTP 200, except ratelimited (HTTP 429
 // with Retry-After). Answers to a valid token carry the token's scopes in
 // x-oauth-scopes (comma-separated) and x-accepted-oauth-scopes.
@@ -21,7 +23,7 @@ import (
 //
 //	(none)       healthy: workspace T0SANDBOX1, scopes channels:read, chat:write, users:read, users:read.email
 //	scopes       healthy, but x-oauth-scopes is chat:write only
-//	revoked      token_revoked (also any token revoked through s.Revoke)
+//	revoked      token_revoked (also any token revoked through World.Revoke)
 //	expired      token_expired
 //	inactive     account_inactive
 //	teamaccess   team_access_not_granted
@@ -31,25 +33,26 @@ import (
 //	(anything else) invalid_auth; no token at all: not_authed
 //
 // Token rotation: oauth.v2.access with grant_type=refresh_token, a refresh
-// token xoxe-1-sandbox-… and the app's SlackClientID / SlackClientSecret
+// token xoxe-1-sandbox-… and the app's SandboxClientID / SandboxClientSecret
 // (HTTP Basic or form fields) returns a 12-hour access token
 // xoxe.xoxb-1-sandbox-<the refresh token's scenario words>-<n>. The same
 // refresh token comes back, except for the word "rotate" (a new one each
 // time). Refresh tokens with the word "invalid", not containing "sandbox",
-// or revoked through s.Revoke get invalid_refresh_token; another client id
+// or revoked through World.Revoke get invalid_refresh_token; another client id
 // gets invalid_client_id, another secret bad_client_secret.
 
 // Sandbox Slack app credentials (not secrets: they only open the sandbox).
 const (
-	SlackClientID     = "1111111111.2222222222"
-	SlackClientSecret = "sandbox0slack0client0secret0000"
-	SlackTeamID       = "T0SANDBOX1"
+	SandboxClientID     = "1111111111.2222222222"
+	SandboxClientSecret = "sandbox0slack0client0secret0000"
+	SandboxTeamID       = "T0SANDBOX1"
 )
 
 var slackScenarios = []string{"scopes", "revoked", "expired", "inactive", "teamaccess", "ratelimited", "otherteam", "enterprise", "invalid", "rotate"}
 
-func slackRoutes(s *Server, mux *http.ServeMux, prefix string) {
-	sl := &slackState{s: s}
+// routes registers the Slack emulation below prefix ("/slack").
+func routes(w emulation.World, mux *http.ServeMux, prefix string) {
+	sl := &slackState{w: w}
 	mux.HandleFunc(prefix+"/api/auth.test", sl.authTest)
 	mux.HandleFunc("POST "+prefix+"/api/oauth.v2.access", sl.oauthAccess)
 	mux.HandleFunc(prefix+"/api/", func(w http.ResponseWriter, r *http.Request) {
@@ -57,9 +60,10 @@ func slackRoutes(s *Server, mux *http.ServeMux, prefix string) {
 	})
 }
 
+// slackState is one emulation's state: routes makes one per sandbox.
 type slackState struct {
-	s   *Server
-	seq atomic.Int64
+	w   emulation.World
+	seq atomic.Int64 // numbers the access tokens it issues
 }
 
 func quoteJSON(s string) string {
@@ -70,7 +74,7 @@ func quoteJSON(s string) string {
 func slackAnswer(w http.ResponseWriter, status int, body string, headers ...string) {
 	w.Header().Set("X-Slack-Req-Id", "sandbox0000000000000000000000000")
 	w.Header().Set("X-Slack-Backend", "r")
-	writeJSON(w, status, body, headers...)
+	emulation.WriteJSON(w, status, body, headers...)
 }
 
 func slackFail(w http.ResponseWriter, code string) {
@@ -97,7 +101,7 @@ func slackScenario(words []string) (sandbox bool, scenario string) {
 }
 
 func (sl *slackState) authTest(w http.ResponseWriter, r *http.Request) {
-	tok := bearer(r)
+	tok := emulation.Bearer(r)
 	if tok == "" {
 		tok = r.FormValue("token")
 	}
@@ -105,7 +109,7 @@ func (sl *slackState) authTest(w http.ResponseWriter, r *http.Request) {
 		slackFail(w, "not_authed")
 		return
 	}
-	if sl.s.Revoked(tok) {
+	if sl.w.Revoked(tok) {
 		slackFail(w, "token_revoked")
 		return
 	}
@@ -140,9 +144,9 @@ func (sl *slackState) authTest(w http.ResponseWriter, r *http.Request) {
 	if scenario == "scopes" {
 		scopes = "chat:write"
 	}
-	w.Header().Set("X-OAuth-Scopes", sl.s.ScopesOf(tok, scopes))
+	w.Header().Set("X-OAuth-Scopes", sl.w.ScopesOf(tok, scopes))
 	w.Header().Set("X-Accepted-OAuth-Scopes", "")
-	team, teamName, extra := SlackTeamID, "Sandbox Workspace", `,"is_enterprise_install":false`
+	team, teamName, extra := SandboxTeamID, "Sandbox Workspace", `,"is_enterprise_install":false`
 	switch scenario {
 	case "otherteam":
 		team, teamName = "T0OTHERWS2", "Other Workspace"
@@ -163,10 +167,10 @@ func (sl *slackState) oauthAccess(w http.ResponseWriter, r *http.Request) {
 		id, secret = r.FormValue("client_id"), r.FormValue("client_secret")
 	}
 	switch {
-	case id != SlackClientID:
+	case id != SandboxClientID:
 		slackFail(w, "invalid_client_id")
 		return
-	case secret != SlackClientSecret:
+	case secret != SandboxClientSecret:
 		slackFail(w, "bad_client_secret")
 		return
 	case r.FormValue("grant_type") != "refresh_token":
@@ -176,7 +180,7 @@ func (sl *slackState) oauthAccess(w http.ResponseWriter, r *http.Request) {
 	rt := r.FormValue("refresh_token")
 	words := slackWords(rt)
 	sandbox, scenario := slackScenario(words)
-	if !strings.HasPrefix(rt, "xoxe-") || !sandbox || scenario == "invalid" || sl.s.Revoked(rt) {
+	if !strings.HasPrefix(rt, "xoxe-") || !sandbox || scenario == "invalid" || sl.w.Revoked(rt) {
 		slackFail(w, "invalid_refresh_token")
 		return
 	}
@@ -193,5 +197,5 @@ func (sl *slackState) oauthAccess(w http.ResponseWriter, r *http.Request) {
 		newRT = fmt.Sprintf("xoxe-1-sandbox-rotate-%04d", n)
 	}
 	slackAnswer(w, http.StatusOK, fmt.Sprintf(`{"ok":true,"app_id":"A0SANDBOX1","authed_user":{"id":"U0SANDBOX1"},"scope":"channels:read,chat:write,users:read,users:read.email","token_type":"bot","access_token":%s,"bot_user_id":"U0SANDBOXB","refresh_token":%s,"expires_in":43200,"team":{"id":%q,"name":"Sandbox Workspace"},"enterprise":null,"is_enterprise_install":false}`,
-		quoteJSON(access), quoteJSON(newRT), SlackTeamID))
+		quoteJSON(access), quoteJSON(newRT), SandboxTeamID))
 }

@@ -1,4 +1,4 @@
-package services
+package github
 
 import (
 	"testing"
@@ -16,7 +16,7 @@ func TestGitHubProfile(t *testing.T) {
 	app := func(kv ...string) map[string]string {
 		return servicetest.Set(append([]string{"app_id", "123456", "installation_id", "45678901", "organization", "octo-org"}, kv...)...)
 	}
-	servicetest.RunCatalogCases(t, Catalog(), []servicetest.ProfileCase{
+	servicetest.RunProfileCases(t, profile(), []servicetest.ProfileCase{
 		{Name: "valid GitHub App", Spec: servicetest.NewSpec("github", app(), servicetest.WithKey(servicetest.TestRSA2048()), servicetest.WithList("repositories", "octo-repo", "octo-org/docs"))},
 		{Name: "valid GitHub App found by organization", Spec: servicetest.NewSpec("github", servicetest.Set("app_id", "123456", "organization", "octo-org"), servicetest.WithKey(servicetest.TestRSA2048()))},
 		{Name: "valid fine-grained PAT", Spec: servicetest.NewSpec("github", servicetest.Set("organization", "octo-org"), servicetest.WithToken(pat))},

@@ -1,4 +1,4 @@
-package sandbox
+package github
 
 import (
 	"crypto/rand"
@@ -15,6 +15,8 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 	josejwt "github.com/go-jose/go-jose/v4/jwt"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/servicetest"
 )
 
 // ghGet calls the GitHub emulation and decodes its JSON answer.
@@ -51,9 +53,13 @@ func signJWT(t *testing.T, key *rsa.PrivateKey, iss string, iat, exp time.Time) 
 }
 
 func TestGitHubAppJWT(t *testing.T) {
-	s := Start()
+	s := sandbox.Start(*Service().Emulation)
 	defer s.Close()
-	block, _ := pem.Decode([]byte(s.GitHubAppPrivateKey()))
+	pemKey := sandboxKey(t, s)
+	if again := sandboxKey(t, s); again != pemKey {
+		t.Fatal("the emulation served two different app keys")
+	}
+	block, _ := pem.Decode([]byte(pemKey))
 	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
 	if err != nil {
 		t.Fatal(err)
@@ -68,13 +74,13 @@ func TestGitHubAppJWT(t *testing.T) {
 		status int
 		msg    string
 	}{
-		{"valid, back-dated iat", signJWT(t, key, GitHubAppID, now.Add(-time.Minute), now.Add(9*time.Minute)), 200, ""},
-		{"client id as issuer", signJWT(t, key, GitHubAppClientID, now.Add(-time.Minute), now.Add(5*time.Minute)), 200, ""},
-		{"exp beyond ten minutes", signJWT(t, key, GitHubAppID, now.Add(-time.Minute), now.Add(11*time.Minute)), 401, "'Expiration time' claim ('exp') is too far in the future"},
-		{"expired", signJWT(t, key, GitHubAppID, now.Add(-20*time.Minute), now.Add(-10*time.Minute)), 401, "'Expiration time' claim ('exp') must be a numeric value"},
-		{"iat in the future", signJWT(t, key, GitHubAppID, now.Add(2*time.Minute), now.Add(8*time.Minute)), 401, "'Issued at' claim ('iat')"},
+		{"valid, back-dated iat", signJWT(t, key, SandboxAppID, now.Add(-time.Minute), now.Add(9*time.Minute)), 200, ""},
+		{"client id as issuer", signJWT(t, key, SandboxAppClientID, now.Add(-time.Minute), now.Add(5*time.Minute)), 200, ""},
+		{"exp beyond ten minutes", signJWT(t, key, SandboxAppID, now.Add(-time.Minute), now.Add(11*time.Minute)), 401, "'Expiration time' claim ('exp') is too far in the future"},
+		{"expired", signJWT(t, key, SandboxAppID, now.Add(-20*time.Minute), now.Add(-10*time.Minute)), 401, "'Expiration time' claim ('exp') must be a numeric value"},
+		{"iat in the future", signJWT(t, key, SandboxAppID, now.Add(2*time.Minute), now.Add(8*time.Minute)), 401, "'Issued at' claim ('iat')"},
 		{"unknown app", signJWT(t, key, "999", now.Add(-time.Minute), now.Add(5*time.Minute)), 404, "Integration not found"},
-		{"another key", signJWT(t, other, GitHubAppID, now.Add(-time.Minute), now.Add(5*time.Minute)), 401, "A JSON web token could not be decoded"},
+		{"another key", signJWT(t, other, SandboxAppID, now.Add(-time.Minute), now.Add(5*time.Minute)), 401, "A JSON web token could not be decoded"},
 		{"not a JWT", "ghp_sandbox_0123", 401, "A JSON web token could not be decoded"},
 	}
 	for _, tc := range cases {
@@ -92,7 +98,7 @@ func TestGitHubAppJWT(t *testing.T) {
 		})
 	}
 
-	jwt := "Bearer " + signJWT(t, key, GitHubAppID, now.Add(-time.Minute), now.Add(5*time.Minute))
+	jwt := "Bearer " + signJWT(t, key, SandboxAppID, now.Add(-time.Minute), now.Add(5*time.Minute))
 	resp, body := ghGet(t, "POST", s.VendorURL("github")+"/app/installations/1001/access_tokens", jwt)
 	tok, _ := body["token"].(string)
 	if resp.StatusCode != 201 || !strings.HasPrefix(tok, "ghs_") || body["permissions"] == nil {
@@ -108,14 +114,14 @@ func TestGitHubAppJWT(t *testing.T) {
 	if resp, _ := ghGet(t, "GET", s.VendorURL("github")+"/api/v3/orgs/nobody/installation", jwt); resp.StatusCode != 404 {
 		t.Fatalf("GHES-shaped path, no installation: %d", resp.StatusCode)
 	}
-	s.Revoke(s.GitHubAppPrivateKey())
+	s.Revoke(pemKey)
 	if resp, _ := ghGet(t, "GET", app, jwt); resp.StatusCode != 401 {
 		t.Fatalf("revoked key still accepted: %d", resp.StatusCode)
 	}
 }
 
 func TestGitHubTokens(t *testing.T) {
-	s := Start()
+	s := sandbox.Start(*Service().Emulation)
 	defer s.Close()
 	api := s.VendorURL("github")
 	resp, body := ghGet(t, "GET", api+"/user", "Bearer ghp_sandbox_0123456789")
@@ -150,7 +156,7 @@ func TestGitHubTokens(t *testing.T) {
 }
 
 func TestGitHubOAuthWebFlow(t *testing.T) {
-	s := Start()
+	s := sandbox.Start(*Service().Emulation)
 	defer s.Close()
 	post := func(id, secret, accept string) (string, string) {
 		req, _ := http.NewRequest("POST", s.VendorURL("github")+"/login/oauth/access_token",
@@ -165,10 +171,34 @@ func TestGitHubOAuthWebFlow(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return resp.Header.Get("Content-Type"), string(b)
 	}
-	if _, b := post(GitHubOAuthClientID, GitHubOAuthClientSecret, "application/json"); !strings.Contains(b, `"bad_verification_code"`) {
+	if _, b := post(SandboxOAuthClientID, SandboxOAuthClientSecret, "application/json"); !strings.Contains(b, `"bad_verification_code"`) {
 		t.Fatalf("good credentials: %s", b)
 	}
-	if ct, b := post(GitHubOAuthClientID, "wrong", ""); !strings.HasPrefix(b, "error=incorrect_client_credentials") || !strings.Contains(ct, "form-urlencoded") {
+	if ct, b := post(SandboxOAuthClientID, "wrong", ""); !strings.HasPrefix(b, "error=incorrect_client_credentials") || !strings.Contains(ct, "form-urlencoded") {
 		t.Fatalf("wrong secret, form answer: %s %s", ct, b)
 	}
+}
+
+// TestGitHubKeyPerSandbox: each sandbox's emulation has its own app key, so
+// one sandbox's key opens no other.
+func TestGitHubKeyPerSandbox(t *testing.T) {
+	a, b := sandbox.Start(*Service().Emulation), sandbox.Start(*Service().Emulation)
+	defer a.Close()
+	defer b.Close()
+	if sandboxKey(t, a) == sandboxKey(t, b) {
+		t.Fatal("two sandboxes share one GitHub App key")
+	}
+}
+
+// TestGitHubSetScopes: a classic token edited through SetScopes reports the
+// new scopes in X-OAuth-Scopes until Reset.
+func TestGitHubSetScopes(t *testing.T) {
+	s := sandbox.Start(*Service().Emulation)
+	defer s.Close()
+	const tok = "ghp_sandbox_edit_0123456789abcdef"
+	scopes := func() string {
+		resp, _ := ghGet(t, "GET", s.VendorURL("github")+"/user", "Bearer "+tok)
+		return resp.Header.Get("X-OAuth-Scopes")
+	}
+	servicetest.CheckScopeEdits(t, s, tok, "repo, read:org, read:user", "read:user", scopes)
 }

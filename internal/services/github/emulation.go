@@ -1,13 +1,9 @@
-package sandbox
+package github
 
 import (
-	"crypto/rand"
 	"crypto/rsa"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
-	"math/big"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -15,15 +11,14 @@ import (
 	"sync"
 	"time"
 
-	jose "github.com/go-jose/go-jose/v4"
-	josejwt "github.com/go-jose/go-jose/v4/jwt"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox/emulation"
 )
 
 // GitHub's REST API, as its documentation and captured answers show it.
 //
-// The API root is s.VendorURL("github") (GitHub.com's shape) and also
-// s.VendorURL("github")+"/api/v3" (GitHub Enterprise Server's); the OAuth web
-// flow's token endpoint is s.VendorURL("github")+"/login/oauth/access_token".
+// The API root is the sandbox's VendorURL("github") (GitHub.com's shape) and
+// also VendorURL("github")+"/api/v3" (GitHub Enterprise Server's); the OAuth
+// web flow's token endpoint is VendorURL("github")+"/login/oauth/access_token".
 // Every answer carries x-ratelimit-* headers, X-GitHub-Request-Id and
 // X-GitHub-Media-Type; errors are {"message", "documentation_url", "status"}.
 //
@@ -47,11 +42,13 @@ import (
 // unless "expiring"). An installation token (ghs_…) on /user answers 403
 // "Resource not accessible by integration".
 //
-// The GitHub App is GitHubAppID (or GitHubAppClientID as the JWT issuer); it
-// verifies JWTs against s.GitHubAppPrivateKey(): another key gives 401 "A JSON
+// The GitHub App is SandboxAppID (or SandboxAppClientID as the JWT issuer); it
+// verifies JWTs against the emulation's own key, generated when first needed
+// and served at VendorURL("github")+"/_control/app-private-key" (see
+// SandboxAppPrivateKey), so that each sandbox has its own: another key gives 401 "A JSON
 // web token could not be decoded", another issuer 404 "Integration not found",
 // an exp more than ten minutes ahead or an iat in the future 401 with
-// GitHub's claim messages. Revoking the key's PEM (s.Revoke) makes the JWT
+// GitHub's claim messages. Revoking the key's PEM (World.Revoke) makes the JWT
 // fail as a deleted key does. Installations:
 //
 //	1001 octo-org       contents, members, metadata read; octo-org/octo-repo, octo-org/docs
@@ -60,16 +57,16 @@ import (
 //	1004 busy-org       like 1001 (busy-org/app), with 90 of 5000 requests left
 //
 // Organizations octo-org, limited-org, suspended-org, busy-org and sso-org
-// exist; octocat is a user. The OAuth app GitHubOAuthClientID with
-// GitHubOAuthClientSecret answers bad_verification_code to the placeholder
+// exist; octocat is a user. The OAuth app SandboxOAuthClientID with
+// SandboxOAuthClientSecret answers bad_verification_code to the placeholder
 // code (good credentials); other credentials get incorrect_client_credentials.
 
 // Sandbox GitHub identities (not secrets: they only open the sandbox).
 const (
-	GitHubAppID             = "123456"
-	GitHubAppClientID       = "Iv23liSandboxApp0001"
-	GitHubOAuthClientID     = "Ov23liSandboxOAuth01"
-	GitHubOAuthClientSecret = "sandbox0oauth0secret00123456789abcdef0123"
+	SandboxAppID             = "123456"
+	SandboxAppClientID       = "Iv23liSandboxApp0001"
+	SandboxOAuthClientID     = "Ov23liSandboxOAuth01"
+	SandboxOAuthClientSecret = "sandbox0oauth0secret00123456789abcdef0123"
 )
 
 type githubInstallation struct {
@@ -95,9 +92,9 @@ var githubOrgs = []string{"octo-org", "limited-org", "suspended-org", "busy-org"
 // githubPATRepos are the repositories a healthy personal access token sees.
 var githubPATRepos = []string{"octo-org/octo-repo", "octo-org/docs", "limited-org/one", "busy-org/app"}
 
-// githubState is one sandbox's GitHub state.
+// githubState is one emulation's state: routes makes one per sandbox.
 type githubState struct {
-	s     *Server
+	w     emulation.World
 	start time.Time
 
 	keyOnce sync.Once
@@ -108,11 +105,9 @@ type githubState struct {
 	tokens map[string]int64 // installation token → installation id
 }
 
-var githubStates sync.Map // *Server → *githubState
-
-func githubRoutes(s *Server, mux *http.ServeMux, prefix string) {
-	g := &githubState{s: s, start: time.Now().UTC(), tokens: map[string]int64{}}
-	githubStates.Store(s, g)
+// routes registers the GitHub emulation below prefix ("/github").
+func routes(w emulation.World, mux *http.ServeMux, prefix string) {
+	g := &githubState{w: w, start: time.Now().UTC(), tokens: map[string]int64{}}
 	for _, root := range []string{prefix, prefix + "/api/v3"} {
 		mux.HandleFunc("GET "+root+"/user", g.user)
 		mux.HandleFunc("GET "+root+"/users/{login}", g.userByLogin)
@@ -126,34 +121,7 @@ func githubRoutes(s *Server, mux *http.ServeMux, prefix string) {
 		mux.HandleFunc(root+"/", g.notFound)
 	}
 	mux.HandleFunc("POST "+prefix+"/login/oauth/access_token", g.oauthToken)
-}
-
-func (s *Server) github() *githubState {
-	v, _ := githubStates.Load(s)
-	g, _ := v.(*githubState)
-	return g
-}
-
-// GitHubAppPrivateKey is the PEM private key of the sandbox's GitHub App
-// (PKCS#8 RSA, generated when first asked for).
-func (s *Server) GitHubAppPrivateKey() string {
-	g := s.github()
-	g.loadKey()
-	return g.keyPEM
-}
-
-func (g *githubState) loadKey() {
-	g.keyOnce.Do(func() {
-		k, err := rsa.GenerateKey(rand.Reader, 2048)
-		if err != nil {
-			panic("sandbox: " + err.Error())
-		}
-		der, err := x509.MarshalPKCS8PrivateKey(k)
-		if err != nil {
-			panic("sandbox: " + err.Error())
-		}
-		g.key, g.keyPEM = k, string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
-	})
+	mux.HandleFunc("GET "+prefix+"/_control/app-private-key", g.appPrivateKey)
 }
 
 // ---- answers --------------------------------------------------------------
@@ -179,7 +147,7 @@ func (g *githubState) headers(w http.ResponseWriter, remaining int, resource str
 
 func githubError(w http.ResponseWriter, status int, message, doc string, headers ...string) {
 	body, _ := json.Marshal(map[string]string{"message": message, "documentation_url": doc, "status": strconv.Itoa(status)})
-	writeJSON(w, status, string(body), headers...)
+	emulation.WriteJSON(w, status, string(body), headers...)
 }
 
 func githubBadCredentials(w http.ResponseWriter) {
@@ -205,7 +173,7 @@ var githubScenarios = []string{"scopes", "sso", "ratelimit", "secondary", "lowbu
 // identify reads the request's token. ok is false when the request must be
 // answered with Bad credentials (the answer is then already written).
 func (g *githubState) identify(w http.ResponseWriter, r *http.Request) (githubPAT, bool) {
-	tok := bearer(r)
+	tok := emulation.Bearer(r)
 	if tok == "" {
 		if v := r.Header.Get("Authorization"); strings.HasPrefix(strings.ToLower(v), "token ") {
 			tok = strings.TrimSpace(v[6:])
@@ -216,7 +184,7 @@ func (g *githubState) identify(w http.ResponseWriter, r *http.Request) (githubPA
 		githubError(w, http.StatusUnauthorized, "Requires authentication", "https://docs.github.com/rest/users/users#get-the-authenticated-user")
 		return githubPAT{}, false
 	}
-	if g.s.Revoked(tok) {
+	if g.w.Revoked(tok) {
 		githubBadCredentials(w)
 		return githubPAT{}, false
 	}
@@ -266,7 +234,7 @@ func (g *githubState) identify(w http.ResponseWriter, r *http.Request) (githubPA
 		if p.scenario == "scopes" {
 			scopes = "read:user"
 		}
-		w.Header().Set("X-OAuth-Scopes", g.s.ScopesOf(tok, scopes))
+		w.Header().Set("X-OAuth-Scopes", g.w.ScopesOf(tok, scopes))
 		w.Header().Set("X-Accepted-OAuth-Scopes", "")
 	}
 	switch {
@@ -306,7 +274,7 @@ func (g *githubState) user(w http.ResponseWriter, r *http.Request) {
 		githubError(w, http.StatusForbidden, "Resource not accessible by integration", "https://docs.github.com/rest/users/users#get-the-authenticated-user")
 		return
 	}
-	writeJSON(w, http.StatusOK, `{"login":"octocat","id":583231,"node_id":"MDQ6VXNlcjU4MzIzMQ==","type":"User","site_admin":false,"name":"The Octocat","company":"@github","two_factor_authentication":true}`)
+	emulation.WriteJSON(w, http.StatusOK, `{"login":"octocat","id":583231,"node_id":"MDQ6VXNlcjU4MzIzMQ==","type":"User","site_admin":false,"name":"The Octocat","company":"@github","two_factor_authentication":true}`)
 }
 
 func (g *githubState) userByLogin(w http.ResponseWriter, r *http.Request) {
@@ -317,7 +285,7 @@ func (g *githubState) userByLogin(w http.ResponseWriter, r *http.Request) {
 		githubError(w, http.StatusNotFound, "Not Found", "https://docs.github.com/rest/users/users#get-a-user")
 		return
 	}
-	writeJSON(w, http.StatusOK, `{"login":"octocat","id":583231,"type":"User","site_admin":false}`)
+	emulation.WriteJSON(w, http.StatusOK, `{"login":"octocat","id":583231,"type":"User","site_admin":false}`)
 }
 
 func (g *githubState) org(w http.ResponseWriter, r *http.Request) {
@@ -334,7 +302,7 @@ func (g *githubState) org(w http.ResponseWriter, r *http.Request) {
 	if p.install == nil && g.orgPolicy(w, p, org, doc) {
 		return
 	}
-	writeJSON(w, http.StatusOK, fmt.Sprintf(`{"login":%q,"id":9919,"node_id":"MDEyOk9yZ2FuaXphdGlvbjk5MTk=","type":"Organization","two_factor_requirement_enabled":true}`, org))
+	emulation.WriteJSON(w, http.StatusOK, fmt.Sprintf(`{"login":%q,"id":9919,"node_id":"MDEyOk9yZ2FuaXphdGlvbjk5MTk=","type":"Organization","two_factor_requirement_enabled":true}`, org))
 }
 
 func (g *githubState) repo(w http.ResponseWriter, r *http.Request) {
@@ -354,243 +322,6 @@ func (g *githubState) repo(w http.ResponseWriter, r *http.Request) {
 		githubError(w, http.StatusNotFound, "Not Found", doc)
 		return
 	}
-	writeJSON(w, http.StatusOK, fmt.Sprintf(`{"id":1296269,"name":%q,"full_name":%q,"private":true,"owner":{"login":%q}}`,
+	emulation.WriteJSON(w, http.StatusOK, fmt.Sprintf(`{"id":1296269,"name":%q,"full_name":%q,"private":true,"owner":{"login":%q}}`,
 		r.PathValue("repo"), full, r.PathValue("owner")))
-}
-
-// ---- GitHub App -----------------------------------------------------------
-
-// appAuth verifies the app JWT; it writes GitHub's answer and returns false
-// when the JWT is refused.
-func (g *githubState) appAuth(w http.ResponseWriter, r *http.Request) bool {
-	g.headers(w, 4999, "core")
-	raw := bearer(r)
-	const doc = "https://docs.github.com/rest"
-	tok, err := josejwt.ParseSigned(raw, []jose.SignatureAlgorithm{jose.RS256})
-	if raw == "" || err != nil {
-		githubError(w, http.StatusUnauthorized, "A JSON web token could not be decoded", doc)
-		return false
-	}
-	var claims struct {
-		Iss json.RawMessage `json:"iss"`
-		Iat *float64        `json:"iat"`
-		Exp *float64        `json:"exp"`
-	}
-	if err := tok.UnsafeClaimsWithoutVerification(&claims); err != nil {
-		githubError(w, http.StatusUnauthorized, "A JSON web token could not be decoded", doc)
-		return false
-	}
-	iss := strings.Trim(string(claims.Iss), `"`)
-	if iss != GitHubAppID && iss != GitHubAppClientID {
-		githubError(w, http.StatusNotFound, "Integration not found", doc)
-		return false
-	}
-	g.loadKey()
-	var verified map[string]any
-	if g.s.Revoked(g.keyPEM) || tok.Claims(&g.key.PublicKey, &verified) != nil {
-		githubError(w, http.StatusUnauthorized, "A JSON web token could not be decoded", doc)
-		return false
-	}
-	now := float64(time.Now().Unix())
-	switch {
-	case claims.Iat == nil || *claims.Iat > now+5:
-		githubError(w, http.StatusUnauthorized, "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued", doc)
-		return false
-	case claims.Exp == nil || *claims.Exp <= now:
-		githubError(w, http.StatusUnauthorized, "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires", doc)
-		return false
-	case *claims.Exp > now+600:
-		githubError(w, http.StatusUnauthorized, "'Expiration time' claim ('exp') is too far in the future", doc)
-		return false
-	}
-	return true
-}
-
-func (g *githubState) app(w http.ResponseWriter, r *http.Request) {
-	if !g.appAuth(w, r) {
-		return
-	}
-	writeJSON(w, http.StatusOK, fmt.Sprintf(`{"id":%s,"client_id":%q,"slug":"handshake-sandbox","node_id":"MDM6QXBwMQ==","owner":{"login":"octo-org","type":"Organization"},"name":"Handshake Sandbox","permissions":{"contents":"read","members":"read","metadata":"read"},"events":[],"installations_count":4}`,
-		GitHubAppID, GitHubAppClientID))
-}
-
-func githubInstallationByAccount(login string) *githubInstallation {
-	for i := range githubInstallations {
-		if strings.EqualFold(githubInstallations[i].account, login) {
-			return &githubInstallations[i]
-		}
-	}
-	return nil
-}
-
-func githubInstallationByID(id string) *githubInstallation {
-	for i := range githubInstallations {
-		if strconv.FormatInt(githubInstallations[i].id, 10) == id {
-			return &githubInstallations[i]
-		}
-	}
-	return nil
-}
-
-func installationJSON(inst *githubInstallation) string {
-	perms, _ := json.Marshal(inst.permissions)
-	suspended := "null"
-	if inst.suspended {
-		suspended = `"2026-01-05T10:00:00Z"`
-	}
-	return fmt.Sprintf(`{"id":%d,"account":{"login":%q,"type":"Organization"},"app_id":%s,"app_slug":"handshake-sandbox","target_type":"Organization","repository_selection":"selected","permissions":%s,"events":[],"suspended_at":%s}`,
-		inst.id, inst.account, GitHubAppID, perms, suspended)
-}
-
-func (g *githubState) orgInstallation(w http.ResponseWriter, r *http.Request) {
-	if !g.appAuth(w, r) {
-		return
-	}
-	login := r.PathValue("org")
-	if login == "" {
-		login = r.PathValue("login")
-	}
-	inst := githubInstallationByAccount(login)
-	if inst == nil {
-		githubError(w, http.StatusNotFound, "Not Found", "https://docs.github.com/rest/apps/apps#get-an-organization-installation-for-the-authenticated-app")
-		return
-	}
-	writeJSON(w, http.StatusOK, installationJSON(inst))
-}
-
-func (g *githubState) accessToken(w http.ResponseWriter, r *http.Request) {
-	if !g.appAuth(w, r) {
-		return
-	}
-	const doc = "https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app"
-	inst := githubInstallationByID(r.PathValue("id"))
-	switch {
-	case inst == nil:
-		githubError(w, http.StatusNotFound, "Not Found", doc)
-		return
-	case inst.suspended:
-		githubError(w, http.StatusForbidden, "This installation has been suspended", doc)
-		return
-	}
-	g.headers(w, inst.remaining, "core")
-	tok := "ghs_" + ghRandom(36)
-	g.mu.Lock()
-	g.tokens[tok] = inst.id
-	g.mu.Unlock()
-	perms, _ := json.Marshal(inst.permissions)
-	writeJSON(w, http.StatusCreated, fmt.Sprintf(`{"token":%q,"expires_at":%q,"permissions":%s,"repository_selection":"selected"}`,
-		tok, time.Now().UTC().Add(time.Hour).Truncate(time.Second).Format(time.RFC3339), perms))
-}
-
-func (g *githubState) installationFor(tok string) *githubInstallation {
-	g.mu.Lock()
-	id, ok := g.tokens[tok]
-	g.mu.Unlock()
-	if ok {
-		return githubInstallationByID(strconv.FormatInt(id, 10))
-	}
-	if strings.HasPrefix(tok, "ghs_sandbox") {
-		return &githubInstallations[0]
-	}
-	return nil
-}
-
-func (g *githubState) installationRepos(w http.ResponseWriter, r *http.Request) {
-	p, ok := g.identify(w, r)
-	if !ok {
-		return
-	}
-	if p.install == nil {
-		githubError(w, http.StatusForbidden, "You must authenticate with an installation access token in order to list repositories for an installation.",
-			"https://docs.github.com/rest/apps/installations#list-repositories-accessible-to-the-app-installation")
-		return
-	}
-	g.headers(w, p.install.remaining, "core")
-	perPage, _ := strconv.Atoi(r.URL.Query().Get("per_page"))
-	if perPage <= 0 || perPage > 100 {
-		perPage = 30
-	}
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	if page <= 0 {
-		page = 1
-	}
-	var repos []map[string]any
-	for i, full := range p.install.repos {
-		if i < (page-1)*perPage || i >= page*perPage {
-			continue
-		}
-		owner, name, _ := strings.Cut(full, "/")
-		repos = append(repos, map[string]any{"id": 1296269 + i, "name": name, "full_name": full, "private": true,
-			"owner": map[string]any{"login": owner, "type": "Organization"}})
-	}
-	body, _ := json.Marshal(map[string]any{"total_count": len(p.install.repos), "repository_selection": "selected", "repositories": ghOrEmpty(repos)})
-	writeJSON(w, http.StatusOK, string(body))
-}
-
-func ghOrEmpty(v []map[string]any) []map[string]any {
-	if v == nil {
-		return []map[string]any{}
-	}
-	return v
-}
-
-// ---- OAuth app ------------------------------------------------------------
-
-// oauthToken is the web flow's token endpoint. Like GitHub it answers 200
-// with an error member, as JSON when asked to (form-encoded otherwise).
-func (g *githubState) oauthToken(w http.ResponseWriter, r *http.Request) {
-	id, secret, ok := r.BasicAuth()
-	if !ok {
-		id, secret = r.FormValue("client_id"), r.FormValue("client_secret")
-	}
-	code := "bad_verification_code"
-	desc := "The code passed is incorrect or expired."
-	anchor := "bad-verification-code"
-	switch {
-	case id != GitHubOAuthClientID || secret != GitHubOAuthClientSecret || g.s.Revoked(secret):
-		code, desc, anchor = "incorrect_client_credentials", "The client_id and/or client_secret passed are incorrect.", "incorrect-client-credentials"
-	case r.FormValue("code") == "":
-		code, desc = "bad_verification_code", "The code passed is incorrect or expired."
-	}
-	uri := "https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors/#" + anchor
-	if strings.Contains(r.Header.Get("Accept"), "json") {
-		body, _ := json.Marshal(map[string]string{"error": code, "error_description": desc, "error_uri": uri})
-		writeJSON(w, http.StatusOK, string(body))
-		return
-	}
-	w.Header().Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-	_, _ = w.Write([]byte(url.Values{"error": {code}, "error_description": {desc}, "error_uri": {uri}}.Encode()))
-}
-
-// ---- helpers --------------------------------------------------------------
-
-func ghContains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
-func ghContainsFold(list []string, v string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, v) {
-			return true
-		}
-	}
-	return false
-}
-
-func ghRandom(n int) string {
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-	b := make([]byte, n)
-	for i := range b {
-		k, err := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
-		if err != nil {
-			panic("sandbox: " + err.Error())
-		}
-		b[i] = alphabet[k.Int64()]
-	}
-	return string(b)
 }
