@@ -6,7 +6,10 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox/emulation"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/apikey"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/httpapi"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/oauth2"
 )
 
 // All returns every service, in the order the docs list them. Adding a
@@ -15,9 +18,9 @@ import (
 // rely on them.
 func All() []kit.Service {
 	return []kit.Service{
-		{Profile: oauth2(), Plan: probe.PlanOAuth2, NoEmulation: "tested against a real OpenID Connect server (oidc-provider), see internal/testing/oidcserver"},
-		{Profile: apiKey(), Plan: probe.PlanAPIKey, NoEmulation: "generic: any HTTP API; tests use their own httptest servers"},
-		{Profile: httpService(), Plan: probe.PlanHTTP, NoEmulation: "generic: any HTTP API; tests use their own httptest servers"},
+		oauth2.Service(),
+		apikey.Service(),
+		httpapi.Service(),
 		{Profile: entraID(), Plan: planEntra, NoEmulation: "still in internal/sandbox"},
 		{Profile: microsoft365(), Plan: planEntra, NoEmulation: "served by the entra_id emulation (/entra)"},
 		{Profile: github(), Plan: planGitHub, NoEmulation: "still in internal/sandbox"},

@@ -26,6 +26,9 @@ var serviceFiles = map[string][]string{
 	"entra_id":         {"entra_*.go"},
 	"microsoft_365":    {"entra_*.go"},
 	"google_workspace": {"google_*.go"},
+	"oauth2":           {"oauth2/*.go"},
+	"api_key":          {"apikey/*.go"},
+	"http":             {"httpapi/*.go"},
 }
 
 // sharedPages lets a service's codes be listed on a related service's page

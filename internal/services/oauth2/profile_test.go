@@ -1,4 +1,4 @@
-package services
+package oauth2
 
 import (
 	"testing"
@@ -17,7 +17,7 @@ func TestOAuth2Profile(t *testing.T) {
 	tu := func(kv ...string) map[string]string {
 		return servicetest.Set(append([]string{"token_url", token}, kv...)...)
 	}
-	servicetest.RunCatalogCases(t, Catalog(), []servicetest.ProfileCase{
+	servicetest.RunProfileCases(t, profile(), []servicetest.ProfileCase{
 		{Name: "valid confidential client credentials", Spec: servicetest.NewSpec("oauth2", tu("probe_url", "https://api.example.com/v1/me", "audience", "https://api.example.com"),
 			servicetest.WithClient("svc-directory-sync", secret), servicetest.WithScopes("directory.read", "audit.read"))},
 		{Name: "valid discovery with private_key_jwt", Spec: servicetest.NewSpec("oauth2", servicetest.Set("issuer", "https://idp.example.com/realms/main"),
