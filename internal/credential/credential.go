@@ -5,15 +5,14 @@ package credential
 
 import (
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
+
+	"github.com/handshake-tf/terraform-provider-handshake/internal/keys"
 )
 
 // Types are the credential types handshake_credential accepts.
@@ -42,7 +41,7 @@ func Fingerprint(value string) string {
 func SelfDescribedExpiry(value string) (t time.Time, source string, ok bool) {
 	v := strings.TrimSpace(value)
 	if strings.Contains(v, "-----BEGIN CERTIFICATE-----") {
-		if c, err := FirstCertificate(v); err == nil {
+		if c, err := keys.FirstCertificate(v); err == nil {
 			return c.NotAfter.UTC(), "certificate NotAfter", true
 		}
 		return time.Time{}, "", false
@@ -51,25 +50,6 @@ func SelfDescribedExpiry(value string) (t time.Time, source string, ok bool) {
 		return exp, "JWT exp claim", true
 	}
 	return time.Time{}, "", false
-}
-
-// FirstCertificate parses the first certificate of a PEM bundle.
-func FirstCertificate(pemText string) (*x509.Certificate, error) {
-	rest := []byte(pemText)
-	for {
-		var block *pem.Block
-		block, rest = pem.Decode(rest)
-		if block == nil {
-			return nil, errors.New("no PEM CERTIFICATE block found")
-		}
-		if block.Type == "CERTIFICATE" {
-			c, err := x509.ParseCertificate(block.Bytes)
-			if err != nil {
-				return nil, fmt.Errorf("the certificate does not parse: %w", err)
-			}
-			return c, nil
-		}
-	}
 }
 
 // jwtExpiry reads the exp claim of a compact JWS without verifying it: only

@@ -52,6 +52,7 @@ func TestSelfDescribedExpiry(t *testing.T) {
 		{"jwt without exp", testJWT(`{"sub":"svc"}`), time.Time{}, "", false},
 		{"jwt exp string", testJWT(`{"exp":"soon"}`), time.Time{}, "", false},
 		{"certificate", testCertificate(t, notAfter), notAfter, "certificate NotAfter", true},
+		{"certificate pasted with \\n escapes", strings.ReplaceAll(testCertificate(t, notAfter), "\n", `\n`), notAfter, "certificate NotAfter", true},
 		{"broken certificate", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", time.Time{}, "", false},
 		{"opaque secret", "Q~8Rk3.abcdefghijklmnopqrstuvwxyz012345", time.Time{}, "", false},
 		{"github token", "ghp_16C7e42F292c6912E7710c838347Ae178B4a", time.Time{}, "", false},

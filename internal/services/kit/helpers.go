@@ -6,6 +6,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/keys"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 )
 
@@ -128,13 +129,13 @@ func CheckPrivateKey(s *connector.Spec, why string) []finding.Finding {
 	if !k.IsSet() || AuthUnknown(s, "private_key") || k.Value == "" {
 		return nil // missing keys are reported by the rule that needs one; empty ones by CheckSecrets
 	}
-	if _, err := connector.ParsePrivateKeyPEM(k.Value); err != nil {
+	if _, err := keys.Parse(k.Value); err != nil {
 		return []finding.Finding{finding.Errorf(finding.InvalidCredentials, k.Path(),
 			"The private key cannot be read").
 			WithCode("PEM").
 			WithDetail("auth.%s is used %s, but it is not a usable key: %v.", k.Attr, why, err).
 			WithFix("Paste the whole PEM file, including the -----BEGIN …----- and -----END …----- lines (for example with file(\"key.pem\")).",
-				"Use an unencrypted PKCS#1 (RSA PRIVATE KEY), PKCS#8 (PRIVATE KEY) or EC (EC PRIVATE KEY) key.")}
+				"Use an unencrypted PKCS#1 (RSA PRIVATE KEY), PKCS#8 (PRIVATE KEY) or EC (EC PRIVATE KEY) key, or a private JWK.")}
 	}
 	return nil
 }

@@ -2,14 +2,13 @@ package kit
 
 import (
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/ed25519"
 	"crypto/rsa"
 	"fmt"
 	"strings"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/keys"
 )
 
 // Checks shared by the SaaS profiles (Slack … AWS) that helpers.go does not
@@ -83,17 +82,17 @@ func RSAKeyRule(display string, minBits int, code string) connector.Rule {
 		if !k.IsSet() || k.Value == "" || AuthUnknown(s, "private_key") {
 			return nil
 		}
-		signer, err := connector.ParsePrivateKeyPEM(k.Value)
+		key, err := keys.Parse(k.Value)
 		if err != nil {
 			return nil
 		}
-		rk, ok := signer.(*rsa.PrivateKey)
+		rk, ok := key.Signer.(*rsa.PrivateKey)
 		switch {
 		case !ok:
 			return []finding.Finding{finding.Errorf(finding.InvalidCredentials, k.Path(),
 				"%s needs an RSA private key", display).
 				WithCode(code).
-				WithDetail("auth.%s holds a %s key; %s verifies signatures with RS256 only, so it would reject every login signed with this key.", k.Attr, KeyKind(signer), display).
+				WithDetail("auth.%s holds a %s key; %s verifies signatures with RS256 only, so it would reject every login signed with this key.", k.Attr, KeyKind(key.Signer), display).
 				WithFix("Generate an RSA key (for example: openssl genrsa 2048 | openssl pkcs8 -topk8 -nocrypt), register its public key with " + display + ", and use the new private key here.")}
 		case rk.N.BitLen() < minBits:
 			return []finding.Finding{finding.Errorf(finding.InvalidCredentials, k.Path(),
@@ -106,16 +105,8 @@ func RSAKeyRule(display string, minBits int, code string) connector.Rule {
 	}
 }
 
-// keyKind names a parsed key's algorithm for messages.
-func KeyKind(k crypto.Signer) string {
-	switch k.(type) {
-	case *ecdsa.PrivateKey:
-		return "ECDSA"
-	case ed25519.PrivateKey:
-		return "Ed25519"
-	}
-	return "non-RSA"
-}
+// KeyKind names a parsed key's algorithm for messages (keys.Kind).
+func KeyKind(k crypto.Signer) string { return keys.Kind(k) }
 
 // secretValue returns a secret for shape checks (token prefixes, key id
 // formats) only when it is set, known and free of the paste mistakes
