@@ -52,21 +52,31 @@ func SelfDescribedExpiry(value string) (t time.Time, source string, ok bool) {
 	return time.Time{}, "", false
 }
 
-// jwtExpiry reads the exp claim of a compact JWS without verifying it: only
-// the expiry is wanted, and the signature is the issuer's business.
-func jwtExpiry(v string) (time.Time, error) {
-	parts := strings.Split(v, ".")
-	if len(parts) != 3 || len(v) > 64<<10 {
-		return time.Time{}, errors.New("not a JWT")
+// JWTClaims decodes the payload of a compact JWS (header.payload.signature)
+// into dst without verifying the signature: callers only read what the
+// token says about itself (its expiry, audience, roles), and verifying it
+// is the issuer's and the API's business.
+func JWTClaims(token string, dst any) error {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 || len(token) > 64<<10 {
+		return errors.New("not a JWT")
 	}
 	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
-	if err != nil {
-		return time.Time{}, errors.New("not a JWT")
+	if err != nil || json.Unmarshal(payload, dst) != nil {
+		return errors.New("not a JWT")
 	}
+	return nil
+}
+
+// jwtExpiry reads the exp claim of a JWT (JWTClaims).
+func jwtExpiry(v string) (time.Time, error) {
 	var claims struct {
 		Exp *json.Number `json:"exp"`
 	}
-	if err := json.Unmarshal(payload, &claims); err != nil || claims.Exp == nil {
+	if err := JWTClaims(v, &claims); err != nil {
+		return time.Time{}, err
+	}
+	if claims.Exp == nil {
 		return time.Time{}, errors.New("no exp claim")
 	}
 	secs, err := claims.Exp.Float64()

@@ -155,3 +155,21 @@ func FuzzSelfDescribedExpiry(f *testing.F) {
 		}
 	})
 }
+
+func TestJWTClaims(t *testing.T) {
+	var c struct {
+		Aud   string   `json:"aud"`
+		Roles []string `json:"roles"`
+	}
+	if err := JWTClaims(testJWT(`{"aud":"https://graph.microsoft.com","roles":["User.Read.All"]}`), &c); err != nil {
+		t.Fatal(err)
+	}
+	if c.Aud != "https://graph.microsoft.com" || len(c.Roles) != 1 || c.Roles[0] != "User.Read.All" {
+		t.Errorf("claims %+v", c)
+	}
+	for _, bad := range []string{"", "a.b.c", "opaque-token", testJWT(`not json`), "x." + strings.Repeat("A", 64<<10) + ".y"} {
+		if err := JWTClaims(bad, &c); err == nil {
+			t.Errorf("JWTClaims(%.20q) = nil, want an error", bad)
+		}
+	}
+}

@@ -15,7 +15,9 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/redact"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/transport"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/vendortext"
 )
 
 // Result is the diagnosis of one error.
@@ -67,7 +69,7 @@ var hookPanic func(service, hook string, v any)
 // embedded in it (repaired when truncated, converted from a Python dict
 // repr, or held in a string member of another object).
 func Diagnose(c *connector.Catalog, service string, status int, message string) Result {
-	text := redact(capMessage(message))
+	text := redact.Text(capMessage(message))
 	x := extract(text)
 	st := status
 	if st <= 0 || st > 999 {
@@ -225,7 +227,7 @@ func answered(x extraction) string {
 	if msg == "" {
 		msg = x.text
 	}
-	msg = oneLine(msg, maxExcerpt)
+	msg = vendortext.OneLine(msg, maxExcerpt)
 	if msg == "" {
 		return ""
 	}
@@ -250,9 +252,9 @@ func joinSentences(a, b string) string {
 func finish(f finding.Finding, service string, x extraction) Result {
 	r := Result{
 		Category:  f.Category,
-		Code:      oneLine(redact(f.Code), 100),
-		Summary:   oneLine(redact(f.Summary), maxSummary),
-		Cause:     oneLine(redact(f.Detail), maxCause),
+		Code:      vendortext.OneLine(redact.Text(f.Code), 100),
+		Summary:   vendortext.OneLine(redact.Text(f.Summary), maxSummary),
+		Cause:     vendortext.OneLine(redact.Text(f.Detail), maxCause),
 		Retryable: f.Retryable,
 		Service:   service,
 	}
@@ -263,11 +265,11 @@ func finish(f finding.Finding, service string, x extraction) Result {
 		r.Summary = defaultSummary(r.Category, r.Code)
 	}
 	if r.Cause == "" {
-		r.Cause = oneLine(answered(x), maxCause)
+		r.Cause = vendortext.OneLine(answered(x), maxCause)
 	}
 	r.Remediation = make([]string, 0, len(f.Remediation))
 	for _, s := range f.Remediation {
-		if s = oneLine(redact(s), maxFix); s != "" && len(r.Remediation) < maxFixes {
+		if s = vendortext.OneLine(redact.Text(s), maxFix); s != "" && len(r.Remediation) < maxFixes {
 			r.Remediation = append(r.Remediation, s)
 		}
 	}
@@ -277,9 +279,9 @@ func finish(f finding.Finding, service string, x extraction) Result {
 		}
 	}
 	// A truncation may have cut a placeholder; redact the final texts again.
-	r.Summary, r.Cause, r.Code = redact(r.Summary), redact(r.Cause), redact(r.Code)
+	r.Summary, r.Cause, r.Code = redact.Text(r.Summary), redact.Text(r.Cause), redact.Text(r.Code)
 	for i, s := range r.Remediation {
-		r.Remediation[i] = redact(s)
+		r.Remediation[i] = redact.Text(s)
 	}
 	return r
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/redact"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/transport"
 )
 
@@ -461,25 +462,7 @@ func (r *runner) scrub(res *Result) {
 			secrets = append(secrets, id)
 		}
 	}
-	var list []string
-	for _, s := range secrets {
-		if len(s) >= 4 {
-			list = append(list, s)
-		}
-	}
-	if len(list) == 0 {
-		return
-	}
-	// Longest first, so a secret containing another is replaced whole.
-	sort.Slice(list, func(i, j int) bool { return len(list[i]) > len(list[j]) })
-	clean := func(s string) string {
-		for _, sec := range list {
-			if strings.Contains(s, sec) {
-				s = strings.ReplaceAll(s, sec, "[redacted]")
-			}
-		}
-		return s
-	}
+	clean := func(s string) string { return redact.Values(s, secrets) }
 	res.Summary = clean(res.Summary)
 	for i := range res.Steps {
 		res.Steps[i].Message = clean(res.Steps[i].Message)
