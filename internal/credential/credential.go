@@ -1,6 +1,5 @@
-// Package credential knows what can be learnt from a credential value
-// offline: its fingerprint, the expiry it declares about itself, and how close
-// that expiry is.
+// Package credential learns what a credential value says about itself offline:
+// its fingerprint, its declared expiry (JWT exp, certificate NotAfter) and how close it is.
 package credential
 
 import (

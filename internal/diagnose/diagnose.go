@@ -1,9 +1,5 @@
-// Package diagnose classifies one error a user saw elsewhere (an HTTP status
-// and the raw body or exception text) the way a live check would. It holds
-// no vendor knowledge of its own: it runs the service profiles' Decode and
-// Recognize hooks, the probe's RFC 6749/6750 decoders and the transport's
-// error and status classifiers, so the live probe and
-// provider::handshake::diagnose share one body of knowledge.
+// Package diagnose classifies one error a user saw elsewhere (HTTP status and body or
+// exception text) as a live check would, with the same decoders and no knowledge of its own.
 package diagnose
 
 import (
@@ -41,9 +37,9 @@ const (
 	maxExcerpt = 300
 )
 
-// hookPanic, when set (by tests), is told about a profile hook that
-// panicked. Diagnose treats such a hook as not matching.
-var hookPanic func(service, hook string, v any)
+// panicHook is told about a profile hook that panicked (tests pass one to
+// diagnose); Diagnose treats such a hook as not matching.
+type panicHook func(service, hook string, v any)
 
 // Diagnose classifies an error. service is a service id from c, or "" to
 // infer it from the message; status is the HTTP status, or 0 when unknown;
@@ -69,6 +65,11 @@ var hookPanic func(service, hook string, v any)
 // embedded in it (repaired when truncated, converted from a Python dict
 // repr, or held in a string member of another object).
 func Diagnose(c *connector.Catalog, service string, status int, message string) Result {
+	return diagnose(c, service, status, message, nil)
+}
+
+// diagnose is Diagnose, reporting panicking hooks to onPanic when set.
+func diagnose(c *connector.Catalog, service string, status int, message string, onPanic panicHook) Result {
 	text := redact.Text(capMessage(message))
 	x := extract(text)
 	st := status
@@ -83,18 +84,18 @@ func Diagnose(c *connector.Catalog, service string, status int, message string) 
 	svc := ""
 	if prof != nil {
 		svc = prof.ID
-		if f, ok := decodeWith(prof, st, x); ok {
+		if f, ok := decodeWith(prof, st, x, onPanic); ok {
 			return finish(f, svc, x)
 		}
 	} else if c != nil {
 		for _, p := range c.Profiles() {
-			if !recognizes(p, text) {
+			if !recognizes(p, text, onPanic) {
 				continue
 			}
 			if svc == "" {
 				svc = p.ID
 			}
-			if f, ok := decodeWith(p, st, x); ok {
+			if f, ok := decodeWith(p, st, x, onPanic); ok {
 				return finish(f, p.ID, x)
 			}
 		}
@@ -154,23 +155,23 @@ func Diagnose(c *connector.Catalog, service string, status int, message string) 
 
 // decodeWith runs a profile's Decode hook on the message, then on each JSON
 // object found in it.
-func decodeWith(p *connector.Profile, status int, x extraction) (f finding.Finding, ok bool) {
+func decodeWith(p *connector.Profile, status int, x extraction, onPanic panicHook) (f finding.Finding, ok bool) {
 	if p.Decode == nil {
 		return finding.Finding{}, false
 	}
 	for _, cand := range x.candidates() {
-		if f, ok = safeDecode(p, status, cand); ok {
+		if f, ok = safeDecode(p, status, cand, onPanic); ok {
 			return f, true
 		}
 	}
 	return finding.Finding{}, false
 }
 
-func safeDecode(p *connector.Profile, status int, body string) (f finding.Finding, ok bool) {
+func safeDecode(p *connector.Profile, status int, body string, onPanic panicHook) (f finding.Finding, ok bool) {
 	defer func() {
 		if v := recover(); v != nil {
-			if hookPanic != nil {
-				hookPanic(p.ID, "Decode", v)
+			if onPanic != nil {
+				onPanic(p.ID, "Decode", v)
 			}
 			f, ok = finding.Finding{}, false
 		}
@@ -178,14 +179,14 @@ func safeDecode(p *connector.Profile, status int, body string) (f finding.Findin
 	return p.Decode(connector.Answer{StatusCode: status, Body: []byte(body)})
 }
 
-func recognizes(p *connector.Profile, text string) (ok bool) {
+func recognizes(p *connector.Profile, text string, onPanic panicHook) (ok bool) {
 	if p.Recognize == nil {
 		return false
 	}
 	defer func() {
 		if v := recover(); v != nil {
-			if hookPanic != nil {
-				hookPanic(p.ID, "Recognize", v)
+			if onPanic != nil {
+				onPanic(p.ID, "Recognize", v)
 			}
 			ok = false
 		}

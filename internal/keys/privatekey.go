@@ -1,10 +1,5 @@
-// Package keys reads the private keys and certificates users paste: PEM
-// bundles in any order (also with literal "\n" escapes) and private JWKs.
-//
-// It is the one parser behind the offline rules (connector, kit) and the
-// live steps (probe), so a key that passes the first also signs in the
-// second. It imports nothing of Handshake's, and its errors describe the
-// problem without quoting key material.
+// Package keys is the one parser of the private keys and certificates users paste (PEM
+// bundles in any order, "\n"-escaped PEM, private JWKs) for offline rules and live steps.
 package keys
 
 import (

@@ -1,10 +1,5 @@
-// Package probe tests a connector live: it runs ordered steps (DNS, TCP,
-// TLS, discovery, token request, token response checks, probe API call,
-// refresh, redirect URIs, expiry) and reports every step with its outcome
-// and Findings. A step that needs an earlier step's result skips, naming
-// it, when that step failed; independent checks (redirect URIs, expiry) always
-// run, so one check shows every independent problem. It is plain Go: the provider
-// layer turns the Result into diagnostics and computed attributes.
+// Package probe checks a connector live: ordered steps (DNS, TCP, TLS, discovery, token,
+// API call, refresh, redirect URIs, expiry), each reported with its outcome and Findings.
 package probe
 
 import (
@@ -24,7 +19,8 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/transport"
 )
 
-// Connector statuses (DESIGN.md).
+// Connector statuses. They are stable: users compare against them, and the
+// findings guide (templates/guides/findings.md.tmpl) documents each.
 const (
 	StatusHealthy     = "healthy"
 	StatusDegraded    = "degraded"
@@ -104,9 +100,12 @@ type Result struct {
 	ExpiresAt *time.Time
 }
 
-// Run checks the connector live. It never panics on bad input, honours ctx
-// (a cancelled context ends it promptly with status unknown) and never puts
-// a secret in the Result.
+// Run checks the connector live. A step that needs an earlier step's result
+// is skipped, naming it, when that step failed; independent checks (redirect
+// URIs, expiry) always run, so one check shows every independent problem.
+// It never panics on bad input, honours ctx (a cancelled context ends it
+// promptly with status unknown) and never puts a secret in the Result; the
+// provider turns the Result into diagnostics and computed attributes.
 func Run(ctx context.Context, opts Options, s *connector.Spec) Result {
 	res, _ := check(ctx, opts, s)
 	return res

@@ -1,6 +1,5 @@
-// Package redact removes secrets from text Handshake shows: values it knows
-// (Values) and credentials recognised by their shape (Text), all replaced by
-// the one Placeholder. It imports nothing of Handshake's but vendortext.
+// Package redact removes secrets from text Handshake shows, known values (Values) and
+// shapes of credentials (Text), replacing each with the one Placeholder.
 package redact
 
 import (

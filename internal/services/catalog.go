@@ -14,7 +14,7 @@ import (
 
 // All returns every service, in the order the docs list them. Adding a
 // service means adding its package under internal/services and one line
-// here. Service ids are stable (DESIGN.md): checks outside this repository
+// here. Service ids are stable: checks outside this repository
 // rely on them.
 func All() []kit.Service {
 	return []kit.Service{

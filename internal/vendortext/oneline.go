@@ -1,6 +1,5 @@
-// Package vendortext reads the free text vendors and users hand Handshake
-// (error bodies, exception messages, logs): one-line excerpts of it and the
-// JSON objects embedded in it. It imports nothing of Handshake's.
+// Package vendortext reads free text from vendors and users (error bodies, exception
+// messages, logs): one-line excerpts of it and the JSON objects embedded in it.
 package vendortext
 
 import (

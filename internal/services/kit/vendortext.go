@@ -12,7 +12,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/vendortext"
 )
 
-// vendorScopeNote names the scope an invalid_scope error points at, when given.
+// ScopeNote names the scope an invalid_scope error points at, when given.
 func ScopeNote(scope string) string {
 	if scope == "" {
 		return ""
@@ -20,7 +20,7 @@ func ScopeNote(scope string) string {
 	return fmt.Sprintf(" Scope in question: %q.", scope)
 }
 
-// oauthStandardCodes are the error codes of RFC 6749 §5.2 and §4.1.2.1,
+// OAuthStandardCodes are the error codes of RFC 6749 §5.2 and §4.1.2.1,
 // RFC 6750 §3.1 and OpenID Connect Core §3.1.2.6. A decoder that meets any
 // other "error" string is looking at some other service's body
 // ({"ok":false,"error":"invalid_auth"} is Slack's).
@@ -48,7 +48,7 @@ var (
 	pyDescRE  = regexp.MustCompile(`['"]error_description['"]\s*:\s*(?:"([^"]*)"|'([^']*)')`)
 )
 
-// vendorPythonOAuth reads an RFC 6749 error from a Python dict repr, as
+// PythonOAuth reads an RFC 6749 error from a Python dict repr, as
 // google-auth and other Python clients print it:
 // {'error': 'unauthorized_client', 'error_description': 'Client is …'}.
 // (JSON bodies are read by probe.ParseOAuthError instead.)
@@ -64,9 +64,9 @@ func PythonOAuth(text string) (probe.OAuthError, bool) {
 	return e, true
 }
 
-// vendorTextOAuth reads "invalid_grant: Invalid JWT Signature." (or
+// TextOAuth reads "invalid_grant: Invalid JWT Signature." (or
 // "invalid_grant Invalid …") from plain text, for the codes re matches (see
-// oauthCodesRE).
+// OAuthCodesRE).
 func TextOAuth(text string, re *regexp.Regexp) (probe.OAuthError, bool) {
 	m := re.FindStringSubmatch(text)
 	if m == nil {
@@ -75,7 +75,7 @@ func TextOAuth(text string, re *regexp.Regexp) (probe.OAuthError, bool) {
 	return probe.OAuthError{Code: m[1], Description: Tidy(strings.TrimRight(m[2], " ,;"), 300)}, true
 }
 
-// oauthCodesRE matches one of codes as a word, and the text after it on the
+// OAuthCodesRE matches one of codes as a word, and the text after it on the
 // same line.
 func OAuthCodesRE(codes ...string) *regexp.Regexp {
 	quoted := make([]string, len(codes))
@@ -85,7 +85,7 @@ func OAuthCodesRE(codes ...string) *regexp.Regexp {
 	return regexp.MustCompile(`\b(` + strings.Join(quoted, "|") + `)\b(?:[:\s\-–]+([^\r\n'"{}]{0,300}))?`)
 }
 
-// vendorJSONString decodes raw into dst when it is a JSON string.
+// JSONString decodes raw into dst when it is a JSON string.
 func JSONString(raw json.RawMessage, dst *string) {
 	if len(raw) > 0 && raw[0] == '"' {
 		_ = json.Unmarshal(raw, dst)
