@@ -126,32 +126,6 @@ func FuzzParseServiceAccountKey(f *testing.F) {
 	})
 }
 
-func FuzzParsePrivateKeyPEM(f *testing.F) {
-	// No RSA seeds, for the reason given in FuzzParseServiceAccountKey.
-	for _, kind := range []string{"ec", "ecpkcs8", "ed25519", "public"} {
-		f.Add(testPEM(kind))
-	}
-	f.Add("-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----")
-	f.Add(`-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----`)
-	f.Add("")
-	f.Fuzz(func(t *testing.T, in string) {
-		k, err := ParsePrivateKeyPEM(in)
-		if (k == nil) == (err == nil) {
-			t.Fatalf("want exactly one of key and error, got %v, %v", k, err)
-		}
-		if err == nil {
-			return
-		}
-		// No line of base64 key material may be echoed.
-		for _, line := range strings.Split(in, "\n") {
-			line = strings.TrimSpace(line)
-			if len(line) >= 16 && isBase64Line(line) && strings.Contains(err.Error(), line) {
-				t.Fatalf("error leaks input: %v", err)
-			}
-		}
-	})
-}
-
 func jsonUnmarshalLenient(in string, v any) error { return json.Unmarshal([]byte(in), v) }
 
 func isBase64Line(s string) bool {

@@ -2,15 +2,15 @@ package connector
 
 import (
 	"crypto"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"net"
 	"net/mail"
 	"regexp"
 	"strings"
+
+	"github.com/handshake-tf/terraform-provider-handshake/internal/keys"
 )
 
 // Identifier checks shared by service profiles. They are deliberately
@@ -94,111 +94,12 @@ func isLoopbackIP(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// ParsePrivateKeyPEM decodes the first private-key PEM block of pemText, in
-// PKCS#1 (RSA PRIVATE KEY), PKCS#8 (PRIVATE KEY) or SEC 1 (EC PRIVATE KEY)
-// form; certificate blocks around it are skipped. Errors describe the
-// problem without quoting the key.
-func ParsePrivateKeyPEM(pemText string) (crypto.Signer, error) {
-	text := strings.TrimSpace(pemText)
-	if text == "" {
-		return nil, errors.New("the key is empty")
-	}
-	// Keys pasted through environment variables or JSON often arrive with
-	// literal "\n" sequences instead of line breaks; accept them, as Google's
-	// own client libraries do.
-	if !strings.Contains(text, "\n") && strings.Contains(text, `\n`) {
-		text = strings.ReplaceAll(text, `\n`, "\n")
-	}
-	// Walk every block: key files often bundle the certificate (Entra
-	// certificate credentials) before or after the key.
-	var other string
-	for rest := []byte(text); ; {
-		var block *pem.Block
-		block, rest = pem.Decode(rest)
-		if block == nil {
-			break
-		}
-		if _, encrypted := block.Headers["Proc-Type"]; encrypted {
-			return nil, errors.New("the key is encrypted with a passphrase; export it unencrypted")
-		}
-		switch block.Type {
-		case "RSA PRIVATE KEY", "PRIVATE KEY", "EC PRIVATE KEY":
-			return parsePrivateKeyDER(block.Type, block.Bytes)
-		case "ENCRYPTED PRIVATE KEY":
-			return nil, errors.New("the key is encrypted with a passphrase (ENCRYPTED PRIVATE KEY); export it unencrypted")
-		case "OPENSSH PRIVATE KEY":
-			return nil, errors.New("OpenSSH key format is not supported; convert it with ssh-keygen -p -m PEM or export PKCS#8")
-		}
-		if other == "" {
-			other = block.Type
-		}
-	}
-	switch other {
-	case "":
-		if strings.Contains(text, "-----BEGIN") {
-			return nil, errors.New("the PEM block is damaged (check that the line breaks and the -----END line survived copying)")
-		}
-		return nil, errors.New("no PEM block found (expected a -----BEGIN … PRIVATE KEY----- line)")
-	case "PUBLIC KEY", "RSA PUBLIC KEY", "CERTIFICATE":
-		return nil, fmt.Errorf("this is a %s, not a private key", strings.ToLower(other))
-	default:
-		return nil, fmt.Errorf("unsupported PEM block type %q (expected PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)", truncate(other, 40))
-	}
-}
-
-// keyFormats maps a PEM label to the format it promises.
-var keyFormats = map[string]string{"RSA PRIVATE KEY": "PKCS#1", "PRIVATE KEY": "PKCS#8", "EC PRIVATE KEY": "SEC 1"}
-
-// parsePrivateKeyDER decodes the DER bytes of a private-key PEM block. The
-// label is tried first, then the other formats: keys relabelled by hand or by
-// an old tool are common, and a key Handshake can sign with is a usable key.
-func parsePrivateKeyDER(label string, der []byte) (crypto.Signer, error) {
-	pkcs1 := func() (crypto.Signer, error) { return x509.ParsePKCS1PrivateKey(der) }
-	sec1 := func() (crypto.Signer, error) { return x509.ParseECPrivateKey(der) }
-	pkcs8 := func() (crypto.Signer, error) {
-		k, err := x509.ParsePKCS8PrivateKey(der)
-		if err != nil {
-			return nil, err
-		}
-		if signer, ok := k.(crypto.Signer); ok {
-			return signer, nil
-		}
-		return nil, errors.New("unsupported key algorithm")
-	}
-	order := map[string][]func() (crypto.Signer, error){
-		"RSA PRIVATE KEY": {pkcs1, pkcs8, sec1},
-		"PRIVATE KEY":     {pkcs8, pkcs1, sec1},
-		"EC PRIVATE KEY":  {sec1, pkcs8, pkcs1},
-	}[label]
-	var firstErr error
-	for _, parse := range order {
-		k, err := parse()
-		if err == nil {
-			return k, nil
-		}
-		if firstErr == nil {
-			firstErr = err
-		}
-	}
-	return nil, fmt.Errorf("the %s block is not a valid %s key (%s)", label, keyFormats[label], cleanASN1Error(firstErr))
-}
-
-// cleanASN1Error keeps the parse error's message short; the x509 errors
-// never contain key bytes, only structural descriptions.
-func cleanASN1Error(err error) string {
-	msg := strings.TrimPrefix(err.Error(), "x509: ")
-	// Drop Go API hints such as "(use ParseECPrivateKey instead …)".
-	if i := strings.Index(msg, " (use Parse"); i > 0 {
-		msg = msg[:i]
-	}
-	return msg
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
+// ParsePrivateKeyPEM is keys.Parse for the callers that want only the
+// signer: a PEM bundle (blocks in any order, "\n" escapes accepted) or a
+// private JWK. New code calls internal/keys directly.
+func ParsePrivateKeyPEM(text string) (crypto.Signer, error) {
+	k, err := keys.Parse(text)
+	return k.Signer, err
 }
 
 // ServiceAccountKey is the JSON key file Google Cloud issues for a service
@@ -255,7 +156,8 @@ func ParseServiceAccountKey(text string) (*ServiceAccountKey, error) {
 	case k.PrivateKey == "":
 		return nil, errors.New(`the key has no "private_key" field`)
 	}
-	if _, err := ParsePrivateKeyPEM(k.PrivateKey); err != nil {
+	// PEM only: Google's libraries, and the live check, read the field as PEM.
+	if _, err := keys.ParsePEM(k.PrivateKey); err != nil {
 		return nil, fmt.Errorf(`the key's "private_key" field cannot be read: %w`, err)
 	}
 	return &k, nil

@@ -46,7 +46,7 @@ type Rule func(*Spec) []finding.Finding
 
 // Profile is everything Handshake knows about one service.
 type Profile struct {
-	ID          string // stable service id (DESIGN.md)
+	ID          string // service id: stable, configurations and checks name it
 	DisplayName string // "Microsoft Entra ID"
 	// Description is Markdown for the service block: what it connects to and how.
 	Description string

@@ -1,6 +1,5 @@
-// Package connector holds the plain-Go description of a connector (Spec),
-// the service profiles that own each vendor's knowledge, and the offline
-// validation that runs them. It knows nothing of Terraform's SDK.
+// Package connector is the plain-Go model of a connector (Spec), its service profiles
+// and the offline rules that validate it; it knows nothing of Terraform's SDK.
 package connector
 
 import "github.com/handshake-tf/terraform-provider-handshake/internal/finding"

@@ -5,6 +5,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/keys"
 )
 
 // CheckValue reports a value that cannot be what its type says.
@@ -17,9 +18,9 @@ func CheckValue(kind, value string, at finding.Path) []finding.Finding {
 	var err error
 	switch kind {
 	case "certificate":
-		_, err = FirstCertificate(value)
+		_, err = keys.FirstCertificate(value)
 	case "private_key":
-		_, err = connector.ParsePrivateKeyPEM(value)
+		_, err = keys.Parse(value)
 	case "service_account_key":
 		_, err = connector.ParseServiceAccountKey(value)
 	default:

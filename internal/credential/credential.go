@@ -1,19 +1,17 @@
-// Package credential knows what can be learnt from a credential value
-// offline: its fingerprint, the expiry it declares about itself, and how close
-// that expiry is.
+// Package credential learns what a credential value says about itself offline:
+// its fingerprint, its declared expiry (JWT exp, certificate NotAfter) and how close it is.
 package credential
 
 import (
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
+
+	"github.com/handshake-tf/terraform-provider-handshake/internal/keys"
 )
 
 // Types are the credential types handshake_credential accepts.
@@ -42,7 +40,7 @@ func Fingerprint(value string) string {
 func SelfDescribedExpiry(value string) (t time.Time, source string, ok bool) {
 	v := strings.TrimSpace(value)
 	if strings.Contains(v, "-----BEGIN CERTIFICATE-----") {
-		if c, err := FirstCertificate(v); err == nil {
+		if c, err := keys.FirstCertificate(v); err == nil {
 			return c.NotAfter.UTC(), "certificate NotAfter", true
 		}
 		return time.Time{}, "", false
@@ -53,40 +51,31 @@ func SelfDescribedExpiry(value string) (t time.Time, source string, ok bool) {
 	return time.Time{}, "", false
 }
 
-// FirstCertificate parses the first certificate of a PEM bundle.
-func FirstCertificate(pemText string) (*x509.Certificate, error) {
-	rest := []byte(pemText)
-	for {
-		var block *pem.Block
-		block, rest = pem.Decode(rest)
-		if block == nil {
-			return nil, errors.New("no PEM CERTIFICATE block found")
-		}
-		if block.Type == "CERTIFICATE" {
-			c, err := x509.ParseCertificate(block.Bytes)
-			if err != nil {
-				return nil, fmt.Errorf("the certificate does not parse: %w", err)
-			}
-			return c, nil
-		}
-	}
-}
-
-// jwtExpiry reads the exp claim of a compact JWS without verifying it: only
-// the expiry is wanted, and the signature is the issuer's business.
-func jwtExpiry(v string) (time.Time, error) {
-	parts := strings.Split(v, ".")
-	if len(parts) != 3 || len(v) > 64<<10 {
-		return time.Time{}, errors.New("not a JWT")
+// JWTClaims decodes the payload of a compact JWS (header.payload.signature)
+// into dst without verifying the signature: callers only read what the
+// token says about itself (its expiry, audience, roles), and verifying it
+// is the issuer's and the API's business.
+func JWTClaims(token string, dst any) error {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 || len(token) > 64<<10 {
+		return errors.New("not a JWT")
 	}
 	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
-	if err != nil {
-		return time.Time{}, errors.New("not a JWT")
+	if err != nil || json.Unmarshal(payload, dst) != nil {
+		return errors.New("not a JWT")
 	}
+	return nil
+}
+
+// jwtExpiry reads the exp claim of a JWT (JWTClaims).
+func jwtExpiry(v string) (time.Time, error) {
 	var claims struct {
 		Exp *json.Number `json:"exp"`
 	}
-	if err := json.Unmarshal(payload, &claims); err != nil || claims.Exp == nil {
+	if err := JWTClaims(v, &claims); err != nil {
+		return time.Time{}, err
+	}
+	if claims.Exp == nil {
 		return time.Time{}, errors.New("no exp claim")
 	}
 	secs, err := claims.Exp.Float64()

@@ -52,6 +52,7 @@ func TestSelfDescribedExpiry(t *testing.T) {
 		{"jwt without exp", testJWT(`{"sub":"svc"}`), time.Time{}, "", false},
 		{"jwt exp string", testJWT(`{"exp":"soon"}`), time.Time{}, "", false},
 		{"certificate", testCertificate(t, notAfter), notAfter, "certificate NotAfter", true},
+		{"certificate pasted with \\n escapes", strings.ReplaceAll(testCertificate(t, notAfter), "\n", `\n`), notAfter, "certificate NotAfter", true},
 		{"broken certificate", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", time.Time{}, "", false},
 		{"opaque secret", "Q~8Rk3.abcdefghijklmnopqrstuvwxyz012345", time.Time{}, "", false},
 		{"github token", "ghp_16C7e42F292c6912E7710c838347Ae178B4a", time.Time{}, "", false},
@@ -153,4 +154,22 @@ func FuzzSelfDescribedExpiry(f *testing.F) {
 			t.Fatalf("not ok but result set: %v %q", got, source)
 		}
 	})
+}
+
+func TestJWTClaims(t *testing.T) {
+	var c struct {
+		Aud   string   `json:"aud"`
+		Roles []string `json:"roles"`
+	}
+	if err := JWTClaims(testJWT(`{"aud":"https://graph.microsoft.com","roles":["User.Read.All"]}`), &c); err != nil {
+		t.Fatal(err)
+	}
+	if c.Aud != "https://graph.microsoft.com" || len(c.Roles) != 1 || c.Roles[0] != "User.Read.All" {
+		t.Errorf("claims %+v", c)
+	}
+	for _, bad := range []string{"", "a.b.c", "opaque-token", testJWT(`not json`), "x." + strings.Repeat("A", 64<<10) + ".y"} {
+		if err := JWTClaims(bad, &c); err == nil {
+			t.Errorf("JWTClaims(%.20q) = nil, want an error", bad)
+		}
+	}
 }

@@ -1,9 +1,5 @@
-// Package diagnose classifies one error a user saw elsewhere (an HTTP status
-// and the raw body or exception text) the way a live check would. It holds
-// no vendor knowledge of its own: it runs the service profiles' Decode and
-// Recognize hooks, the probe's RFC 6749/6750 decoders and the transport's
-// error and status classifiers, so the live probe and
-// provider::handshake::diagnose share one body of knowledge.
+// Package diagnose classifies one error a user saw elsewhere (HTTP status and body or
+// exception text) as a live check would, with the same decoders and no knowledge of its own.
 package diagnose
 
 import (
@@ -15,7 +11,9 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/redact"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/transport"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/vendortext"
 )
 
 // Result is the diagnosis of one error.
@@ -39,9 +37,9 @@ const (
 	maxExcerpt = 300
 )
 
-// hookPanic, when set (by tests), is told about a profile hook that
-// panicked. Diagnose treats such a hook as not matching.
-var hookPanic func(service, hook string, v any)
+// panicHook is told about a profile hook that panicked (tests pass one to
+// diagnose); Diagnose treats such a hook as not matching.
+type panicHook func(service, hook string, v any)
 
 // Diagnose classifies an error. service is a service id from c, or "" to
 // infer it from the message; status is the HTTP status, or 0 when unknown;
@@ -67,7 +65,12 @@ var hookPanic func(service, hook string, v any)
 // embedded in it (repaired when truncated, converted from a Python dict
 // repr, or held in a string member of another object).
 func Diagnose(c *connector.Catalog, service string, status int, message string) Result {
-	text := redact(capMessage(message))
+	return diagnose(c, service, status, message, nil)
+}
+
+// diagnose is Diagnose, reporting panicking hooks to onPanic when set.
+func diagnose(c *connector.Catalog, service string, status int, message string, onPanic panicHook) Result {
+	text := redact.Text(capMessage(message))
 	x := extract(text)
 	st := status
 	if st <= 0 || st > 999 {
@@ -81,18 +84,18 @@ func Diagnose(c *connector.Catalog, service string, status int, message string) 
 	svc := ""
 	if prof != nil {
 		svc = prof.ID
-		if f, ok := decodeWith(prof, st, x); ok {
+		if f, ok := decodeWith(prof, st, x, onPanic); ok {
 			return finish(f, svc, x)
 		}
 	} else if c != nil {
 		for _, p := range c.Profiles() {
-			if !recognizes(p, text) {
+			if !recognizes(p, text, onPanic) {
 				continue
 			}
 			if svc == "" {
 				svc = p.ID
 			}
-			if f, ok := decodeWith(p, st, x); ok {
+			if f, ok := decodeWith(p, st, x, onPanic); ok {
 				return finish(f, p.ID, x)
 			}
 		}
@@ -152,23 +155,23 @@ func Diagnose(c *connector.Catalog, service string, status int, message string) 
 
 // decodeWith runs a profile's Decode hook on the message, then on each JSON
 // object found in it.
-func decodeWith(p *connector.Profile, status int, x extraction) (f finding.Finding, ok bool) {
+func decodeWith(p *connector.Profile, status int, x extraction, onPanic panicHook) (f finding.Finding, ok bool) {
 	if p.Decode == nil {
 		return finding.Finding{}, false
 	}
 	for _, cand := range x.candidates() {
-		if f, ok = safeDecode(p, status, cand); ok {
+		if f, ok = safeDecode(p, status, cand, onPanic); ok {
 			return f, true
 		}
 	}
 	return finding.Finding{}, false
 }
 
-func safeDecode(p *connector.Profile, status int, body string) (f finding.Finding, ok bool) {
+func safeDecode(p *connector.Profile, status int, body string, onPanic panicHook) (f finding.Finding, ok bool) {
 	defer func() {
 		if v := recover(); v != nil {
-			if hookPanic != nil {
-				hookPanic(p.ID, "Decode", v)
+			if onPanic != nil {
+				onPanic(p.ID, "Decode", v)
 			}
 			f, ok = finding.Finding{}, false
 		}
@@ -176,14 +179,14 @@ func safeDecode(p *connector.Profile, status int, body string) (f finding.Findin
 	return p.Decode(connector.Answer{StatusCode: status, Body: []byte(body)})
 }
 
-func recognizes(p *connector.Profile, text string) (ok bool) {
+func recognizes(p *connector.Profile, text string, onPanic panicHook) (ok bool) {
 	if p.Recognize == nil {
 		return false
 	}
 	defer func() {
 		if v := recover(); v != nil {
-			if hookPanic != nil {
-				hookPanic(p.ID, "Recognize", v)
+			if onPanic != nil {
+				onPanic(p.ID, "Recognize", v)
 			}
 			ok = false
 		}
@@ -225,7 +228,7 @@ func answered(x extraction) string {
 	if msg == "" {
 		msg = x.text
 	}
-	msg = oneLine(msg, maxExcerpt)
+	msg = vendortext.OneLine(msg, maxExcerpt)
 	if msg == "" {
 		return ""
 	}
@@ -250,9 +253,9 @@ func joinSentences(a, b string) string {
 func finish(f finding.Finding, service string, x extraction) Result {
 	r := Result{
 		Category:  f.Category,
-		Code:      oneLine(redact(f.Code), 100),
-		Summary:   oneLine(redact(f.Summary), maxSummary),
-		Cause:     oneLine(redact(f.Detail), maxCause),
+		Code:      vendortext.OneLine(redact.Text(f.Code), 100),
+		Summary:   vendortext.OneLine(redact.Text(f.Summary), maxSummary),
+		Cause:     vendortext.OneLine(redact.Text(f.Detail), maxCause),
 		Retryable: f.Retryable,
 		Service:   service,
 	}
@@ -263,11 +266,11 @@ func finish(f finding.Finding, service string, x extraction) Result {
 		r.Summary = defaultSummary(r.Category, r.Code)
 	}
 	if r.Cause == "" {
-		r.Cause = oneLine(answered(x), maxCause)
+		r.Cause = vendortext.OneLine(answered(x), maxCause)
 	}
 	r.Remediation = make([]string, 0, len(f.Remediation))
 	for _, s := range f.Remediation {
-		if s = oneLine(redact(s), maxFix); s != "" && len(r.Remediation) < maxFixes {
+		if s = vendortext.OneLine(redact.Text(s), maxFix); s != "" && len(r.Remediation) < maxFixes {
 			r.Remediation = append(r.Remediation, s)
 		}
 	}
@@ -277,9 +280,9 @@ func finish(f finding.Finding, service string, x extraction) Result {
 		}
 	}
 	// A truncation may have cut a placeholder; redact the final texts again.
-	r.Summary, r.Cause, r.Code = redact(r.Summary), redact(r.Cause), redact(r.Code)
+	r.Summary, r.Cause, r.Code = redact.Text(r.Summary), redact.Text(r.Cause), redact.Text(r.Code)
 	for i, s := range r.Remediation {
-		r.Remediation[i] = redact(s)
+		r.Remediation[i] = redact.Text(s)
 	}
 	return r
 }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/handshake-tf/terraform-provider-handshake/internal/vendortext"
 )
 
 // This file turns a raw message (a response body, an exception's text, a log
@@ -20,9 +22,8 @@ import (
 const MaxMessage = 64 << 10
 
 const (
-	maxObjectStarts = 16 // '{' positions tried when looking for JSON objects
-	maxCandidates   = 8  // JSON documents handed to the decoders
-	maxNesting      = 2  // JSON inside a JSON string inside a JSON string
+	maxCandidates = 8 // JSON documents handed to the decoders
+	maxNesting    = 2 // JSON inside a JSON string inside a JSON string
 )
 
 // capMessage keeps at most MaxMessage bytes of valid UTF-8.
@@ -93,29 +94,11 @@ func (x *extraction) add(doc string, m map[string]any) bool {
 	return true
 }
 
-// findObjects looks for JSON objects: the whole text, else the first
-// balanced {...} that parses (tolerantly), then JSON held in string members.
+// findObjects looks for JSON objects: the whole text, else each balanced
+// {...} that parses (tolerantly), then JSON held in string members.
 func (x *extraction) findObjects() {
-	trimmed := strings.TrimSpace(x.text)
-	if m, ok := parseObject(trimmed); ok {
-		x.add(trimmed, m)
-	} else {
-		starts := 0
-		for i := 0; i < len(x.text) && starts < maxObjectStarts; i++ {
-			if x.text[i] != '{' {
-				continue
-			}
-			starts++
-			doc, end := balanced(x.text, i)
-			if m, ok := tolerantObject(doc); ok {
-				x.add(m.doc, m.obj)
-				// Later objects may hold more (a log with several bodies);
-				// look past this one only.
-				if end > i {
-					i = end - 1
-				}
-			}
-		}
+	for _, o := range vendortext.Objects(x.text, maxCandidates) {
+		x.add(o.Doc, o.Map)
 	}
 	// JSON inside string members ("body":"{\"error\":…}").
 	for depth, from := 0, 0; depth < maxNesting; depth++ {
@@ -126,7 +109,7 @@ func (x *extraction) findObjects() {
 				if len(s) < 2 || s[0] != '{' {
 					continue
 				}
-				if r, ok := tolerantObject(s); ok && !x.add(r.doc, r.obj) {
+				if o, ok := vendortext.Tolerant(s); ok && !x.add(o.Doc, o.Map) {
 					return
 				}
 			}
@@ -136,171 +119,6 @@ func (x *extraction) findObjects() {
 		}
 		from = to
 	}
-}
-
-type parsedObject struct {
-	doc string
-	obj map[string]any
-}
-
-// tolerantObject parses s as a JSON object, or as a Python dict repr, or as a
-// truncated object whose strings and brackets are closed for it.
-func tolerantObject(s string) (parsedObject, bool) {
-	if m, ok := parseObject(s); ok {
-		return parsedObject{s, m}, true
-	}
-	if !strings.Contains(s, "'") && !strings.Contains(s, "True") && !strings.Contains(s, "False") && !strings.Contains(s, "None") {
-		return parsedObject{}, false
-	}
-	if p, ok := pythonToJSON(s); ok {
-		if m, ok := parseObject(p); ok {
-			return parsedObject{p, m}, true
-		}
-	}
-	return parsedObject{}, false
-}
-
-func parseObject(s string) (map[string]any, bool) {
-	if len(s) < 2 || s[0] != '{' {
-		return nil, false
-	}
-	var m map[string]any
-	d := json.NewDecoder(strings.NewReader(s))
-	d.UseNumber()
-	if d.Decode(&m) != nil || m == nil {
-		return nil, false
-	}
-	// Trailing garbage is not an object of its own.
-	if _, err := d.Token(); err == nil {
-		return nil, false
-	}
-	return m, true
-}
-
-// balanced returns the object starting at s[start] ('{') up to its matching
-// brace, honouring "…" and '…' strings and escapes. When the text ends
-// first, the open string and brackets are closed, so a body cut short by a
-// log line still decodes. end is the index after the object in s.
-func balanced(s string, start int) (doc string, end int) {
-	var stack []byte
-	var quote byte
-	esc := false
-	for i := start; i < len(s); i++ {
-		c := s[i]
-		if quote != 0 {
-			switch {
-			case esc:
-				esc = false
-			case c == '\\':
-				esc = true
-			case c == quote:
-				quote = 0
-			}
-			continue
-		}
-		switch c {
-		case '"', '\'':
-			quote = c
-		case '{':
-			stack = append(stack, '}')
-		case '[':
-			stack = append(stack, ']')
-		case '}', ']':
-			if len(stack) == 0 || stack[len(stack)-1] != c {
-				return s[start : i+1], i + 1 // unbalanced: let the parser reject it
-			}
-			stack = stack[:len(stack)-1]
-			if len(stack) == 0 {
-				return s[start : i+1], i + 1
-			}
-		}
-	}
-	// Truncated: close what is open.
-	var b strings.Builder
-	b.WriteString(strings.TrimRightFunc(s[start:], func(r rune) bool { return r == '\r' || r == '\n' }))
-	if esc {
-		b.WriteByte('\\')
-	}
-	if quote != 0 {
-		b.WriteByte(quote)
-	}
-	for i := len(stack) - 1; i >= 0; i-- {
-		b.WriteByte(stack[i])
-	}
-	return b.String(), len(s)
-}
-
-// pythonToJSON converts a Python dict repr ({'error': 'x', 'ok': False,
-// 'n': None}) to JSON. ok is false when s has nothing to convert.
-func pythonToJSON(s string) (string, bool) {
-	var b strings.Builder
-	b.Grow(len(s) + 8)
-	changed := false
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case c == '"' || c == '\'':
-			// Copy a string, re-quoted with double quotes.
-			j := i + 1
-			var body strings.Builder
-			for j < len(s) && s[j] != c {
-				if s[j] == '\\' && j+1 < len(s) {
-					if s[j+1] == '\'' {
-						body.WriteByte('\'')
-					} else {
-						body.WriteByte(s[j])
-						body.WriteByte(s[j+1])
-					}
-					j += 2
-					continue
-				}
-				if s[j] == '"' {
-					body.WriteString(`\"`)
-				} else {
-					body.WriteByte(s[j])
-				}
-				j++
-			}
-			if c == '\'' {
-				changed = true
-			}
-			b.WriteByte('"')
-			b.WriteString(body.String())
-			b.WriteByte('"')
-			i = j + 1
-		case isWordStart(s, i, "True"):
-			b.WriteString("true")
-			i += 4
-			changed = true
-		case isWordStart(s, i, "False"):
-			b.WriteString("false")
-			i += 5
-			changed = true
-		case isWordStart(s, i, "None"):
-			b.WriteString("null")
-			i += 4
-			changed = true
-		default:
-			b.WriteByte(c)
-			i++
-		}
-	}
-	return b.String(), changed
-}
-
-func isWordStart(s string, i int, w string) bool {
-	if !strings.HasPrefix(s[i:], w) {
-		return false
-	}
-	if i > 0 && isIdent(s[i-1]) {
-		return false
-	}
-	end := i + len(w)
-	return end >= len(s) || !isIdent(s[end])
-}
-
-func isIdent(c byte) bool {
-	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // stringLeaves returns the string values in m, up to depth levels down, in a
@@ -507,23 +325,4 @@ func messageOf(m map[string]any, depth int) string {
 		}
 	}
 	return ""
-}
-
-// oneLine makes s printable and single-line, at most max bytes.
-func oneLine(s string, max int) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029' {
-			return ' '
-		}
-		return r
-	}, s)
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > max {
-		cut := max
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = strings.TrimRight(s[:cut], " ") + "…"
-	}
-	return s
 }

@@ -9,7 +9,9 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/redact"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/vendortext"
 )
 
 // guarded returns a copy of c whose hooks report a panic to *panicked
@@ -52,7 +54,7 @@ func guarded(c *connector.Catalog, panicked *string) *connector.Catalog {
 func plantSecrets(seed string) []string {
 	var b strings.Builder
 	for _, r := range seed {
-		if r < utf8.RuneSelf && isIdent(byte(r)) && r != '_' {
+		if r < utf8.RuneSelf && vendortext.IsWordByte(byte(r)) && r != '_' {
 			b.WriteRune(r)
 		}
 	}
@@ -139,8 +141,8 @@ func FuzzDiagnose(f *testing.F) {
 				if !utf8.ValidString(s) || strings.ContainsAny(s, "\r\n") {
 					t.Fatalf("text %q is not single-line UTF-8", s)
 				}
-				if redact(s) != s {
-					t.Fatalf("text %q still holds something secret-like: %q", s, redact(s))
+				if redact.Text(s) != s {
+					t.Fatalf("text %q still holds something secret-like: %q", s, redact.Text(s))
 				}
 				if msg != planted {
 					continue

@@ -143,12 +143,11 @@ func TestInferenceOrder(t *testing.T) {
 }
 
 func TestHookPanicsAreReported(t *testing.T) {
-	// Not parallel: sets the package's hook.
+	t.Parallel()
 	var got []string
-	hookPanic = func(service, hook string, _ any) { got = append(got, service+"."+hook) }
-	defer func() { hookPanic = nil }()
-	Diagnose(fakeCatalog(nil), "", 0, "anything")
-	Diagnose(fakeCatalog(nil), "zendesk", 0, "anything")
+	onPanic := func(service, hook string, _ any) { got = append(got, service+"."+hook) }
+	diagnose(fakeCatalog(nil), "", 0, "anything", onPanic)
+	diagnose(fakeCatalog(nil), "zendesk", 0, "anything", onPanic)
 	if strings.Join(got, ",") != "zendesk.Recognize,zendesk.Decode" {
 		t.Errorf("panics reported: %q", got)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/transport"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/vendortext"
 )
 
 // This file reads transport errors as Go, Java, Python, Node.js, .NET and
@@ -214,7 +215,7 @@ var textRules = []textRule{
 func classifyText(text string) (finding.Finding, bool) {
 	lower := strings.ToLower(text)
 	for _, r := range textRules {
-		if !containsAny(lower, r.keys) {
+		if !vendortext.ContainsAny(lower, r.keys...) {
 			continue
 		}
 		loc := r.re.FindStringSubmatchIndex(text)
@@ -236,13 +237,13 @@ func classifyText(text string) (finding.Finding, bool) {
 		if r.code != nil {
 			f.Code = r.code(m)
 		} else {
-			f.Code = oneLine(strings.Trim(m[0], " \t:\"'"), 80)
+			f.Code = vendortext.OneLine(strings.Trim(m[0], " \t:\"'"), 80)
 		}
 		line := lineAround(text, loc[0], loc[1])
 		if f.Detail != "" && !strings.HasSuffix(f.Detail, ".") {
 			f.Detail += "."
 		}
-		f.Detail = strings.TrimSpace(f.Detail + " The error was: " + quote(oneLine(line, 240)) + ".")
+		f.Detail = strings.TrimSpace(f.Detail + " The error was: " + quote(vendortext.OneLine(line, 240)) + ".")
 		return f, true
 	}
 	return finding.Finding{}, false
@@ -348,12 +349,3 @@ func lineAround(text string, start, end int) string {
 }
 
 func quote(s string) string { return "“" + s + "”" }
-
-func containsAny(s string, subs []string) bool {
-	for _, sub := range subs {
-		if strings.Contains(s, sub) {
-			return true
-		}
-	}
-	return false
-}

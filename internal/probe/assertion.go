@@ -11,13 +11,12 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/json"
 	"encoding/pem"
-	"strings"
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
 	josejwt "github.com/go-jose/go-jose/v4/jwt"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/keys"
 )
 
 // keyError is a private key that cannot be used; its message never
@@ -47,53 +46,22 @@ func (k signingKey) pemRSA() []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(rk)})
 }
 
-// parsePrivateKey reads a PEM (PKCS#1, PKCS#8, SEC 1) or JWK private key.
+// parsePrivateKey reads a PEM bundle or a private JWK with internal/keys,
+// the parser the offline rules use, and picks the JWS algorithm.
 func parsePrivateKey(s string) (signingKey, error) {
-	s = strings.TrimSpace(s)
-	if strings.HasPrefix(s, "{") {
-		var jwk jose.JSONWebKey
-		if err := json.Unmarshal([]byte(s), &jwk); err != nil {
-			return signingKey{}, &keyError{"the private key looks like a JWK but cannot be parsed"}
-		}
-		signer, ok := jwk.Key.(crypto.Signer)
-		if !ok || jwk.IsPublic() {
-			return signingKey{}, &keyError{"the JWK is not a private signing key"}
-		}
-		k, err := withAlg(signer)
-		k.kid = jwk.KeyID
-		if jwk.Algorithm != "" && err == nil {
-			k.alg = jose.SignatureAlgorithm(jwk.Algorithm)
-		}
-		return k, err
-	}
-	block, _ := pem.Decode([]byte(s))
-	if block == nil {
-		return signingKey{}, &keyError{"the private key is neither PEM nor a JWK"}
-	}
-	var (
-		key any
-		err error
-	)
-	switch block.Type {
-	case "RSA PRIVATE KEY":
-		key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
-	case "EC PRIVATE KEY":
-		key, err = x509.ParseECPrivateKey(block.Bytes)
-	case "PRIVATE KEY":
-		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
-	case "ENCRYPTED PRIVATE KEY":
-		return signingKey{}, &keyError{"the private key is encrypted; give it unencrypted (it is stored as a sensitive, write-only value)"}
-	default:
-		return signingKey{}, &keyError{"the PEM block is a " + block.Type + ", not a private key"}
-	}
+	k, err := keys.Parse(s)
 	if err != nil {
-		return signingKey{}, &keyError{"the " + block.Type + " PEM block cannot be parsed"}
+		return signingKey{}, &keyError{err.Error()}
 	}
-	signer, ok := key.(crypto.Signer)
-	if !ok {
-		return signingKey{}, &keyError{"unsupported private key type"}
+	sk, err := withAlg(k.Signer)
+	if err != nil {
+		return signingKey{}, err
 	}
-	return withAlg(signer)
+	sk.kid = k.KeyID
+	if k.Alg != "" {
+		sk.alg = jose.SignatureAlgorithm(k.Alg)
+	}
+	return sk, nil
 }
 
 func withAlg(k crypto.Signer) (signingKey, error) {
@@ -131,8 +99,8 @@ func ClientAssertion(clientID, audience, privateKey string, now time.Time) (stri
 		return "", err
 	}
 	opts := (&jose.SignerOptions{}).WithType("JWT")
-	if der := firstCertificateDER(privateKey); der != nil {
-		s1, s256 := sha1.Sum(der), sha256.Sum256(der)
+	if c, err := keys.FirstCertificate(privateKey); err == nil {
+		s1, s256 := sha1.Sum(c.Raw), sha256.Sum256(c.Raw)
 		opts = opts.WithHeader("x5t", base64.RawURLEncoding.EncodeToString(s1[:])).
 			WithHeader("x5t#S256", base64.RawURLEncoding.EncodeToString(s256[:]))
 	}
@@ -156,21 +124,4 @@ func ClientAssertion(clientID, audience, privateKey string, now time.Time) (stri
 		return "", &keyError{"signing the client assertion failed"}
 	}
 	return out, nil
-}
-
-// firstCertificateDER returns the first parseable certificate in a PEM
-// bundle, or nil.
-func firstCertificateDER(pemText string) []byte {
-	for rest := []byte(pemText); ; {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			return nil
-		}
-		if b.Type == "CERTIFICATE" {
-			if _, err := x509.ParseCertificate(b.Bytes); err == nil {
-				return b.Bytes
-			}
-		}
-	}
 }

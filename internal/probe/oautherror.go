@@ -7,9 +7,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/vendortext"
 )
 
 // This file decodes OAuth 2.0 error answers: RFC 6749 §5.2 bodies from token
@@ -66,9 +66,9 @@ func ParseOAuthError(body []byte) (OAuthError, bool) {
 	if !validErrorCode(e.Code) {
 		return OAuthError{}, false
 	}
-	e.Description = cleanText(e.Description, maxDescription)
-	e.URI = cleanText(e.URI, 200)
-	e.Scope = cleanText(e.Scope, 200)
+	e.Description = vendortext.OneLine(e.Description, maxDescription)
+	e.URI = vendortext.OneLine(e.URI, 200)
+	e.Scope = vendortext.OneLine(e.Scope, 200)
 	return e, true
 }
 
@@ -95,9 +95,9 @@ func DecodeBearerChallenge(status int, header http.Header) (finding.Finding, boo
 		}
 		e := OAuthError{
 			Code:        code,
-			Description: cleanText(params["error_description"], maxDescription),
-			URI:         cleanText(params["error_uri"], 200),
-			Scope:       cleanText(params["scope"], 200),
+			Description: vendortext.OneLine(params["error_description"], maxDescription),
+			URI:         vendortext.OneLine(params["error_uri"], 200),
+			Scope:       vendortext.OneLine(params["scope"], 200),
 		}
 		return e.Finding(status), true
 	}
@@ -284,29 +284,6 @@ func validErrorCode(s string) bool {
 		}
 	}
 	return true
-}
-
-// cleanText keeps s printable and single-line, at most max bytes.
-func cleanText(s string, max int) string {
-	if s == "" {
-		return ""
-	}
-	s = strings.ToValidUTF8(s, "")
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029' {
-			return ' '
-		}
-		return r
-	}, s)
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > max {
-		cut := max
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "…"
-	}
-	return s
 }
 
 // challengeParams parses the auth-params of a WWW-Authenticate value (RFC

@@ -20,6 +20,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/oauth2"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/testing/oidcserver"
 )
 
@@ -143,6 +144,27 @@ func TestOIDCProvider(t *testing.T) {
 		want(t, res, probe.StatusHealthy, "", "")
 		noSecrets(t, res, keyPEM, "MII")
 	})
+
+	// A key exported with its certificate first (as Entra ID and openssl
+	// pkcs12 -nodes write it), or pasted with literal "\n" escapes, passed
+	// the offline rules but failed here until both used internal/keys.
+	bundle := selfSignedPEM(t, key) + keyPEM
+	for name, value := range map[string]string{
+		"certificate-first bundle": bundle,
+		"escaped newlines":         strings.ReplaceAll(bundle, "\n", `\n`),
+	} {
+		t.Run("private_key_jwt with a "+name, func(t *testing.T) {
+			t.Parallel()
+			s := oauthSpec(map[string]string{"issuer": srv.Issuer, "probe_url": api.URL + "/api/read"}, "jwt-client", "", "api:read")
+			s.Auth.PrivateKey = connector.Secret{Value: value, Attr: "private_key_wo"}
+			if fs := connector.Validate(connector.NewCatalog(oauth2.Service().Profile), s); len(fs) > 0 {
+				t.Fatalf("offline rules: %v", fs)
+			}
+			res := run(ctx, opts, s)
+			want(t, res, probe.StatusHealthy, "", "")
+			noSecrets(t, res, keyPEM, "MII")
+		})
+	}
 
 	t.Run("private_key_jwt with the wrong key", func(t *testing.T) {
 		t.Parallel()

@@ -1,10 +1,5 @@
-// Package probe tests a connector live: it runs ordered steps (DNS, TCP,
-// TLS, discovery, token request, token response checks, probe API call,
-// refresh, redirect URIs, expiry) and reports every step with its outcome
-// and Findings. A step that needs an earlier step's result skips, naming
-// it, when that step failed; independent checks (redirect URIs, expiry) always
-// run, so one check shows every independent problem. It is plain Go: the provider
-// layer turns the Result into diagnostics and computed attributes.
+// Package probe checks a connector live: ordered steps (DNS, TCP, TLS, discovery, token,
+// API call, refresh, redirect URIs, expiry), each reported with its outcome and Findings.
 package probe
 
 import (
@@ -20,10 +15,12 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/redact"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/transport"
 )
 
-// Connector statuses (DESIGN.md).
+// Connector statuses. They are stable: users compare against them, and the
+// findings guide (templates/guides/findings.md.tmpl) documents each.
 const (
 	StatusHealthy     = "healthy"
 	StatusDegraded    = "degraded"
@@ -103,9 +100,12 @@ type Result struct {
 	ExpiresAt *time.Time
 }
 
-// Run checks the connector live. It never panics on bad input, honours ctx
-// (a cancelled context ends it promptly with status unknown) and never puts
-// a secret in the Result.
+// Run checks the connector live. A step that needs an earlier step's result
+// is skipped, naming it, when that step failed; independent checks (redirect
+// URIs, expiry) always run, so one check shows every independent problem.
+// It never panics on bad input, honours ctx (a cancelled context ends it
+// promptly with status unknown) and never puts a secret in the Result; the
+// provider turns the Result into diagnostics and computed attributes.
 func Run(ctx context.Context, opts Options, s *connector.Spec) Result {
 	res, _ := check(ctx, opts, s)
 	return res
@@ -465,25 +465,7 @@ func (r *runner) scrub(res *Result) {
 			secrets = append(secrets, id)
 		}
 	}
-	var list []string
-	for _, s := range secrets {
-		if len(s) >= 4 {
-			list = append(list, s)
-		}
-	}
-	if len(list) == 0 {
-		return
-	}
-	// Longest first, so a secret containing another is replaced whole.
-	sort.Slice(list, func(i, j int) bool { return len(list[i]) > len(list[j]) })
-	clean := func(s string) string {
-		for _, sec := range list {
-			if strings.Contains(s, sec) {
-				s = strings.ReplaceAll(s, sec, "[redacted]")
-			}
-		}
-		return s
-	}
+	clean := func(s string) string { return redact.Values(s, secrets) }
 	res.Summary = clean(res.Summary)
 	for i := range res.Steps {
 		res.Steps[i].Message = clean(res.Steps[i].Message)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/transport"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/vendortext"
 )
 
 // redirectCheckVerifier is a fixed PKCE verifier: the authorization request
@@ -143,7 +144,7 @@ func (r *runner) judgeRedirect(resp Response, uri string) (redirectVerdict, find
 		}
 		// An error page on the authorization server carries the error in its query.
 		if code := loc.Query().Get("error"); code != "" {
-			e := OAuthError{Code: code, Description: cleanText(loc.Query().Get("error_description"), maxDescription)}
+			e := OAuthError{Code: code, Description: vendortext.OneLine(loc.Query().Get("error_description"), maxDescription)}
 			if validErrorCode(code) {
 				f := e.Finding(resp.StatusCode)
 				if f.Category == finding.RedirectURIMismatch {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/transport"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/vendortext"
 )
 
 // errNotTestable marks a configuration the probe cannot exercise.
@@ -155,7 +156,7 @@ func (r *runner) tokenFinding(err error, step string) finding.Finding {
 	case isTokenParseError(err):
 		f = finding.Errorf(finding.UnexpectedResponse, o.TokenURLPath, "The token endpoint's answer is not a token response").
 			WithDetail("RFC 6749 §5.1 expects a JSON object with access_token and token_type; the answer could not be used (%s).",
-				strings.TrimPrefix(cleanText(err.Error(), 200), "oauth2: ")).
+				strings.TrimPrefix(vendortext.OneLine(err.Error(), 200), "oauth2: ")).
 			WithFix("Check that token_url is the token endpoint (not the authorization endpoint or a web page).")
 		f.Path = o.TokenURLPath
 		return f
@@ -249,9 +250,9 @@ func (r *runner) stepTokenResponse() StepResult {
 			WithCode("RFC6749-5.1").
 			WithDetail("RFC 6749 §5.1 requires token_type; Handshake assumed Bearer."))
 	case !strings.EqualFold(tt, "bearer"):
-		fs = append(fs, finding.Warnf(finding.UnexpectedResponse, o.TokenURLPath, "The token type is %q, not Bearer", cleanText(tt, 40)).
+		fs = append(fs, finding.Warnf(finding.UnexpectedResponse, o.TokenURLPath, "The token type is %q, not Bearer", vendortext.OneLine(tt, 40)).
 			WithCode("RFC6750").
-			WithDetail("Clients usually send tokens as Bearer tokens (RFC 6750); a %q token needs a client that supports it.", cleanText(tt, 40)))
+			WithDetail("Clients usually send tokens as Bearer tokens (RFC 6750); a %q token needs a client that supports it.", vendortext.OneLine(tt, 40)))
 	default:
 		notes = append(notes, "Bearer token")
 	}

@@ -6,11 +6,14 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox/emulation"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/apikey"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/entra"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/github"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/google"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/httpapi"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/keycloak"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/oauth2"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/okta"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/slack"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/snowflake"
@@ -18,13 +21,13 @@ import (
 
 // All returns every service, in the order the docs list them. Adding a
 // service means adding its package under internal/services and one line
-// here. Service ids are stable (DESIGN.md): checks outside this repository
+// here. Service ids are stable: checks outside this repository
 // rely on them.
 func All() []kit.Service {
 	return []kit.Service{
-		{Profile: oauth2(), Plan: probe.PlanOAuth2, NoEmulation: "tested against a real OpenID Connect server (oidc-provider), see internal/testing/oidcserver"},
-		{Profile: apiKey(), Plan: probe.PlanAPIKey, NoEmulation: "generic: any HTTP API; tests use their own httptest servers"},
-		{Profile: httpService(), Plan: probe.PlanHTTP, NoEmulation: "generic: any HTTP API; tests use their own httptest servers"},
+		oauth2.Service(),
+		apikey.Service(),
+		httpapi.Service(),
 		entra.EntraID(),
 		entra.Microsoft365(),
 		github.Service(),

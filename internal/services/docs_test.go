@@ -27,6 +27,8 @@ var serviceFiles = map[string][]string{
 	"entra_id":         {"entra/*.go"},
 	"microsoft_365":    {"entra/*.go"},
 	"google_workspace": {"google/*.go"},
+	"api_key":          {"apikey/*.go"},
+	"http":             {"httpapi/*.go"},
 }
 
 // sharedPages lets a service's codes be listed on a related service's page

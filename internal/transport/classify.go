@@ -18,6 +18,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/vendortext"
 )
 
 // Classify turns an error from a request, a dial, a DNS lookup or a TLS
@@ -82,10 +83,10 @@ func Classify(err error) finding.Finding {
 		return tlsFinding("The TLS certificate is signed by an unknown authority", describeCert(unknownCA.Cert),
 			"If the service uses a private CA or traffic passes a TLS-inspecting proxy, add that CA's certificate (PEM) to the provider's ca_bundle.")
 	case errors.As(err, &rootsErr), errors.As(err, &constraint):
-		return tlsFinding("The TLS certificate could not be verified", sanitize(err.Error()),
+		return tlsFinding("The TLS certificate could not be verified", vendortext.OneLine(err.Error(), 300),
 			"Add the issuing CA's certificate to the provider's ca_bundle.")
 	case errors.As(err, &verifyErr):
-		return tlsFinding("The TLS certificate could not be verified", sanitize(verifyErr.Err.Error()),
+		return tlsFinding("The TLS certificate could not be verified", vendortext.OneLine(verifyErr.Err.Error(), 300),
 			"Check the service's certificate chain; add a private CA to the provider's ca_bundle.")
 	case errors.As(err, &recordErr):
 		return tlsFinding("The server did not answer with TLS",
@@ -119,12 +120,12 @@ func Classify(err error) finding.Finding {
 			fmt.Sprintf("The service redirected more than %d times.", DefaultMaxRedirects)).
 			WithFix("Check the URL: a login page or a redirect loop answers this way.")
 	case errors.As(err, &opErr):
-		return f(finding.NetworkError, true, "The network request failed", sanitize(opErr.Err.Error()))
+		return f(finding.NetworkError, true, "The network request failed", vendortext.OneLine(opErr.Err.Error(), 300))
 	}
 	if re, ok := asRedirectError(err); ok { // flattened into text by a library
 		return redirectFinding(re)
 	}
-	return f(finding.UnexpectedResponse, false, "The request failed", sanitize(describeErr(err)))
+	return f(finding.UnexpectedResponse, false, "The request failed", vendortext.OneLine(describeErr(err), 300))
 }
 
 // StatusError is an HTTP answer a check treats as a failure.
@@ -249,21 +250,6 @@ func describeErr(err error) string {
 		return fmt.Sprintf("%s %s: %v", ue.Op, RedactURL(ue.URL), describeErr(ue.Err))
 	}
 	return err.Error()
-}
-
-// sanitize keeps a message printable and short.
-func sanitize(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 300 {
-		s = s[:300] + "…"
-	}
-	return s
 }
 
 func roundDuration(d time.Duration) time.Duration {

@@ -1,9 +1,5 @@
-// Package transport builds the HTTP client every live check uses: bounded
-// timeouts, a custom CA bundle, retries with backoff for 429 and 5xx only,
-// one redirect policy (no credential or body ever follows a redirect to
-// another origin; see checkRedirect), capped response
-// bodies, bounded concurrency per host and a process-wide token cache. It
-// also turns network, TLS and HTTP failures into Findings (Classify).
+// Package transport is the HTTP client every live check uses (timeouts, retries, a
+// safe redirect policy, capped bodies, token cache) and classifies its failures as Findings.
 package transport
 
 import (

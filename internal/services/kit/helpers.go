@@ -6,13 +6,14 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/keys"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 )
 
 // Shared building blocks for service profiles. Every profile file may use
 // them; keep their signatures stable, other profiles depend on them.
 
-// known returns a setting's value and whether it is set and known. Rules use
+// Known returns a setting's value and whether it is set and known. Rules use
 // it so that a value Terraform has not computed yet is neither checked nor
 // reported as missing.
 func Known(s *connector.Spec, name string) (string, bool) {
@@ -23,13 +24,13 @@ func Known(s *connector.Spec, name string) (string, bool) {
 	return v, v != ""
 }
 
-// settingUnset reports whether a setting is definitely empty: not set, and
+// SettingUnset reports whether a setting is definitely empty: not set, and
 // not merely unknown at plan time.
 func SettingUnset(s *connector.Spec, name string) bool {
 	return !s.SettingUnknown(name) && s.Setting(name) == ""
 }
 
-// settingOr returns the setting, or def when it is unset. An unknown setting
+// SettingOr returns the setting, or def when it is unset. An unknown setting
 // also yields def, so callers that must not guess check SettingUnknown first.
 func SettingOr(s *connector.Spec, name, def string) string {
 	if v, ok := Known(s, name); ok {
@@ -38,32 +39,32 @@ func SettingOr(s *connector.Spec, name, def string) string {
 	return def
 }
 
-// scopesKnown reports whether the required_scopes list is known at plan time.
+// ScopesKnown reports whether the required_scopes list is known at plan time.
 func ScopesKnown(s *connector.Spec) bool { return !s.IsUnknown("required_scopes") }
 
-// authUnknown reports whether an auth attribute (base name, e.g.
+// AuthUnknown reports whether an auth attribute (base name, e.g.
 // "client_secret") is not known yet. Both the plain and the write-only
 // variant count, as does an unknown auth block.
 func AuthUnknown(s *connector.Spec, attr string) bool {
 	return s.IsUnknown("auth") || s.IsUnknown("auth."+attr) || s.IsUnknown("auth."+attr+"_wo")
 }
 
-// clientIDUnset reports whether auth.client_id is definitely missing.
+// ClientIDUnset reports whether auth.client_id is definitely missing.
 func ClientIDUnset(s *connector.Spec) bool {
 	return s.Auth.ClientID == "" && !AuthUnknown(s, "client_id")
 }
 
-// secretUnset reports whether a secret is definitely missing (not given and
+// SecretUnset reports whether a secret is definitely missing (not given and
 // not unknown).
 func SecretUnset(s *connector.Spec, sec connector.Secret, attr string) bool {
 	return !sec.IsSet() && !AuthUnknown(s, attr)
 }
 
-// authPath is the path of an auth attribute that is not a Secret (client_id,
+// AuthPath is the path of an auth attribute that is not a Secret (client_id,
 // username), or of a secret that was not given at all.
 func AuthPath(attr string) finding.Path { return finding.Attr("auth", attr) }
 
-// requireSetting reports a setting that must be present. why finishes the
+// RequireSetting reports a setting that must be present. why finishes the
 // sentence "… is required …" in the detail, e.g. "to build the token URL".
 func RequireSetting(name, why string) connector.Rule {
 	return func(s *connector.Spec) []finding.Finding {
@@ -74,7 +75,7 @@ func RequireSetting(name, why string) connector.Rule {
 	}
 }
 
-// missingSetting is the finding requireSetting emits, for rules that need
+// MissingSetting is the finding RequireSetting emits, for rules that need
 // the same wording under their own conditions.
 func MissingSetting(s *connector.Spec, name, why string) finding.Finding {
 	return finding.Errorf(finding.InvalidConfiguration, s.SettingPath(name),
@@ -83,7 +84,7 @@ func MissingSetting(s *connector.Spec, name, why string) finding.Finding {
 		WithFix(fmt.Sprintf("Set %s = { %s = \"…\" }.", s.Service, name))
 }
 
-// endpointRules checks that each named URL setting is a usable endpoint
+// EndpointRules checks that each named URL setting is a usable endpoint
 // (absolute, https except on loopback, no fragment or userinfo).
 func EndpointRules(names ...string) connector.Rule {
 	return func(s *connector.Spec) []finding.Finding {
@@ -95,7 +96,7 @@ func EndpointRules(names ...string) connector.Rule {
 	}
 }
 
-// forEachScope runs check on every requested scope, skipping the whole list
+// ForEachScope runs check on every requested scope, skipping the whole list
 // when it is not known yet. Paths point at required_scopes[i].
 func ForEachScope(check func(s *connector.Spec, i int, scope string) []finding.Finding) connector.Rule {
 	return func(s *connector.Spec) []finding.Finding {
@@ -110,11 +111,11 @@ func ForEachScope(check func(s *connector.Spec, i int, scope string) []finding.F
 	}
 }
 
-// scopePath is the path of required_scopes[i].
+// ScopePath is the path of required_scopes[i].
 func ScopePath(i int) finding.Path { return finding.Attr("required_scopes").Index(i) }
 
-// privateKeyRule checks that auth.private_key, when set and known, is a PEM
-// key Handshake can sign with. It never echoes the key. why says what the
+// PrivateKeyRule checks that auth.private_key, when set and known, is a key
+// (PEM or private JWK, internal/keys) Handshake can sign with. It never echoes the key. why says what the
 // key is used for ("to sign the GitHub App JWT").
 func PrivateKeyRule(why string) connector.Rule {
 	return func(s *connector.Spec) []finding.Finding {
@@ -122,24 +123,24 @@ func PrivateKeyRule(why string) connector.Rule {
 	}
 }
 
-// checkPrivateKey is privateKeyRule as a plain function.
+// CheckPrivateKey is PrivateKeyRule as a plain function.
 func CheckPrivateKey(s *connector.Spec, why string) []finding.Finding {
 	k := s.Auth.PrivateKey
 	if !k.IsSet() || AuthUnknown(s, "private_key") || k.Value == "" {
 		return nil // missing keys are reported by the rule that needs one; empty ones by CheckSecrets
 	}
-	if _, err := connector.ParsePrivateKeyPEM(k.Value); err != nil {
+	if _, err := keys.Parse(k.Value); err != nil {
 		return []finding.Finding{finding.Errorf(finding.InvalidCredentials, k.Path(),
 			"The private key cannot be read").
 			WithCode("PEM").
 			WithDetail("auth.%s is used %s, but it is not a usable key: %v.", k.Attr, why, err).
 			WithFix("Paste the whole PEM file, including the -----BEGIN …----- and -----END …----- lines (for example with file(\"key.pem\")).",
-				"Use an unencrypted PKCS#1 (RSA PRIVATE KEY), PKCS#8 (PRIVATE KEY) or EC (EC PRIVATE KEY) key.")}
+				"Use an unencrypted PKCS#1 (RSA PRIVATE KEY), PKCS#8 (PRIVATE KEY) or EC (EC PRIVATE KEY) key, or a private JWK.")}
 	}
 	return nil
 }
 
-// requirePrivateKey reports a missing auth.private_key when the chosen auth
+// RequirePrivateKey reports a missing auth.private_key when the chosen auth
 // method needs one, and checks it when present.
 func RequirePrivateKey(why string) connector.Rule {
 	return func(s *connector.Spec) []finding.Finding {
@@ -154,7 +155,7 @@ func RequirePrivateKey(why string) connector.Rule {
 	}
 }
 
-// missingClientID is the finding for a definitely-missing auth.client_id;
+// MissingClientID is the finding for a definitely-missing auth.client_id;
 // why completes "auth.client_id is required because …".
 func MissingClientID(why string) finding.Finding {
 	return finding.Errorf(finding.InvalidConfiguration, AuthPath("client_id"), "Missing auth.client_id").
@@ -163,7 +164,7 @@ func MissingClientID(why string) finding.Finding {
 		WithFix("Set auth.client_id to the client (application) id shown in the service's app registration.")
 }
 
-// clientIDHygiene reports white space in auth.client_id. The id is not a
+// ClientIDHygiene reports white space in auth.client_id. The id is not a
 // secret (CheckSecrets does not see it), but a copied newline breaks it the
 // same way.
 func ClientIDHygiene(s *connector.Spec) []finding.Finding {
@@ -178,7 +179,7 @@ func ClientIDHygiene(s *connector.Spec) []finding.Finding {
 		WithFix("Remove the white space, e.g. auth = { client_id = trimspace(var.client_id) }.")}
 }
 
-// oauthFindingMaker returns a builder of findings for one OAuth error answer
+// OAuthFindingMaker returns a builder of findings for one OAuth error answer
 // (RFC 6749 §5.2) from who ("Okta's authorization server"): each finding
 // quotes the answer in its detail, followed by the vendor-specific why.
 func OAuthFindingMaker(who string, e probe.OAuthError, status int) func(cat finding.Category, summary, why string, fixes ...string) finding.Finding {
@@ -200,6 +201,7 @@ func OAuthFindingMaker(who string, e probe.OAuthError, status int) func(cat find
 	}
 }
 
+// OrDefault returns v, or def when v is empty.
 func OrDefault(v, def string) string {
 	if v == "" {
 		return def
@@ -207,7 +209,7 @@ func OrDefault(v, def string) string {
 	return v
 }
 
-// vendorSecretPath is the secret's attribute path, or auth.<base> when it
+// SecretPath is the secret's attribute path, or auth.<base> when it
 // was not given at all.
 func SecretPath(sec connector.Secret, base string) finding.Path {
 	if sec.IsSet() {
@@ -216,7 +218,7 @@ func SecretPath(sec connector.Secret, base string) finding.Path {
 	return AuthPath(base)
 }
 
-// lowerFirstRune lower-cases the first letter of a summary joined after a prefix.
+// LowerFirstRune lower-cases the first letter of a summary joined after a prefix.
 func LowerFirstRune(s string) string {
 	if s == "" || len(s) > 1 && s[1] >= 'A' && s[1] <= 'Z' {
 		return s // an acronym such as "HTTP" or "TLS"
@@ -224,6 +226,7 @@ func LowerFirstRune(s string) string {
 	return strings.ToLower(s[:1]) + s[1:]
 }
 
+// ContainsFold reports whether list holds v, ignoring case.
 func ContainsFold(list []string, v string) bool {
 	for _, x := range list {
 		if strings.EqualFold(x, v) {

@@ -1,3 +1,5 @@
+// Package kit holds what service packages share: the Service type the catalog lists
+// and the building blocks of profiles (settings readers, rules, vendor-text readers).
 package kit
 
 import (
@@ -22,5 +24,5 @@ type Service struct {
 	NoEmulation string
 }
 
-// ID is the service id (stable, DESIGN.md).
+// ID is the service id; it is stable, configurations and checks name it.
 func (s Service) ID() string { return s.Profile.ID }

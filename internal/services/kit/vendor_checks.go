@@ -2,21 +2,20 @@ package kit
 
 import (
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/ed25519"
 	"crypto/rsa"
 	"fmt"
 	"strings"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/keys"
 )
 
 // Checks shared by the SaaS profiles (Slack … AWS) that helpers.go does not
 // offer: settings that take a bare host or name, where people most often
 // paste the browser's address bar instead.
 
-// stripURL turns "https://acme.example.com/path?x#y" into "acme.example.com":
+// StripURL turns "https://acme.example.com/path?x#y" into "acme.example.com":
 // the value a host-only setting most likely meant. Settings are not secret,
 // so the result may appear in a fix.
 func StripURL(v string) string {
@@ -30,7 +29,7 @@ func StripURL(v string) string {
 	return strings.ToLower(v)
 }
 
-// notURL reports a host-only setting that holds a URL (a scheme or a path).
+// NotURL reports a host-only setting that holds a URL (a scheme or a path).
 // what names the value ("the instance host name"); code is the rule id.
 func NotURL(s *connector.Spec, name, code, what string) []finding.Finding {
 	v, ok := Known(s, name)
@@ -44,11 +43,11 @@ func NotURL(s *connector.Spec, name, code, what string) []finding.Finding {
 		WithFix(fmt.Sprintf("Set %s = { %s = %q }.", s.Service, name, StripURL(v)))}
 }
 
-// hasSpace reports leading, trailing or inner white space, which no vendor
+// HasSpace reports leading, trailing or inner white space, which no vendor
 // identifier contains and which copy-paste often adds.
 func HasSpace(v string) bool { return strings.ContainsAny(v, " \t\r\n") }
 
-// spaceFinding reports white space in an identifier setting.
+// SpaceFinding reports white space in an identifier setting.
 func SpaceFinding(s *connector.Spec, name, code string) finding.Finding {
 	return finding.Errorf(finding.InvalidConfiguration, s.SettingPath(name),
 		"%s.%s contains white space", s.Service, name).
@@ -57,13 +56,13 @@ func SpaceFinding(s *connector.Spec, name, code string) finding.Finding {
 		WithFix(fmt.Sprintf("Remove the spaces or line breaks from %s.%s (trimspace() helps with values read from files).", s.Service, name))
 }
 
-// isURLScope reports a scope written as a URL (Google or Microsoft Graph
+// IsURLScope reports a scope written as a URL (Google or Microsoft Graph
 // style), which services with short scope names reject.
 func IsURLScope(scope string) bool {
 	return strings.Contains(scope, "://") || strings.HasPrefix(scope, "api://")
 }
 
-// urlScopeFinding reports a URL-shaped scope for a service whose scopes are
+// URLScopeFinding reports a URL-shaped scope for a service whose scopes are
 // short names; example shows the right form.
 func URLScopeFinding(s *connector.Spec, i int, display, example string) finding.Finding {
 	return finding.Errorf(finding.InvalidScope, ScopePath(i),
@@ -73,27 +72,27 @@ func URLScopeFinding(s *connector.Spec, i int, display, example string) finding.
 		WithFix(fmt.Sprintf("Replace it with the %s scope that grants the access you need (for example %s).", display, example))
 }
 
-// rsaKeyRule checks that auth.private_key, when readable, is an RSA key of
+// RSAKeyRule checks that auth.private_key, when readable, is an RSA key of
 // at least minBits: vendors that sign with RS256 only (Snowflake key-pair
 // auth, Salesforce JWT bearer) refuse EC and Ed25519 keys. Unreadable keys
-// are left to checkPrivateKey, so each problem is reported once.
+// are left to CheckPrivateKey, so each problem is reported once.
 func RSAKeyRule(display string, minBits int, code string) connector.Rule {
 	return func(s *connector.Spec) []finding.Finding {
 		k := s.Auth.PrivateKey
 		if !k.IsSet() || k.Value == "" || AuthUnknown(s, "private_key") {
 			return nil
 		}
-		signer, err := connector.ParsePrivateKeyPEM(k.Value)
+		key, err := keys.Parse(k.Value)
 		if err != nil {
 			return nil
 		}
-		rk, ok := signer.(*rsa.PrivateKey)
+		rk, ok := key.Signer.(*rsa.PrivateKey)
 		switch {
 		case !ok:
 			return []finding.Finding{finding.Errorf(finding.InvalidCredentials, k.Path(),
 				"%s needs an RSA private key", display).
 				WithCode(code).
-				WithDetail("auth.%s holds a %s key; %s verifies signatures with RS256 only, so it would reject every login signed with this key.", k.Attr, KeyKind(signer), display).
+				WithDetail("auth.%s holds a %s key; %s verifies signatures with RS256 only, so it would reject every login signed with this key.", k.Attr, KeyKind(key.Signer), display).
 				WithFix("Generate an RSA key (for example: openssl genrsa 2048 | openssl pkcs8 -topk8 -nocrypt), register its public key with " + display + ", and use the new private key here.")}
 		case rk.N.BitLen() < minBits:
 			return []finding.Finding{finding.Errorf(finding.InvalidCredentials, k.Path(),
@@ -106,18 +105,10 @@ func RSAKeyRule(display string, minBits int, code string) connector.Rule {
 	}
 }
 
-// keyKind names a parsed key's algorithm for messages.
-func KeyKind(k crypto.Signer) string {
-	switch k.(type) {
-	case *ecdsa.PrivateKey:
-		return "ECDSA"
-	case ed25519.PrivateKey:
-		return "Ed25519"
-	}
-	return "non-RSA"
-}
+// KeyKind names a parsed key's algorithm for messages (keys.Kind).
+func KeyKind(k crypto.Signer) string { return keys.Kind(k) }
 
-// secretValue returns a secret for shape checks (token prefixes, key id
+// SecretValue returns a secret for shape checks (token prefixes, key id
 // formats) only when it is set, known and free of the paste mistakes
 // connector.CheckSecrets already reports (empty, surrounding white space,
 // quotes, a "Bearer " prefix), so one mistake yields one finding.
@@ -132,7 +123,7 @@ func SecretValue(s *connector.Spec, sec connector.Secret, attr string) (string, 
 	return v, true
 }
 
-// usernameKnown returns auth.username when it is set and known.
+// UsernameKnown returns auth.username when it is set and known.
 func UsernameKnown(s *connector.Spec) (string, bool) {
 	if AuthUnknown(s, "username") || s.Auth.Username == "" {
 		return "", false
@@ -140,7 +131,7 @@ func UsernameKnown(s *connector.Spec) (string, bool) {
 	return s.Auth.Username, true
 }
 
-// emptySetting reports a setting that is present but "": the schema's
+// EmptySetting reports a setting that is present but "": the schema's
 // Required accepts it, and it usually means an unset variable. (White space
 // is left to the rules that check the value's form.)
 func EmptySetting(s *connector.Spec, name string) bool {
@@ -148,7 +139,7 @@ func EmptySetting(s *connector.Spec, name string) bool {
 	return present && !s.SettingUnknown(name) && v == ""
 }
 
-// requireNonBlank is requireSetting for required settings given as "".
+// RequireNonBlank is RequireSetting for required settings given as "".
 func RequireNonBlank(name, why string) connector.Rule {
 	return func(s *connector.Spec) []finding.Finding {
 		if !EmptySetting(s, name) {

@@ -5,14 +5,14 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/vendortext"
 )
 
-// vendorScopeNote names the scope an invalid_scope error points at, when given.
+// ScopeNote names the scope an invalid_scope error points at, when given.
 func ScopeNote(scope string) string {
 	if scope == "" {
 		return ""
@@ -20,7 +20,7 @@ func ScopeNote(scope string) string {
 	return fmt.Sprintf(" Scope in question: %q.", scope)
 }
 
-// oauthStandardCodes are the error codes of RFC 6749 §5.2 and §4.1.2.1,
+// OAuthStandardCodes are the error codes of RFC 6749 §5.2 and §4.1.2.1,
 // RFC 6750 §3.1 and OpenID Connect Core §3.1.2.6. A decoder that meets any
 // other "error" string is looking at some other service's body
 // ({"ok":false,"error":"invalid_auth"} is Slack's).
@@ -32,25 +32,13 @@ var OAuthStandardCodes = map[string]bool{
 	"invalid_request_uri": true, "invalid_request_object": true,
 }
 
-// vendorObjects returns the JSON objects in text: the whole text when it is
-// one, else up to four objects embedded in it, in order.
+// Objects returns the JSON objects in text: the whole text when it is one,
+// else up to four objects embedded in it, in order (vendortext.Objects:
+// Python dict reprs and truncated objects are repaired into JSON).
 func Objects(text string) []string {
-	t := strings.TrimSpace(strings.TrimPrefix(text, "\ufeff"))
-	if strings.HasPrefix(t, "{") && json.Valid([]byte(t)) {
-		return []string{t}
-	}
 	var out []string
-	for i, tries := 0, 0; i < len(t) && len(out) < 4 && tries < 16; i++ {
-		if t[i] != '{' {
-			continue
-		}
-		tries++
-		dec := json.NewDecoder(strings.NewReader(t[i:]))
-		var raw json.RawMessage
-		if dec.Decode(&raw) == nil && len(raw) > 0 && raw[0] == '{' {
-			out = append(out, string(raw))
-			i += int(dec.InputOffset()) - 1
-		}
+	for _, o := range vendortext.Objects(text, 4) {
+		out = append(out, o.Doc)
 	}
 	return out
 }
@@ -60,7 +48,7 @@ var (
 	pyDescRE  = regexp.MustCompile(`['"]error_description['"]\s*:\s*(?:"([^"]*)"|'([^']*)')`)
 )
 
-// vendorPythonOAuth reads an RFC 6749 error from a Python dict repr, as
+// PythonOAuth reads an RFC 6749 error from a Python dict repr, as
 // google-auth and other Python clients print it:
 // {'error': 'unauthorized_client', 'error_description': 'Client is …'}.
 // (JSON bodies are read by probe.ParseOAuthError instead.)
@@ -76,9 +64,9 @@ func PythonOAuth(text string) (probe.OAuthError, bool) {
 	return e, true
 }
 
-// vendorTextOAuth reads "invalid_grant: Invalid JWT Signature." (or
+// TextOAuth reads "invalid_grant: Invalid JWT Signature." (or
 // "invalid_grant Invalid …") from plain text, for the codes re matches (see
-// oauthCodesRE).
+// OAuthCodesRE).
 func TextOAuth(text string, re *regexp.Regexp) (probe.OAuthError, bool) {
 	m := re.FindStringSubmatch(text)
 	if m == nil {
@@ -87,7 +75,7 @@ func TextOAuth(text string, re *regexp.Regexp) (probe.OAuthError, bool) {
 	return probe.OAuthError{Code: m[1], Description: Tidy(strings.TrimRight(m[2], " ,;"), 300)}, true
 }
 
-// oauthCodesRE matches one of codes as a word, and the text after it on the
+// OAuthCodesRE matches one of codes as a word, and the text after it on the
 // same line.
 func OAuthCodesRE(codes ...string) *regexp.Regexp {
 	quoted := make([]string, len(codes))
@@ -97,64 +85,38 @@ func OAuthCodesRE(codes ...string) *regexp.Regexp {
 	return regexp.MustCompile(`\b(` + strings.Join(quoted, "|") + `)\b(?:[:\s\-–]+([^\r\n'"{}]{0,300}))?`)
 }
 
-// vendorJSONString decodes raw into dst when it is a JSON string.
+// JSONString decodes raw into dst when it is a JSON string.
 func JSONString(raw json.RawMessage, dst *string) {
 	if len(raw) > 0 && raw[0] == '"' {
 		_ = json.Unmarshal(raw, dst)
 	}
 }
 
-// vendorTidy keeps a vendor's text printable, single-line and at most max bytes.
-func Tidy(s string, max int) string {
-	s = strings.ToValidUTF8(s, "")
-	s = strings.Join(strings.Fields(strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)), " ")
-	if len(s) > max {
-		cut := max
-		for cut > 0 && s[cut]&0xc0 == 0x80 {
-			cut--
-		}
-		s = s[:cut] + "…"
-	}
-	return s
-}
+// Tidy keeps a vendor's text printable, single-line and at most max bytes
+// (vendortext.OneLine).
+func Tidy(s string, max int) string { return vendortext.OneLine(s, max) }
 
-// vendorHas reports whether s contains any of words.
-func Has(s string, words ...string) bool {
-	for _, w := range words {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
-}
+// Has reports whether s contains any of words.
+func Has(s string, words ...string) bool { return vendortext.ContainsAny(s, words...) }
 
-// jsonObject decodes the first JSON object in text (a raw body, or one
-// embedded in an exception message), or returns nil.
+// JSONObject decodes the first JSON object in text (a raw body, or one
+// embedded in an exception message), or returns nil. Numbers are float64.
 func JSONObject(text string) map[string]any {
-	i := strings.IndexByte(text, '{')
-	if i < 0 {
-		return nil
+	for _, o := range vendortext.Objects(text, 1) {
+		var m map[string]any
+		if json.Unmarshal([]byte(o.Doc), &m) == nil {
+			return m
+		}
 	}
-	var m map[string]any
-	if json.NewDecoder(strings.NewReader(text[i:])).Decode(&m) != nil {
-		return nil
-	}
-	return m
+	return nil
 }
 
-var txtFieldREs sync.Map
-
-// quotedField finds "key": "value" as JSON, a Python dict repr ('key':
+// Quoted finds "key": "value" as JSON, a Python dict repr ('key':
 // 'value') or a mix of the two spell it, and returns the value unescaped.
+// The regexp is compiled per call: keys vary by caller, and a cache would
+// be package state.
 func Quoted(text, key string) (string, bool) {
-	re := txtRegexp(&txtFieldREs, key, func() string {
-		return `["']` + regexp.QuoteMeta(key) + `["']\s*:\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')`
-	})
+	re := regexp.MustCompile(`["']` + regexp.QuoteMeta(key) + `["']\s*:\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')`)
 	m := re.FindStringSubmatch(text)
 	if m == nil {
 		return "", false
@@ -169,26 +131,10 @@ func Quoted(text, key string) (string, bool) {
 	return strings.NewReplacer(`\'`, `'`, `\\`, `\`, `\n`, " ").Replace(m[2]), true
 }
 
-var txtHeaderREs sync.Map
-
-// txtRegexp returns the cached regexp for key, compiling pattern() once.
-func txtRegexp(cache *sync.Map, key string, pattern func() string) *regexp.Regexp {
-	if v, ok := cache.Load(key); ok {
-		if re, ok := v.(*regexp.Regexp); ok {
-			return re
-		}
-	}
-	re := regexp.MustCompile(pattern())
-	cache.Store(key, re)
-	return re
-}
-
-// headerInText finds a header in a dump of headers inside text: "Name:
-// value" lines, or 'name': 'value' pairs of a printed header map.
+// Header finds a header in a dump of headers inside text: "Name: value"
+// lines, or 'name': 'value' pairs of a printed header map.
 func Header(text, name string) (string, bool) {
-	re := txtRegexp(&txtHeaderREs, name, func() string {
-		return `(?i)["']?\b` + regexp.QuoteMeta(name) + `["']?\s*[:=]\s*["']?([^"'\r\n]*)`
-	})
+	re := regexp.MustCompile(`(?i)["']?\b` + regexp.QuoteMeta(name) + `["']?\s*[:=]\s*["']?([^"'\r\n]*)`)
 	m := re.FindStringSubmatch(text)
 	if m == nil {
 		return "", false
@@ -196,19 +142,11 @@ func Header(text, name string) (string, bool) {
 	return strings.TrimSpace(strings.TrimRight(m[1], ",}")), true
 }
 
-// cleanVendorText keeps a vendor's message printable, on one line and short.
-func Clean(s string, max int) string {
-	s = strings.Join(strings.Fields(strings.ToValidUTF8(s, "")), " ")
-	if len(s) > max {
-		cut := max
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "…"
-	}
-	return s
-}
+// Clean keeps a vendor's message printable, on one line and short
+// (vendortext.OneLine).
+func Clean(s string, max int) string { return vendortext.OneLine(s, max) }
 
+// UpperFirst upper-cases the first letter of s.
 func UpperFirst(s string) string {
 	if s == "" {
 		return s

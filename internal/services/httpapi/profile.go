@@ -1,16 +1,24 @@
-package services
+// Package httpapi is the generic HTTP endpoint service (no auth, basic or bearer):
+// its settings and offline rules; the live check is probe.PlanHTTP.
+package httpapi
 
 import (
 	"strings"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
-// httpService is a plain HTTP(S) endpoint: a health check, a webhook
+// Service is the httpapi entry of the catalog.
+func Service() kit.Service {
+	return kit.Service{Profile: profile(), Plan: probe.PlanHTTP, NoEmulation: "generic: any HTTP API; tests use their own httptest servers"}
+}
+
+// profile is a plain HTTP(S) endpoint: a health check, a webhook
 // receiver or an API behind basic or bearer authentication.
-func httpService() *connector.Profile {
+func profile() *connector.Profile {
 	return &connector.Profile{
 		ID:          "http",
 		DisplayName: "HTTP endpoint",
@@ -27,15 +35,15 @@ func httpService() *connector.Profile {
 		Rules: []connector.Rule{
 			kit.RequireSetting("url", "as the address to test"),
 			kit.EndpointRules("url"),
-			httpAuth,
+			authRule,
 		},
 	}
 }
 
-// httpAuthScheme returns the effective scheme; ok is false when it depends
+// authScheme returns the effective scheme; ok is false when it depends
 // on values Terraform does not know yet, or is ambiguous (both sets of
 // credentials given without a scheme).
-func httpAuthScheme(s *connector.Spec) (scheme string, ok bool) {
+func authScheme(s *connector.Spec) (scheme string, ok bool) {
 	if s.SettingUnknown("auth_scheme") {
 		return "", false
 	}
@@ -57,8 +65,8 @@ func httpAuthScheme(s *connector.Spec) (scheme string, ok bool) {
 	return "none", true
 }
 
-func httpAuth(s *connector.Spec) []finding.Finding {
-	scheme, ok := httpAuthScheme(s)
+func authRule(s *connector.Spec) []finding.Finding {
+	scheme, ok := authScheme(s)
 	if !ok {
 		if kit.SettingUnset(s, "auth_scheme") && (s.Auth.Username != "" || s.Auth.Password.IsSet()) && s.Auth.Token.IsSet() {
 			return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, s.SettingPath("auth_scheme"),

@@ -1,8 +1,14 @@
-package services
+package oauth2
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"encoding/json"
+	"strings"
 	"testing"
 
+	"github.com/go-jose/go-jose/v4"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/servicetest"
@@ -17,7 +23,7 @@ func TestOAuth2Profile(t *testing.T) {
 	tu := func(kv ...string) map[string]string {
 		return servicetest.Set(append([]string{"token_url", token}, kv...)...)
 	}
-	servicetest.RunCatalogCases(t, Catalog(), []servicetest.ProfileCase{
+	servicetest.RunProfileCases(t, profile(), []servicetest.ProfileCase{
 		{Name: "valid confidential client credentials", Spec: servicetest.NewSpec("oauth2", tu("probe_url", "https://api.example.com/v1/me", "audience", "https://api.example.com"),
 			servicetest.WithClient("svc-directory-sync", secret), servicetest.WithScopes("directory.read", "audit.read"))},
 		{Name: "valid discovery with private_key_jwt", Spec: servicetest.NewSpec("oauth2", servicetest.Set("issuer", "https://idp.example.com/realms/main"),
@@ -71,6 +77,13 @@ func TestOAuth2Profile(t *testing.T) {
 			Want: []servicetest.Want{servicetest.WantErr(conf, "OAUTH2-CLIENT-AUTH", "auth.client_secret")}},
 		{Name: "private_key_jwt without key", Spec: servicetest.NewSpec("oauth2", tu("auth_style", "private_key_jwt"), servicetest.WithClient("svc", secret)),
 			Want: []servicetest.Want{servicetest.WantErr(conf, "PRIVATE-KEY-MISSING", "auth.private_key")}},
+		// The live check signs with these too (internal/keys is the one parser).
+		{Name: "private_key_jwt with a key pasted with \\n escapes", Spec: servicetest.NewSpec("oauth2", tu(), servicetest.WithClient("svc", ""),
+			servicetest.WithKey(strings.ReplaceAll(servicetest.TestRSA2048(), "\n", `\n`)))},
+		{Name: "private_key_jwt with a private JWK", Spec: servicetest.NewSpec("oauth2", tu(), servicetest.WithClient("svc", ""), servicetest.WithKey(ecJWK(t)))},
+		{Name: "private_key_jwt with an encrypted key", Spec: servicetest.NewSpec("oauth2", tu(), servicetest.WithClient("svc", ""),
+			servicetest.WithKey("-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY-----\n")),
+			Want: []servicetest.Want{servicetest.WantErr(finding.InvalidCredentials, "PEM", "auth.private_key_wo")}},
 		{Name: "private_key_jwt with a damaged key", Spec: servicetest.NewSpec("oauth2", tu(), servicetest.WithClient("svc", ""), servicetest.WithKey(servicetest.TestRSA2048()[:300])),
 			Want: []servicetest.Want{servicetest.WantErr(finding.InvalidCredentials, "PEM", "auth.private_key_wo")}},
 		{Name: "client id with a newline", Spec: servicetest.NewSpec("oauth2", tu(), servicetest.WithClient("svc\n", secret)),
@@ -96,4 +109,18 @@ func TestOAuth2Profile(t *testing.T) {
 		{Name: "wrong service block", Spec: servicetest.NewSpec("oauth2", tu(), servicetest.WithClient("svc", secret), func(s *connector.Spec) { s.Blocks = append(s.Blocks, "okta") }),
 			Want: []servicetest.Want{servicetest.WantErr(conf, "", "okta")}},
 	})
+}
+
+// ecJWK is a freshly generated private EC key as a JWK (the form Okta's
+// console offers when it generates a key).
+func ecJWK(t *testing.T) string {
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(jose.JSONWebKey{Key: k, KeyID: "k1", Algorithm: "ES256"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

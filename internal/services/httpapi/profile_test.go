@@ -1,4 +1,4 @@
-package services
+package httpapi
 
 import (
 	"testing"
@@ -13,7 +13,7 @@ func TestHTTPProfile(t *testing.T) {
 		url  = "https://status.example.com/healthz"
 		pw   = "correct-horse-battery-staple"
 	)
-	servicetest.RunCatalogCases(t, Catalog(), []servicetest.ProfileCase{
+	servicetest.RunProfileCases(t, profile(), []servicetest.ProfileCase{
 		{Name: "valid unauthenticated", Spec: servicetest.NewSpec("http", servicetest.Set("url", url))},
 		{Name: "valid basic, inferred", Spec: servicetest.NewSpec("http", servicetest.Set("url", url), servicetest.WithUser("monitor"), servicetest.WithPassword(pw))},
 		{Name: "valid bearer, explicit", Spec: servicetest.NewSpec("http", servicetest.Set("url", url, "auth_scheme", "bearer"), servicetest.WithToken("eyJhbGciOiJSUzI1NiJ9.e30.sig"))},

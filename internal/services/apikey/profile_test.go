@@ -1,4 +1,4 @@
-package services
+package apikey
 
 import (
 	"testing"
@@ -13,7 +13,7 @@ func TestAPIKeyProfile(t *testing.T) {
 		probe = "https://api.pagerduty.com/abilities"
 		key   = "u+Yx3kQ9aZ7mW2pL5vT8"
 	)
-	servicetest.RunCatalogCases(t, Catalog(), []servicetest.ProfileCase{
+	servicetest.RunProfileCases(t, profile(), []servicetest.ProfileCase{
 		{Name: "valid header key with default name", Spec: servicetest.NewSpec("api_key", servicetest.Set("probe_url", probe, "prefix", "Token token="), servicetest.WithToken(key))},
 		{Name: "valid custom header", Spec: servicetest.NewSpec("api_key", servicetest.Set("probe_url", "https://api.example.com/v2/ping", "name", "X-API-Key"), servicetest.WithToken(key))},
 		{Name: "valid query parameter", Spec: servicetest.NewSpec("api_key", servicetest.Set("probe_url", "https://api.example.com/v2/ping", "location", "query", "name", "api_key"), servicetest.WithToken(key))},

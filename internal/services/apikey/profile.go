@@ -1,4 +1,6 @@
-package services
+// Package apikey is the generic API-key service (a static key in a header or
+// query parameter): its settings and offline rules; the live check is probe.PlanAPIKey.
+package apikey
 
 import (
 	"fmt"
@@ -6,12 +8,18 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
-// apiKey is any HTTP API that accepts a static key in a header or a query
+// Service is the apikey entry of the catalog.
+func Service() kit.Service {
+	return kit.Service{Profile: profile(), Plan: probe.PlanAPIKey, NoEmulation: "generic: any HTTP API; tests use their own httptest servers"}
+}
+
+// profile is any HTTP API that accepts a static key in a header or a query
 // parameter.
-func apiKey() *connector.Profile {
+func profile() *connector.Profile {
 	return &connector.Profile{
 		ID:          "api_key",
 		DisplayName: "API key",
@@ -32,14 +40,14 @@ func apiKey() *connector.Profile {
 		Rules: []connector.Rule{
 			kit.RequireSetting("probe_url", "to test the key"),
 			kit.EndpointRules("probe_url"),
-			apiKeyToken,
-			apiKeyLocation,
-			apiKeyPrefix,
+			tokenRule,
+			locationRule,
+			prefixRule,
 		},
 	}
 }
 
-func apiKeyToken(s *connector.Spec) []finding.Finding {
+func tokenRule(s *connector.Spec) []finding.Finding {
 	if !kit.SecretUnset(s, s.Auth.Token, "token") {
 		return nil
 	}
@@ -49,8 +57,8 @@ func apiKeyToken(s *connector.Spec) []finding.Finding {
 		WithFix("Set auth.token_wo (or auth.token) to the API key.")}
 }
 
-// apiKeyLocation checks the header or parameter name.
-func apiKeyLocation(s *connector.Spec) []finding.Finding {
+// locationRule checks the header or parameter name.
+func locationRule(s *connector.Spec) []finding.Finding {
 	if s.SettingUnknown("location") || s.SettingUnknown("name") {
 		return nil
 	}
@@ -80,9 +88,9 @@ func apiKeyLocation(s *connector.Spec) []finding.Finding {
 	return nil
 }
 
-// apiKeyPrefix catches a scheme typed without its separating space, which
+// prefixRule catches a scheme typed without its separating space, which
 // glues the scheme to the key ("Bearerabc…").
-func apiKeyPrefix(s *connector.Spec) []finding.Finding {
+func prefixRule(s *connector.Spec) []finding.Finding {
 	p, ok := kit.Known(s, "prefix")
 	if !ok || strings.HasSuffix(p, " ") {
 		return nil

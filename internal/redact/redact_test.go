@@ -1,10 +1,8 @@
-package diagnose
+package redact
 
 import (
 	"strings"
 	"testing"
-
-	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 )
 
 // Secrets used by the tests; none is real.
@@ -57,65 +55,42 @@ func TestRedact(t *testing.T) {
 		{in: "https://docs.github.com/rest/users/users#get-the-authenticated-user", exactq: "https://docs.github.com/rest/users/users#get-the-authenticated-user"},
 	}
 	for _, c := range cases {
-		got := redact(c.in)
+		got := Text(c.in)
 		for _, g := range c.gone {
 			if strings.Contains(got, g) {
-				t.Errorf("redact(%q) = %q: still holds %q", c.in, got, g)
+				t.Errorf("Text(%q) = %q: still holds %q", c.in, got, g)
 			}
 		}
 		for _, k := range c.keep {
 			if !strings.Contains(got, k) {
-				t.Errorf("redact(%q) = %q: lost %q", c.in, got, k)
+				t.Errorf("Text(%q) = %q: lost %q", c.in, got, k)
 			}
 		}
 		if c.exactq != "" && got != c.exactq {
-			t.Errorf("redact(%q) = %q, want it unchanged", c.in, got)
+			t.Errorf("Text(%q) = %q, want it unchanged", c.in, got)
 		}
-		if again := redact(got); again != got {
+		if again := Text(got); again != got {
 			t.Errorf("redact is not idempotent: %q -> %q", got, again)
 		}
 	}
 }
 
-// TestDiagnoseNeverEchoesSecrets checks every text of a Result.
-func TestDiagnoseNeverEchoesSecrets(t *testing.T) {
+func TestValues(t *testing.T) {
 	t.Parallel()
-	secrets := []string{testJWT, testSlack, testGHP, testGHPat, testOpaque, testSecretVal}
-	messages := []struct {
-		status int
-		text   string
+	for _, c := range []struct {
+		in      string
+		secrets []string
+		want    string
 	}{
-		{401, `{"error":"invalid_token","error_description":"token ` + testGHP + ` is not valid"}`},
-		{401, `{"error":"invalid_client","error_description":"client_secret=` + testSecretVal + ` rejected"}`},
-		{400, `{"error":"invalid_grant","error_description":"assertion ` + testJWT + ` expired"}`},
-		{200, `{"ok":false,"error":"invalid_auth","warning":"token ` + testSlack + `"}`},
-		{0, `Get "https://api.example.com/v1?access_token=` + testSecretVal + `": dial tcp 1.2.3.4:443: connect: connection refused`},
-		{0, "Request headers: Authorization: Bearer " + testJWT + "\nresponse: HTTP/1.1 401 Unauthorized"},
-		{401, "Authorization: SSWS " + testOpaque + "\r\n" + `{"errorCode":"E0000011","errorSummary":"Invalid token provided: ` + testOpaque + `"}`},
-		{403, `{"message":"Bad credentials for ` + testGHPat + `"}`},
-		{0, "unclassifiable text mentioning " + testOpaque},
-	}
-	for _, m := range messages {
-		r := Diagnose(nil, "", m.status, m.text)
-		checkShape(t, r)
-		for _, s := range resultTexts(r) {
-			for _, secret := range secrets {
-				if strings.Contains(s, secret) || strings.Contains(s, secret[len(secret)/2:]) {
-					t.Errorf("Diagnose(%q) echoes a secret in %q", m.text, s)
-				}
-			}
+		{"token abc123def456 rejected", []string{"abc123def456"}, "token [REDACTED] rejected"},
+		// Longest first: a secret containing another is replaced whole.
+		{"key s3cr3t-long-value", []string{"s3cr3t", "s3cr3t-long-value"}, "key [REDACTED]"},
+		// Too short to replace safely.
+		{"abc is fine", []string{"abc", ""}, "abc is fine"},
+		{"nothing to do", nil, "nothing to do"},
+	} {
+		if got := Values(c.in, c.secrets); got != c.want {
+			t.Errorf("Values(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
-}
-
-// TestRedactedInputStillDecodes: redaction keeps bodies decodable.
-func TestRedactedInputStillDecodes(t *testing.T) {
-	t.Parallel()
-	body := `{"error":"invalid_grant","error_description":"Token has been expired or revoked.","refresh_token":"1//0gAbCdEfGhIjKlMnOpQrStUvWxYz0123456789","access_token":"` + testJWT + `"}`
-	r := Diagnose(nil, "", 400, body)
-	check(t, r, want{category: finding.ExpiredCredentials, code: "invalid_grant"})
-}
-
-func resultTexts(r Result) []string {
-	return append([]string{r.Code, r.Summary, r.Cause}, r.Remediation...)
 }

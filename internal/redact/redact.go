@@ -1,14 +1,19 @@
-package diagnose
+// Package redact removes secrets from text Handshake shows, known values (Values) and
+// shapes of credentials (Text), replacing each with the one Placeholder.
+package redact
 
 import (
 	"regexp"
+	"sort"
 	"strings"
+
+	"github.com/handshake-tf/terraform-provider-handshake/internal/vendortext"
 )
 
-// Redacted replaces a secret in everything Diagnose returns. Messages pasted
-// into a configuration may carry the credential that failed (a logged
-// Authorization header, a token in a URL); Diagnose never echoes one.
-const Redacted = "[REDACTED]"
+// Placeholder replaces a secret wherever Handshake removes one: in what
+// diagnose returns (a message pasted into a configuration may carry the
+// credential that failed) and in live-check results. The docs quote it.
+const Placeholder = "[REDACTED]"
 
 var (
 	rePEMKey = regexp.MustCompile(`(?s)-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|\z)`)
@@ -40,9 +45,11 @@ var strongKeys = map[string]bool{
 	"x-api-key": true, "private_key": true, "cookie": true, "set-cookie": true,
 }
 
-// redact removes secrets from s. It is idempotent: redact(redact(s)) ==
-// redact(s), and its placeholders never look like secrets themselves.
-func redact(s string) string {
+// Text removes secrets recognised by their shape from s: private keys,
+// JWTs, vendor tokens, credentials after an auth scheme or a secret-named
+// key, authorization codes and long opaque strings. It is idempotent:
+// Text(Text(s)) == Text(s), and Placeholder never looks like a secret.
+func Text(s string) string {
 	for range 3 {
 		r := redactOnce(s)
 		if r == s {
@@ -61,21 +68,21 @@ func redactOnce(s string) string {
 	// regexps are slow on 64 KiB of text.
 	lower := strings.ToLower(s)
 	if strings.Contains(lower, "private key-----") {
-		s = rePEMKey.ReplaceAllString(s, "-----BEGIN PRIVATE KEY-----"+Redacted+"-----END PRIVATE KEY-----")
+		s = rePEMKey.ReplaceAllString(s, "-----BEGIN PRIVATE KEY-----"+Placeholder+"-----END PRIVATE KEY-----")
 	}
 	if strings.Contains(s, "eyJ") {
-		s = reJWT.ReplaceAllString(s, Redacted)
+		s = reJWT.ReplaceAllString(s, Placeholder)
 	}
-	if containsAny(s, []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"}) {
-		s = reGitHubToken.ReplaceAllString(s, "${1}"+Redacted)
+	if vendortext.ContainsAny(s, "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_") {
+		s = reGitHubToken.ReplaceAllString(s, "${1}"+Placeholder)
 	}
-	if containsAny(s, []string{"xox", "xapp-"}) {
-		s = reSlackToken.ReplaceAllString(s, "${1}"+Redacted)
+	if vendortext.ContainsAny(s, "xox", "xapp-") {
+		s = reSlackToken.ReplaceAllString(s, "${1}"+Placeholder)
 	}
-	if containsAny(s, []string{"AKIA", "ASIA", "AROA", "AIDA"}) {
-		s = reAWSKeyID.ReplaceAllString(s, Redacted)
+	if vendortext.ContainsAny(s, "AKIA", "ASIA", "AROA", "AIDA") {
+		s = reAWSKeyID.ReplaceAllString(s, Placeholder)
 	}
-	if containsAny(lower, []string{"token", "secret", "assertion", "code", "pass", "pwd", "key", "sig", "authorization", "cookie", "session"}) {
+	if vendortext.ContainsAny(lower, "token", "secret", "assertion", "code", "pass", "pwd", "key", "sig", "authorization", "cookie", "session") {
 		s = replaceSubmatch(s, reSecretKV, redactKV)
 	}
 	if strings.Contains(s, "code=") {
@@ -83,15 +90,15 @@ func redactOnce(s string) string {
 			if !looksSecret(m[2]) {
 				return "", false
 			}
-			return m[1] + Redacted, true
+			return m[1] + Placeholder, true
 		})
 	}
-	if containsAny(lower, []string{"bearer", "ssws", "token", "basic", "dpop", "sharedaccesssignature"}) {
+	if vendortext.ContainsAny(lower, "bearer", "ssws", "token", "basic", "dpop", "sharedaccesssignature") {
 		s = replaceSchemeTokens(s)
 	}
 	s = reOpaque.ReplaceAllStringFunc(s, func(v string) string {
 		if opaqueSecret(v) {
-			return Redacted
+			return Placeholder
 		}
 		return v
 	})
@@ -116,7 +123,7 @@ func redactKV(m []string) (string, bool) {
 	if !strongKeys[key] && !looksSecret(v) {
 		return "", false
 	}
-	return m[1] + m[2] + prefix + Redacted, true
+	return m[1] + m[2] + prefix + Placeholder, true
 }
 
 // replaceSchemeTokens redacts "Bearer <token>" but not an auth-param such
@@ -135,7 +142,7 @@ func replaceSchemeTokens(s string) string {
 			continue
 		}
 		b.WriteString(s[last:m[6]])
-		b.WriteString(Redacted)
+		b.WriteString(Placeholder)
 		last = end
 	}
 	b.WriteString(s[last:])
@@ -155,7 +162,7 @@ func isAuthParam(v, s string, end int) bool {
 			return false
 		}
 	}
-	return end < len(s) && (s[end] == '"' || isIdent(s[end]))
+	return end < len(s) && (s[end] == '"' || vendortext.IsWordByte(s[end]))
 }
 
 // looksSecret tells a credential from a word: at least 8 characters with a
@@ -227,6 +234,23 @@ func opaqueSecret(v string) bool {
 	}
 	// 32+ hex digits without separators: keys, signatures, old-style tokens.
 	return !nonHex && digit && (upper || lower) && !(upper && lower)
+}
+
+// Values replaces every occurrence in s of each of secrets (values shorter
+// than four bytes are ignored: they would blank ordinary words), longest
+// first, so a secret containing another is replaced whole.
+func Values(s string, secrets []string) string {
+	list := make([]string, 0, len(secrets))
+	for _, sec := range secrets {
+		if len(sec) >= 4 && strings.Contains(s, sec) {
+			list = append(list, sec)
+		}
+	}
+	sort.Slice(list, func(i, j int) bool { return len(list[i]) > len(list[j]) })
+	for _, sec := range list {
+		s = strings.ReplaceAll(s, sec, Placeholder)
+	}
+	return s
 }
 
 // replaceSubmatch is ReplaceAllStringSubmatchFunc: f returns the

@@ -1,4 +1,6 @@
-package services
+// Package oauth2 is the generic OAuth 2.0 / OpenID Connect service: its settings
+// and offline rules; the live check is probe.PlanOAuth2.
+package oauth2
 
 import (
 	"fmt"
@@ -8,12 +10,18 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
-// oauth2 is any OAuth 2.0 / OpenID Connect authorization server, configured
+// Service is the oauth2 entry of the catalog.
+func Service() kit.Service {
+	return kit.Service{Profile: profile(), Plan: probe.PlanOAuth2, NoEmulation: "tested against a real OpenID Connect server (oidc-provider), see internal/testing/oidcserver"}
+}
+
+// profile is any OAuth 2.0 / OpenID Connect authorization server, configured
 // by its token endpoint or discovered from its issuer.
-func oauth2() *connector.Profile {
+func profile() *connector.Profile {
 	return &connector.Profile{
 		ID:          "oauth2",
 		DisplayName: "OAuth 2.0",
@@ -58,36 +66,36 @@ func oauth2() *connector.Profile {
 		AuthAttrs: []string{"client_id", "client_secret", "private_key", "token"},
 		Redirect:  connector.RedirectPolicy{NativeSchemes: true},
 		// OfflineScope stays empty: only OpenID Connect servers tie refresh
-		// tokens to offline_access, so oauth2RefreshToken decides per server.
+		// tokens to offline_access, so refreshTokenRule decides per server.
 		Rules: []connector.Rule{
 			kit.EndpointRules("token_url", "authorization_url", "issuer", "probe_url", "refresh_url", "introspection_url"),
-			oauth2Endpoints,
-			oauth2Issuer,
+			endpoints,
+			issuerRule,
 			kit.ClientIDHygiene,
-			oauth2ClientAuth,
-			oauth2Grant,
-			oauth2RefreshToken,
+			clientAuth,
+			grantRule,
+			refreshTokenRule,
 		},
 	}
 }
 
-// oauth2ClientType and oauth2GrantType return the effective values; ok is
+// clientType and grantType return the effective values; ok is
 // false when Terraform does not know them yet.
-func oauth2ClientType(s *connector.Spec) (string, bool) {
+func clientType(s *connector.Spec) (string, bool) {
 	if s.SettingUnknown("client_type") {
 		return "", false
 	}
 	return kit.SettingOr(s, "client_type", "confidential"), true
 }
 
-func oauth2GrantType(s *connector.Spec) (string, bool) {
+func grantType(s *connector.Spec) (string, bool) {
 	if s.SettingUnknown("grant_type") {
 		return "", false
 	}
 	if g, ok := kit.Known(s, "grant_type"); ok {
 		return g, true
 	}
-	ct, ok := oauth2ClientType(s)
+	ct, ok := clientType(s)
 	if !ok {
 		return "", false
 	}
@@ -97,8 +105,8 @@ func oauth2GrantType(s *connector.Spec) (string, bool) {
 	return "client_credentials", true
 }
 
-// oauth2AuthStyle is the effective client authentication method.
-func oauth2AuthStyle(s *connector.Spec) (string, bool) {
+// authStyle is the effective client authentication method.
+func authStyle(s *connector.Spec) (string, bool) {
 	if s.SettingUnknown("auth_style") {
 		return "", false
 	}
@@ -114,8 +122,8 @@ func oauth2AuthStyle(s *connector.Spec) (string, bool) {
 	return "client_secret_basic", true
 }
 
-// oauth2Endpoints: Handshake needs a token endpoint, given or discovered.
-func oauth2Endpoints(s *connector.Spec) []finding.Finding {
+// endpoints: Handshake needs a token endpoint, given or discovered.
+func endpoints(s *connector.Spec) []finding.Finding {
 	if !kit.SettingUnset(s, "token_url") || !kit.SettingUnset(s, "issuer") {
 		return nil
 	}
@@ -127,10 +135,10 @@ func oauth2Endpoints(s *connector.Spec) []finding.Finding {
 			"Or, for an OpenID Connect provider, oauth2 = { issuer = \"https://idp.example.com\" }.")}
 }
 
-// oauth2Issuer catches the discovery URL given as the issuer: RFC 8414 §3
+// issuerRule catches the discovery URL given as the issuer: RFC 8414 §3
 // and OIDC Discovery §4 build the discovery URL from the issuer, so the
 // suffix would be doubled and the issuer comparison would fail.
-func oauth2Issuer(s *connector.Spec) []finding.Finding {
+func issuerRule(s *connector.Spec) []finding.Finding {
 	v, ok := kit.Known(s, "issuer")
 	if !ok {
 		return nil
@@ -158,10 +166,10 @@ func oauth2Issuer(s *connector.Spec) []finding.Finding {
 	return nil
 }
 
-// oauth2ClientAuth checks that the client can authenticate the way its type
+// clientAuth checks that the client can authenticate the way its type
 // and auth_style say, and that a public client carries no secret.
-func oauth2ClientAuth(s *connector.Spec) []finding.Finding {
-	ct, ok := oauth2ClientType(s)
+func clientAuth(s *connector.Spec) []finding.Finding {
+	ct, ok := clientType(s)
 	if !ok {
 		return nil
 	}
@@ -191,7 +199,7 @@ func oauth2ClientAuth(s *connector.Spec) []finding.Finding {
 	if kit.ClientIDUnset(s) {
 		out = append(out, kit.MissingClientID("a confidential client authenticates with its client_id and a secret or key"))
 	}
-	style, ok := oauth2AuthStyle(s)
+	style, ok := authStyle(s)
 	if !ok {
 		return out
 	}
@@ -216,13 +224,13 @@ func oauth2ClientAuth(s *connector.Spec) []finding.Finding {
 	return out
 }
 
-// oauth2Grant checks what each grant type needs.
-func oauth2Grant(s *connector.Spec) []finding.Finding {
-	grant, ok := oauth2GrantType(s)
+// grantRule checks what each grant type needs.
+func grantRule(s *connector.Spec) []finding.Finding {
+	grant, ok := grantType(s)
 	if !ok {
 		return nil
 	}
-	ct, _ := oauth2ClientType(s)
+	ct, _ := clientType(s)
 	switch grant {
 	case "client_credentials":
 		if ct == "public" {
@@ -250,8 +258,8 @@ func oauth2Grant(s *connector.Spec) []finding.Finding {
 				WithFix("Set redirect_uris to the callback URLs the app uses.")}
 		}
 	case "jwt_bearer":
-		// A missing client_id is reported once, by oauth2ClientAuth.
-		if style, ok := oauth2AuthStyle(s); ok && style == "private_key_jwt" && ct != "public" {
+		// A missing client_id is reported once, by clientAuth.
+		if style, ok := authStyle(s); ok && style == "private_key_jwt" && ct != "public" {
 			return nil // the same key is already required and checked for client authentication
 		}
 		return kit.RequirePrivateKey("to sign the JWT bearer assertion (RFC 7523 §2.1)")(s)
@@ -259,15 +267,15 @@ func oauth2Grant(s *connector.Spec) []finding.Finding {
 	return nil
 }
 
-// oauth2RefreshToken explains when require_refresh_token cannot be met.
+// refreshTokenRule explains when require_refresh_token cannot be met.
 // Which scope asks for a refresh token is server-specific: OpenID Connect
 // servers use offline_access (OIDC Core §11), plain OAuth servers may issue
 // one without any scope, so without an issuer this is only a warning.
-func oauth2RefreshToken(s *connector.Spec) []finding.Finding {
+func refreshTokenRule(s *connector.Spec) []finding.Finding {
 	if !s.RequireRefreshToken {
 		return nil
 	}
-	grant, ok := oauth2GrantType(s)
+	grant, ok := grantType(s)
 	if !ok {
 		return nil
 	}
