@@ -10,6 +10,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/google"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/okta"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/salesforce"
 )
 
 // All returns every service, in the order the docs list them. Adding a
@@ -29,7 +30,7 @@ func All() []kit.Service {
 		{Profile: slack(), Plan: planSlack, NoEmulation: "still in internal/sandbox"},
 		{Profile: snowflake(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},
 		{Profile: keycloak(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},
-		{Profile: salesforce(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},
+		salesforce.Service(),
 		{Profile: box(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
 		{Profile: servicenow(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},
 		{Profile: zendesk(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
