@@ -28,6 +28,7 @@ var serviceFiles = map[string][]string{
 	"microsoft_365":    {"entra/*.go"},
 	"okta":             {"okta/*.go"},
 	"google_workspace": {"google/*.go"},
+	"salesforce":       {"salesforce/*.go"},
 }
 
 // sharedPages lets a service's codes be listed on a related service's page
@@ -84,6 +85,11 @@ var tableCodes = map[string][]tablePattern{
 		{regexp.MustCompile(`\bcase ((?:"[^"]+",?\s*)+):`), ""},
 		{regexp.MustCompile(`\breason\(((?:"[^"]+",?\s*)+)\)`), ""},
 		{regexp.MustCompile(`e\.Status == "([A-Z_]+)"`), ""},
+	},
+	// Salesforce's rules: rows start with the vendor's code
+	// ({"invalid_grant", "ip restricted", finding.PolicyBlocked, …}).
+	"salesforce/decode.go": {
+		{regexp.MustCompile(`(?m)^\s*\{"([A-Za-z_]+)", "[^"]*", finding\.`), ""},
 	},
 	// slackKnown.
 	"slack.go": {

@@ -51,6 +51,11 @@ var (
 	statusCodeRE = regexp.MustCompile(`\bstatusCode["']?\s*[:=]\s*([1-5][0-9]{2})\b`)
 )
 
+// salesforceOAuthCodes are the token endpoint's own codes, besides RFC 6749's.
+var salesforceOAuthCodes = map[string]bool{"invalid_client_id": true, "invalid_client_credentials": true,
+	"invalid_app_access": true, "inactive_user": true, "inactive_org": true, "rate_limit_exceeded": true,
+	"redirect_uri_mismatch": true}
+
 // knownDescriptions are token-endpoint descriptions distinctive enough to
 // name the error when a tool printed only them ("Error authenticating with
 // JWT config due to: user hasn't approved this consumer").
@@ -76,7 +81,7 @@ func readError(status int, body string) (sfError, bool) {
 	if !ok {
 		e, ok = readText(status, body)
 	}
-	if !ok {
+	if !ok || e.oauth && !kit.OAuthStandardCodes[e.code] && !salesforceOAuthCodes[e.code] {
 		return sfError{}, false
 	}
 	if e.status == 0 {
@@ -225,8 +230,8 @@ type rule struct {
 }
 
 const (
-	fixConsumerKey = "Copy the Consumer Key from Setup > App Manager > the app > View > Manage Consumer Details, and use the login_url of the org that owns the app (a sandbox has its own copy of the app with its own key)."
-	fixRelogin     = "Authorize the app again (web-server flow) to get a new refresh token, and update auth.token; with Refresh Token Rotation on, always store the newest refresh_token Salesforce returns."
+	fixConsumerKey  = "Copy the Consumer Key from Setup > App Manager > the app > View > Manage Consumer Details, and use the login_url of the org that owns the app (a sandbox has its own copy of the app with its own key)."
+	fixRelogin      = "Authorize the app again (web-server flow) to get a new refresh token, and update auth.token; with Refresh Token Rotation on, always store the newest refresh_token Salesforce returns."
 	fixLoginHistory = "Setup > Login History shows the refused attempt and its reason."
 )
 
@@ -247,13 +252,13 @@ var rules = []rule{
 	{"invalid_app_access", "", finding.ConsentRequired, "The Salesforce user is not admin-approved for the connected app",
 		"The app requires admin pre-authorization, and neither the user's profile nor any of its permission sets is added to the app.",
 		[]string{"App Manager > the app > Manage: add the integration user's profile or a permission set under Profiles / Permission Sets."}, false},
+	{"invalid_grant", "login hours", finding.PolicyBlocked, "Salesforce refused the login outside the allowed hours or IP ranges",
+		"The integration user's profile restricts login hours or IP ranges, and this login fell outside them.",
+		[]string{"Widen the profile's Login Hours or Login IP Ranges for the integration user (Setup > Profiles).", fixLoginHistory}, false},
 	{"invalid_grant", "ip restricted", finding.PolicyBlocked, "Salesforce refused the login from this IP address",
 		"The login came from an address outside the user's profile Login IP Ranges (or the org's trusted ranges), or outside the profile's login hours, and the app does not relax IP restrictions. The credential itself is fine: nothing was revoked.",
 		[]string{"Add the address Terraform runs from to the integration user's profile (Setup > Profiles > the profile > Login IP Ranges), or set the app's IP Relaxation to \"Relax IP restrictions\" (App Manager > the app > Manage > Edit Policies).",
 			fixLoginHistory}, false},
-	{"invalid_grant", "login hours", finding.PolicyBlocked, "Salesforce refused the login outside the allowed hours or IP ranges",
-		"The integration user's profile restricts login hours or IP ranges, and this login fell outside them.",
-		[]string{"Widen the profile's Login Hours or Login IP Ranges for the integration user (Setup > Profiles).", fixLoginHistory}, false},
 	{"invalid_grant", "expired access/refresh token", finding.ExpiredCredentials, "The Salesforce refresh token is expired or revoked",
 		"Salesforce no longer accepts the refresh token: the app's Refresh Token Policy expired it, it was revoked (by the user, an admin, or a password reset), a sixth authorization of the same user and app evicted it (Salesforce keeps five per user and app), or Refresh Token Rotation replaced it and the old one was presented again.",
 		[]string{fixRelogin, "Check the app's Refresh Token Policy (App Manager > the app > Manage > Edit Policies)."}, false},

@@ -127,7 +127,9 @@ func Plan(s *connector.Spec) (*probe.Plan, []finding.Finding) {
 
 func (r *run) loginPath() finding.Path { return r.spec.SettingPath("login_url") }
 
-func (r *run) secretPath() finding.Path { return kit.SecretPath(r.spec.Auth.ClientSecret, "client_secret") }
+func (r *run) secretPath() finding.Path {
+	return kit.SecretPath(r.spec.Auth.ClientSecret, "client_secret")
+}
 
 func (r *run) tokenPath() finding.Path { return kit.SecretPath(r.spec.Auth.Token, "token") }
 
