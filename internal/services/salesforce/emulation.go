@@ -203,7 +203,7 @@ func (e *emu) validClaims(w http.ResponseWriter, c josejwt.Claims, ws map[string
 		oauthFail(w, "invalid_grant", "invalid assertion")
 	case len(c.Audience) != 1 || c.Audience[0] != aud:
 		oauthFail(w, "invalid_grant", "Audience validation failed")
-	case c.Expiry.Time().Before(now) || c.Expiry.Time().After(now.Add(assertionLifetime+30*time.Second)):
+	case c.Expiry.Time().Before(now) || c.Expiry.Time().After(now.Add(3*time.Minute+30*time.Second)): // Salesforce's rule, not the client's constant
 		oauthFail(w, "invalid_grant", "invalid assertion")
 	default:
 		return true
