@@ -231,7 +231,7 @@ type rule struct {
 
 const (
 	fixConsumerKey  = "Copy the Consumer Key from Setup > App Manager > the app > View > Manage Consumer Details, and use the login_url of the org that owns the app (a sandbox has its own copy of the app with its own key)."
-	fixRelogin      = "Authorize the app again (web-server flow) to get a new refresh token, and update auth.token; with Refresh Token Rotation on, always store the newest refresh_token Salesforce returns."
+	fixRelogin      = "Authorize the app again (web-server flow) to get a new refresh token, and update auth.token_wo; with Refresh Token Rotation on, always store the newest refresh_token Salesforce returns."
 	fixLoginHistory = "Setup > Login History shows the refused attempt and its reason."
 )
 
