@@ -199,6 +199,15 @@ func (r *run) postForm(ctx context.Context, env *probe.Env, step, path string, f
 	return do(env, req, step)
 }
 
+// lowerFirst lower-cases a summary joined after a prefix, but not the
+// vendor's name.
+func lowerFirst(s string) string {
+	if strings.HasPrefix(s, "Salesforce") {
+		return s
+	}
+	return kit.LowerFirstRune(s)
+}
+
 func failed(f finding.Finding) probe.StepResult {
 	return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
 }
@@ -206,7 +215,7 @@ func failed(f finding.Finding) probe.StepResult {
 func (r *run) netFailure(err error, path finding.Path, what string) probe.StepResult {
 	f := transport.Classify(err)
 	f.Path = path
-	f.Summary = what + ": " + kit.LowerFirstRune(f.Summary)
+	f.Summary = what + ": " + lowerFirst(f.Summary)
 	return failed(f)
 }
 
@@ -215,7 +224,7 @@ func (r *run) refused(env *probe.Env, resp probe.Response, prefix string) probe.
 	f := env.Decode(resp)
 	f.Path = r.pathFor(f)
 	if prefix != "" {
-		f.Summary = prefix + ": " + kit.LowerFirstRune(f.Summary)
+		f.Summary = prefix + ": " + lowerFirst(f.Summary)
 	}
 	return failed(f)
 }

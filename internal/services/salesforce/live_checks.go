@@ -202,7 +202,7 @@ func (r *run) stepAPI(ctx context.Context, env *probe.Env) probe.StepResult {
 		if f.Category == finding.EndpointNotFound {
 			f.Path = r.spec.SettingPath("api_version")
 		}
-		f.Summary = "REST API: " + kit.LowerFirstRune(f.Summary)
+		f.Summary = "REST API: " + lowerFirst(f.Summary)
 		return failed(f)
 	}
 	res := probe.StepResult{Message: fmt.Sprintf("GET %s answered %d%s", path, resp.StatusCode, note)}
