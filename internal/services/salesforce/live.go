@@ -242,7 +242,9 @@ func (r *run) stepToken(ctx context.Context, env *probe.Env) probe.StepResult {
 		form.Set("refresh_token", r.spec.Auth.Token.Value)
 		r.clientParams(form)
 	case flowJWT:
-		assertion, err := r.assertion(env.Now())
+		// Salesforce compares exp with its own clock: sign with the real
+		// time, not the check's (possibly injected) clock.
+		assertion, err := r.assertion(time.Now())
 		if err != nil {
 			return failed(finding.Errorf(finding.InvalidCredentials, kit.SecretPath(r.spec.Auth.PrivateKey, "private_key"),
 				"auth.private_key cannot sign the JWT bearer assertion").
