@@ -261,3 +261,14 @@ resource "handshake_connector" "snowflake_reporting" {
   auth       = { token_wo = var.snowflake_pat }
   on_failure = "warn"
 }
+
+# Broken: the org locks sessions to the IP address they came from, so the
+# API refuses the token issued seconds earlier (Defender's "Get Permissions:
+# NoHttpResponseException" in seed 003).
+resource "handshake_connector" "salesforce_crm" {
+  name       = "salesforce-crm"
+  service    = "salesforce"
+  salesforce = { login_url = "${var.sandbox_url}/salesforce", api_version = "v61.0" }
+  auth       = { client_id = "3MVG9.sandbox.iplock.DemoCrmSync0123", client_secret_wo = "SANDBOX0SALESFORCE0CONSUMER0SECRET0123456789ABCDEF" }
+  on_failure = "warn"
+}

@@ -169,7 +169,7 @@ func TestGenericOAuthBodies(t *testing.T) {
 			name:   "salesforce ip restricted",
 			status: 400,
 			body:   `{"error_description":"ip restricted","error":"invalid_grant"}`,
-			want:   want{category: finding.RevokedCredentials, code: "invalid_grant"},
+			want:   want{category: finding.PolicyBlocked, code: "invalid_grant"},
 		},
 		{
 			name:   "box bad client credentials",

@@ -163,6 +163,11 @@ func (e OAuthError) Finding(status int) finding.Finding {
 		case has(desc, "disabled", "inactive", "suspended", "deactivated", "locked", "blocked user"):
 			return mk(finding.AccountDisabled, "The account behind the grant is disabled",
 				"Re-enable the user, or re-authorize the connector with an active account.")
+		case has(desc, "ip restricted", "login hours", "ip address"):
+			// Salesforce's "ip restricted": the login came from outside the
+			// allowed ranges; the grant itself is fine.
+			return mk(finding.PolicyBlocked, "A policy blocked the grant from this address",
+				"Ask the service's administrator to allow the address Terraform runs from.")
 		case has(desc, "consent"):
 			return mk(finding.ConsentRequired, "Consent for the grant is missing or was withdrawn",
 				"Grant consent again, then obtain a new refresh token.")

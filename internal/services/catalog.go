@@ -15,6 +15,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/oauth2"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/okta"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/salesforce"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/slack"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/snowflake"
 )
@@ -36,7 +37,7 @@ func All() []kit.Service {
 		slack.Service(),
 		snowflake.Service(),
 		keycloak.Service(),
-		{Profile: salesforce(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},
+		salesforce.Service(),
 		{Profile: box(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
 		{Profile: servicenow(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},
 		{Profile: zendesk(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},

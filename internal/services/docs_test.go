@@ -86,6 +86,11 @@ var tableCodes = map[string][]tablePattern{
 		{regexp.MustCompile(`\breason\(((?:"[^"]+",?\s*)+)\)`), ""},
 		{regexp.MustCompile(`e\.Status == "([A-Z_]+)"`), ""},
 	},
+	// Salesforce's rules: rows start with the vendor's code
+	// ({"invalid_grant", "ip restricted", finding.PolicyBlocked, …}).
+	"salesforce/decode.go": {
+		{regexp.MustCompile(`(?m)^\s*\{"([A-Za-z_]+)", "[^"]*", finding\.`), ""},
+	},
 	// slackKnown.
 	"slack/decode.go": {
 		{regexp.MustCompile(`(?m)^\s*"([a-z0-9_]+)":\s*\{finding\.`), ""},

@@ -1,4 +1,4 @@
-package services
+package salesforce
 
 import (
 	"testing"
@@ -12,7 +12,7 @@ func TestSalesforceProfile(t *testing.T) {
 	myDomain := servicetest.Set("login_url", "https://acme.my.salesforce.com", "api_version", "v61.0")
 	jwt := []servicetest.SpecOpt{servicetest.WithClient(consumerKey, ""), servicetest.WithUser("integration@acme.com"), servicetest.WithKey(servicetest.TestRSA2048())}
 	cc := servicetest.WithClient(consumerKey, "F1E2D3C4B5A697887766554433221100FFEEDDCCBBAA99887766554433221100")
-	servicetest.RunProfileCases(t, salesforce(), []servicetest.ProfileCase{
+	servicetest.RunProfileCases(t, Profile(), []servicetest.ProfileCase{
 		{Name: "valid JWT bearer connector", Spec: servicetest.NewSpec("salesforce", myDomain,
 			append(jwt, servicetest.WithScopes("api", "refresh_token"), servicetest.WithRefresh(), servicetest.WithRedirects("https://app.example.com/oauth/sf"))...)},
 		{Name: "valid client credentials on My Domain", Spec: servicetest.NewSpec("salesforce", myDomain, cc, servicetest.WithScopes("api"))},

@@ -1,4 +1,6 @@
-package services
+// Package salesforce is the Salesforce service: its profile (settings and
+// offline rules), the decoder of its error answers, its live check and its sandbox emulation.
+package salesforce
 
 import (
 	"fmt"
@@ -13,27 +15,38 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
-// salesforce is a Salesforce org reached through a connected app or
-// external client app.
-func salesforce() *connector.Profile {
+// Service is Salesforce in the catalog.
+func Service() kit.Service {
+	em := Emulation()
+	return kit.Service{Profile: Profile(), Plan: Plan, Emulation: &em}
+}
+
+// Profile is a Salesforce org reached through a connected app or external
+// client app.
+func Profile() *connector.Profile {
 	return &connector.Profile{
 		ID:          "salesforce",
 		DisplayName: "Salesforce",
 		Description: "A Salesforce org, through a connected app or external client app. Authenticate with the OAuth " +
 			"client credentials flow (`client_id` and `client_secret`; needs a My Domain `login_url`) or the JWT bearer " +
 			"flow (`client_id`, the integration user's `username` and the RSA `private_key` whose certificate is on the " +
-			"app). Refresh tokens need the `refresh_token` scope (`offline_access` is Salesforce's synonym).",
+			"app). A refresh token from an earlier authorization goes in `token` (with `client_id` and, when the app requires it, " +
+			"`client_secret`); live checks do not redeem it unless `redeem_refresh_token = true`, since Salesforce can rotate it. " +
+			"Refresh tokens need the `refresh_token` scope (`offline_access` is Salesforce's synonym).",
 		Settings: []connector.Setting{
 			{Name: "login_url", Kind: connector.String, Description: "Authorization server. Defaults to " +
 				"`https://login.salesforce.com`; sandboxes use `https://test.salesforce.com`; a My Domain " +
 				"(`https://<name>.my.salesforce.com`) works for both and is required for the client credentials flow. " +
 				"Not the Lightning address (`*.lightning.force.com`)."},
 			{Name: "instance_url", Kind: connector.String, Description: "REST API host of the org, such as " +
-				"`https://<name>.my.salesforce.com`. Optional: Salesforce returns it with the token."},
+				"`https://<name>.my.salesforce.com`. Optional: Salesforce returns it with the token, and the live check uses " +
+				"that one unless this is set."},
 			{Name: "api_version", Kind: connector.String, Description: "REST API version used by the probe, written as in " +
 				"the URL path: `v61.0`. Defaults to a recent version."},
 		},
-		AuthAttrs: []string{"client_id", "client_secret", "private_key", "username"},
+		AuthAttrs: []string{"client_id", "client_secret", "private_key", "username", "token"},
+		Decode:    Decode,
+		Recognize: Recognize,
 		// Salesforce issues refresh tokens for either refresh_token or
 		// offline_access. connector.CheckScopes compares against a single
 		// OfflineScope, which would flag offline_access wrongly, so the
@@ -51,6 +64,7 @@ func salesforce() *connector.Profile {
 			kit.PrivateKeyRule("to sign the JWT bearer assertion"),
 			kit.RSAKeyRule("Salesforce", 0, "SALESFORCE-JWT-KEY"),
 			salesforceClientCredentials,
+			salesforceRefreshToken,
 		},
 	}
 }
@@ -190,7 +204,7 @@ func salesforceJWTBearer(s *connector.Spec) []finding.Finding {
 // salesforceClientCredentials: the client credentials flow runs only on the
 // org's My Domain; login.salesforce.com and test.salesforce.com refuse it.
 func salesforceClientCredentials(s *connector.Spec) []finding.Finding {
-	if s.Auth.PrivateKey.IsSet() || kit.ClientIDUnset(s) || kit.SecretUnset(s, s.Auth.ClientSecret, "client_secret") ||
+	if s.Auth.PrivateKey.IsSet() || s.Auth.Token.IsSet() || kit.ClientIDUnset(s) || kit.SecretUnset(s, s.Auth.ClientSecret, "client_secret") ||
 		s.SettingUnknown("login_url") {
 		return nil
 	}
@@ -208,4 +222,14 @@ func salesforceClientCredentials(s *connector.Spec) []finding.Finding {
 		WithDetail("With only a client id and secret, Handshake uses the client credentials flow, which Salesforce serves only on the org's My Domain; %s answers invalid_grant (request not supported on this domain).", host).
 		WithFix("Set salesforce.login_url to https://<your-domain>.my.salesforce.com (Setup > My Domain).",
 			"In the app's OAuth policies, enable the client credentials flow and choose its Run As user.")}
+}
+
+// salesforceRefreshToken: a refresh token is redeemed (or checked) by the
+// connected app it was issued to, so the consumer key must come with it.
+func salesforceRefreshToken(s *connector.Spec) []finding.Finding {
+	if !s.Auth.Token.IsSet() || s.Auth.PrivateKey.IsSet() || !kit.ClientIDUnset(s) {
+		return nil
+	}
+	return []finding.Finding{kit.MissingClientID("Salesforce accepts a refresh token only together with the consumer key of the app it was issued to").
+		WithFix("Copy the Consumer Key from App Manager > the app > View > Manage Consumer Details.")}
 }
