@@ -6,6 +6,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox/emulation"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/atlassian"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/entra"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/google"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
@@ -34,7 +35,7 @@ func All() []kit.Service {
 		{Profile: servicenow(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},
 		{Profile: zendesk(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
 		{Profile: workday(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
-		{Profile: atlassian(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},
+		atlassian.Service(),
 		{Profile: smartsheet(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
 		{Profile: aws(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
 	}

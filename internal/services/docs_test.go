@@ -28,6 +28,7 @@ var serviceFiles = map[string][]string{
 	"microsoft_365":    {"entra/*.go"},
 	"okta":             {"okta/*.go"},
 	"google_workspace": {"google/*.go"},
+	"atlassian":        {"atlassian/*.go"},
 }
 
 // sharedPages lets a service's codes be listed on a related service's page

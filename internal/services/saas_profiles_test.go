@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/atlassian"
 )
 
 // Test scaffolding shared by the SaaS profile tests (slack_test.go …
@@ -16,7 +17,7 @@ import (
 // profile of this group: stable id, documentation, a base-URL override.
 func TestSaaSProfilesShape(t *testing.T) {
 	for _, p := range []*connector.Profile{slack(), snowflake(), keycloak(), salesforce(), box(), servicenow(),
-		zendesk(), workday(), atlassian(), smartsheet(), aws()} {
+		zendesk(), workday(), atlassian.Service().Profile, smartsheet(), aws()} {
 		t.Run(p.ID, func(t *testing.T) {
 			if p.DisplayName == "" || p.Description == "" || len(p.Rules) == 0 || len(p.AuthAttrs) == 0 {
 				t.Fatalf("profile %s is incomplete", p.ID)

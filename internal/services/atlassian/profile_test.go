@@ -1,4 +1,4 @@
-package services
+package atlassian
 
 import (
 	"testing"
@@ -11,7 +11,7 @@ func TestAtlassianProfile(t *testing.T) {
 	const cloudID = "1324a887-45db-1bf4-1e99-ef0ff456d421"
 	apiToken := servicetest.WithToken("ATATT3xFfGF0T3stT0kenValue0123456789abcdefABCDEF=0A1B2C3D")
 	oauthToken := servicetest.WithToken("eyJraWQiOiJleGFtcGxlIiwiYWxnIjoiUlMyNTYifQ.eyJzdWIiOiJ4In0.c2ln")
-	servicetest.RunProfileCases(t, atlassian(), []servicetest.ProfileCase{
+	servicetest.RunProfileCases(t, profile(), []servicetest.ProfileCase{
 		{Name: "valid API token", Spec: servicetest.NewSpec("atlassian", servicetest.Set("site", "acme.atlassian.net"), servicetest.WithUser("ops@acme.com"), apiToken)},
 		{Name: "valid OAuth 2.0 app", Spec: servicetest.NewSpec("atlassian", servicetest.Set("site", "acme.atlassian.net", "cloud_id", cloudID),
 			servicetest.WithClient("Xy7AbCdEfGhIjKlMnOpQrStUvWxYz012", "ATOAsecretvalue0123456789"), oauthToken,
