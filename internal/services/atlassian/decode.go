@@ -197,7 +197,7 @@ func (e atlError) classify() (finding.Finding, bool) {
 		return mk(finding.InvalidCredentials, "deprecation-notice-basic-auth", "Atlassian refused an account password: REST calls need an API token",
 			"Atlassian Cloud no longer accepts the account's password for basic auth; the password field must hold an API token.",
 			"Create an API token at id.atlassian.com > Security > Create and manage API tokens, as the account whose e-mail is in auth.username, and put it in auth.token_wo.")
-	case e.oauth != nil:
+	case e.oauth != nil && (e.oauth.Code == "invalid_grant" || e.oauth.Code == "access_denied"):
 		return e.oauthFinding()
 	case e.has("current user not permitted to use confluence"):
 		return mk(finding.AccessDenied, "HTTP 403", "The Atlassian account has no Confluence access on this site",
@@ -277,11 +277,9 @@ func (e atlError) oauthFinding() (finding.Finding, bool) {
 		return mk(finding.InvalidCredentials, "The app's client secret was refused",
 			"auth.atlassian.com answers access_denied at the token endpoint when the client secret (or client id) is wrong; there is no user in the loop there, so it is not a consent problem.",
 			"Copy the Secret from developer.atlassian.com > your app > Settings into auth.client_secret_wo (and check auth.client_id)."), true
-	case "unauthorized_client", "invalid_client":
-		return mk(finding.InvalidCredentials, "The app's client id or secret was refused",
-			"The token endpoint did not authenticate the app.",
-			"Copy the Client ID and Secret from developer.atlassian.com > your app > Settings into auth.client_id and auth.client_secret_wo."), true
 	}
+	// Other RFC 6749 codes mean what the RFC says: the generic decoder
+	// explains them.
 	return finding.Finding{}, false
 }
 
