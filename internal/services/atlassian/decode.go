@@ -194,7 +194,7 @@ func (e atlError) classify() (finding.Finding, bool) {
 			"Add the scope the endpoint needs (read:jira-user for /myself) to the app's permissions in developer.atlassian.com, or create the API token again with it, and consent again.",
 			"Send scoped API tokens to https://api.atlassian.com/ex/jira/<cloud_id> (set atlassian.cloud_id).")
 	case e.has("deprecation-notice-basic-auth", "basic authentication with passwords is deprecated"):
-		return mk(finding.InvalidCredentials, "deprecation-notice-basic-auth", "Atlassian refused an account password: REST calls need an API token",
+		return mk(finding.InvalidCredentials, "deprecation-notice-basic-auth", "The account password was refused: Atlassian REST calls need an API token",
 			"Atlassian Cloud no longer accepts the account's password for basic auth; the password field must hold an API token.",
 			"Create an API token at id.atlassian.com > Security > Create and manage API tokens, as the account whose e-mail is in auth.username, and put it in auth.token_wo.")
 	case e.oauth != nil && (e.oauth.Code == "invalid_grant" || e.oauth.Code == "access_denied"):
@@ -204,7 +204,7 @@ func (e atlError) classify() (finding.Finding, bool) {
 			"The credential is valid, but the account is not a Confluence user of the site.",
 			"In admin.atlassian.com > Products > Confluence > User access (or Directory > Groups), give the account product access.")
 	case e.status == http.StatusTooManyRequests || e.has("error429", "request has been rate-limited"):
-		f, _ := mk(finding.RateLimited, "HTTP 429", "Atlassian is rate-limiting this account",
+		f, _ := mk(finding.RateLimited, "HTTP 429", "The account is rate-limited by Atlassian",
 			"Jira Cloud limits requests per account and per site (burst, hourly quota, per-issue writes).",
 			"Wait for Retry-After, then retry; spread the schedules of the jobs that share this account's token.",
 			"Check the RateLimit-Reason header to see which limit was hit (jira-burst-based, jira-quota-…).")
@@ -221,7 +221,7 @@ func (e atlError) classify() (finding.Finding, bool) {
 			"Atlassian serves its \"Page unavailable\" page for a site name that does not exist, was renamed, or was deactivated.",
 			"Check atlassian.site against admin.atlassian.com > Products (the site's URL), including a rename.")
 	case e.status >= 500:
-		return mk(finding.ServiceUnavailable, fmt.Sprintf("HTTP %d", e.status), "Atlassian Cloud failed to answer",
+		return mk(finding.ServiceUnavailable, fmt.Sprintf("HTTP %d", e.status), "The Atlassian Cloud service failed to answer",
 			"Atlassian answered with a server error; this is usually an outage, maintenance or a resource limit.",
 			"Check status.atlassian.com and retry later.")
 	case e.status == http.StatusNotFound && (e.title != "" || len(e.messages) > 0) && e.atlassian():
@@ -233,7 +233,7 @@ func (e atlError) classify() (finding.Finding, bool) {
 		if e.seraph != "" {
 			code = kit.Tidy(e.seraph, 40)
 		}
-		return mk(finding.InvalidCredentials, code, "Atlassian did not accept the credential",
+		return mk(finding.InvalidCredentials, code, "The credential was not accepted by Atlassian",
 			"The request was not authenticated: the API token is wrong, expired (API tokens now expire within a year) or revoked, the e-mail address is not the token owner's, or the account was deactivated (Atlassian answers all of these alike).",
 			"Create a new API token at id.atlassian.com > Security > Create and manage API tokens, as the account whose e-mail is in auth.username, and update the credential.",
 			"If the account was deactivated, reactivate it in admin.atlassian.com > Directory > Users, or use another account's token.")

@@ -177,7 +177,12 @@ func (r *run) refused(env *probe.Env, resp probe.Response, what string, endpoint
 			f.Path = r.tokenPath()
 		}
 	case finding.InsufficientScope:
+		// The token lacks a scope the check itself needs (/myself): with
+		// no required_scopes to point at, the token is the line to fix.
 		f.Path = finding.Attr("required_scopes")
+		if len(r.spec.RequiredScopes) == 0 {
+			f.Path = r.tokenPath()
+		}
 	case finding.TenantNotFound:
 		f.Path = r.sitePath()
 		if !kit.SettingUnset(r.spec, "site") {
