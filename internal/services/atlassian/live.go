@@ -336,6 +336,9 @@ func (r *run) stepResources(ctx context.Context, env *probe.Env) probe.StepResul
 			break
 		}
 	}
+	if found == nil && r.cloudID == "" && site == "" && len(list) == 1 {
+		found = &list[0] // nothing names the site: the grant's only one
+	}
 	if found == nil {
 		var names []string
 		for _, res := range list {
