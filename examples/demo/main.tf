@@ -272,3 +272,12 @@ resource "handshake_connector" "salesforce_crm" {
   auth       = { client_id = "3MVG9.sandbox.iplock.DemoCrmSync0123", client_secret_wo = "SANDBOX0SALESFORCE0CONSUMER0SECRET0123456789ABCDEF" }
   on_failure = "warn"
 }
+
+# Broken: the Atlassian organization's audit log needs Atlassian Guard, which it lacks (HTTP 402).
+resource "handshake_connector" "atlassian_audit_log" {
+  name       = "atlassian-audit-log"
+  service    = "atlassian"
+  atlassian  = { org_id = "9a1jj823-jac8-123d-jj01-63315k059cb2", base_url = "${var.sandbox_url}/atlassian" }
+  auth       = { token_wo = "no_guard.ATCTT3xFfGN0demo-admin-api-key" }
+  on_failure = "warn"
+}

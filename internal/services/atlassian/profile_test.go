@@ -1,4 +1,4 @@
-package services
+package atlassian
 
 import (
 	"testing"
@@ -11,7 +11,7 @@ func TestAtlassianProfile(t *testing.T) {
 	const cloudID = "1324a887-45db-1bf4-1e99-ef0ff456d421"
 	apiToken := servicetest.WithToken("ATATT3xFfGF0T3stT0kenValue0123456789abcdefABCDEF=0A1B2C3D")
 	oauthToken := servicetest.WithToken("eyJraWQiOiJleGFtcGxlIiwiYWxnIjoiUlMyNTYifQ.eyJzdWIiOiJ4In0.c2ln")
-	servicetest.RunProfileCases(t, atlassian(), []servicetest.ProfileCase{
+	servicetest.RunProfileCases(t, profile(), []servicetest.ProfileCase{
 		{Name: "valid API token", Spec: servicetest.NewSpec("atlassian", servicetest.Set("site", "acme.atlassian.net"), servicetest.WithUser("ops@acme.com"), apiToken)},
 		{Name: "valid OAuth 2.0 app", Spec: servicetest.NewSpec("atlassian", servicetest.Set("site", "acme.atlassian.net", "cloud_id", cloudID),
 			servicetest.WithClient("Xy7AbCdEfGhIjKlMnOpQrStUvWxYz012", "ATOAsecretvalue0123456789"), oauthToken,
@@ -42,6 +42,14 @@ func TestAtlassianProfile(t *testing.T) {
 		{Name: "refresh without offline_access", Spec: servicetest.NewSpec("atlassian", servicetest.Set("cloud_id", cloudID), oauthToken,
 			servicetest.WithScopes("read:jira-work"), servicetest.WithRefresh()),
 			Want: []servicetest.Want{servicetest.WantErr(finding.RefreshTokenMissing, "OFFLINE-SCOPE", "require_refresh_token")}},
+		{Name: "organization admin API key", Spec: servicetest.NewSpec("atlassian", servicetest.Set("org_id", "9a1jj823-jac8-123d-jj01-63315k059cb2"),
+			servicetest.WithToken("ATCTT3xFfGN0adminApiKeyValue0123456789"))},
+		{Name: "org id as URL", Spec: servicetest.NewSpec("atlassian", servicetest.Set("org_id", "https://admin.atlassian.com/o/9a1jj823/overview"),
+			servicetest.WithToken("ATCTT3xFfGN0adminApiKeyValue0123456789")),
+			Want: []servicetest.Want{servicetest.WantErr(finding.InvalidConfiguration, "ATLASSIAN-ORG-ID", "atlassian.org_id")}},
+		{Name: "org id with a space", Spec: servicetest.NewSpec("atlassian", servicetest.Set("org_id", "9a1jj823 jac8"),
+			servicetest.WithToken("ATCTT3xFfGN0adminApiKeyValue0123456789")),
+			Want: []servicetest.Want{servicetest.WantErr(finding.InvalidConfiguration, "ATLASSIAN-ORG-ID", "atlassian.org_id")}},
 		{Name: "scope problems", Spec: servicetest.NewSpec("atlassian", servicetest.Set("cloud_id", cloudID), oauthToken,
 			servicetest.WithScopes("READ:JIRA-WORK", "https://api.atlassian.com/read")),
 			Want: []servicetest.Want{

@@ -1,4 +1,7 @@
-package services
+// Package atlassian is the atlassian service: an Atlassian Cloud site or
+// organization. It holds the profile (settings, offline rules), the decoder
+// of Atlassian's error answers, the live check and the sandbox emulation.
+package atlassian
 
 import (
 	"fmt"
@@ -8,12 +11,19 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox/emulation"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
-// atlassian is an Atlassian Cloud site (Jira, Confluence, Jira Service
+// Service is the atlassian entry of the catalog: profile, live check and
+// sandbox emulation.
+func Service() kit.Service {
+	return kit.Service{Profile: profile(), Plan: plan, Emulation: &emulation.Vendor{Path: "atlassian", Routes: routes}}
+}
+
+// profile is an Atlassian Cloud site (Jira, Confluence, Jira Service
 // Management).
-func atlassian() *connector.Profile {
+func profile() *connector.Profile {
 	return &connector.Profile{
 		ID:          "atlassian",
 		DisplayName: "Atlassian Cloud",
@@ -21,22 +31,30 @@ func atlassian() *connector.Profile {
 			"(`username` is the Atlassian account's e-mail address, `token` the token from id.atlassian.com; sent as " +
 			"basic auth to `https://<site>`), or with an OAuth 2.0 (3LO) app (`client_id`, `client_secret` and an " +
 			"access or refresh token in `token`; calls go to `https://api.atlassian.com/ex/<product>/<cloud_id>`). " +
-			"3LO refresh tokens need the `offline_access` scope; scopes look like `read:jira-work`.",
+			"3LO refresh tokens need the `offline_access` scope; scopes look like `read:jira-work`. For the organization's audit " +
+			"log (`org_id`), `token` is an organization **admin API key** (admin.atlassian.com > Settings > API keys), sent as a bearer token.",
 		Settings: []connector.Setting{
 			{Name: "site", Kind: connector.String, Description: "The site's host name, such as `acme.atlassian.net`. " +
 				"Without `https://` and without a product path such as `/jira` or `/wiki`."},
 			{Name: "cloud_id", Kind: connector.String, Description: "The site's cloud id (a GUID), needed for OAuth 2.0 " +
 				"(3LO) calls through api.atlassian.com. `https://<site>/_edge/tenant_info` shows it."},
-			{Name: "base_url", Kind: connector.String, Description: "Override of the API base URL (`https://<site>`, or " +
-				"`https://api.atlassian.com` for OAuth), for tests or a proxy; plain http only on loopback addresses."},
+			{Name: "org_id", Kind: connector.String, Description: "The organization id (admin.atlassian.com > Settings > API keys " +
+				"shows it, and it is the id in `admin.atlassian.com/o/<org_id>/…`). Set it to check an organization admin API key " +
+				"(in `auth.token`) and the organization's audit log (the events API, which needs Atlassian Guard Standard)."},
+			{Name: "base_url", Kind: connector.String, Description: "Override of every Atlassian host the check calls (the site " +
+				"`https://<site>`, `https://api.atlassian.com` and `https://auth.atlassian.com`), with the real paths below it: " +
+				"for tests or a proxy that forwards them; plain http only on loopback addresses."},
 		},
 		AuthAttrs:    []string{"username", "token", "client_id", "client_secret"},
 		OfflineScope: "offline_access",
+		Decode:       decode,
+		Recognize:    recognize,
 		Rules: []connector.Rule{
 			kit.ClientIDHygiene,
 			kit.EndpointRules("base_url"),
 			atlassianSite,
 			atlassianCloudID,
+			atlassianOrgID,
 			atlassianTarget,
 			atlassianToken,
 			kit.ForEachScope(atlassianScope),
@@ -85,6 +103,26 @@ func atlassianSite(s *connector.Spec) []finding.Finding {
 	return nil
 }
 
+// atlassianOrgID: organization ids are opaque (not always hexadecimal), so
+// only the usual copy-and-paste mistakes are caught.
+func atlassianOrgID(s *connector.Spec) []finding.Finding {
+	v, ok := kit.Known(s, "org_id")
+	if !ok {
+		return nil
+	}
+	if f := kit.NotURL(s, "org_id", "ATLASSIAN-ORG-ID", "the organization id"); f != nil {
+		return f
+	}
+	if kit.HasSpace(v) || strings.TrimSpace(v) == "" || strings.Contains(v, "/") {
+		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, s.SettingPath("org_id"),
+			"atlassian.org_id is not an organization id").
+			WithCode("ATLASSIAN-ORG-ID").
+			WithDetail("An organization id is one opaque word (such as 9a1jj823-jac8-123d-jj01-63315k059cb2) from admin.atlassian.com.").
+			WithFix("Copy the Organization ID from admin.atlassian.com > Settings > API keys.")}
+	}
+	return nil
+}
+
 func atlassianCloudID(s *connector.Spec) []finding.Finding {
 	v, ok := kit.Known(s, "cloud_id")
 	if !ok || connector.IsGUID(v) {
@@ -99,7 +137,7 @@ func atlassianCloudID(s *connector.Spec) []finding.Finding {
 
 // atlassianTarget: every call needs to know which site it is for.
 func atlassianTarget(s *connector.Spec) []finding.Finding {
-	if !kit.SettingUnset(s, "site") || !kit.SettingUnset(s, "cloud_id") || !kit.SettingUnset(s, "base_url") {
+	if !kit.SettingUnset(s, "site") || !kit.SettingUnset(s, "cloud_id") || !kit.SettingUnset(s, "org_id") || !kit.SettingUnset(s, "base_url") {
 		return nil
 	}
 	path := finding.Attr("service")
@@ -107,7 +145,7 @@ func atlassianTarget(s *connector.Spec) []finding.Finding {
 		path = finding.Attr("atlassian")
 	}
 	return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, path,
-		"Atlassian connector needs a site or cloud_id").
+		"Atlassian connector needs a site, cloud_id or org_id").
 		WithCode("ATLASSIAN-SITE").
 		WithDetail("API tokens are used against https://<site>, and OAuth 2.0 (3LO) tokens against api.atlassian.com/ex/<product>/<cloud_id>; with neither set, Handshake cannot tell which site to call.").
 		WithFix("Set atlassian = { site = \"<name>.atlassian.net\" } (and cloud_id for OAuth 2.0 apps).")}
@@ -138,7 +176,7 @@ func atlassianToken(s *connector.Spec) []finding.Finding {
 			WithCode("ATLASSIAN-API-TOKEN").
 			WithDetail("This is an Atlassian API token, which works only as the password of basic auth with the owner's e-mail address; sent alone as a bearer token it is rejected with 401.").
 			WithFix("Set auth.username to the e-mail address of the account that created the token.")}
-	case tokenOK && !hasUser && !kit.AuthUnknown(s, "username") && kit.SettingUnset(s, "cloud_id") && kit.SettingUnset(s, "base_url"):
+	case tokenOK && !hasUser && !kit.AuthUnknown(s, "username") && kit.SettingUnset(s, "cloud_id") && kit.SettingUnset(s, "base_url") && kit.SettingUnset(s, "org_id"):
 		return []finding.Finding{finding.Warnf(finding.InvalidConfiguration, s.SettingPath("cloud_id"),
 			"OAuth 2.0 (3LO) tokens need atlassian.cloud_id").
 			WithCode("ATLASSIAN-CLOUD-ID").
