@@ -162,9 +162,13 @@ func (r *runner) tokenFinding(err error, step string) finding.Finding {
 	default:
 		return r.netFinding(err, o.TokenURLPath, "Token request")
 	}
-	f.Path = r.tokenErrorPath(f, step)
-	if f.Category == finding.InvalidScope {
-		f.Path = r.scopePath(f)
+	// A plan's decoder that knows the spec may name the attribute at fault
+	// (a Box subject id, say); otherwise the generic choice applies.
+	if f.Path == nil {
+		f.Path = r.tokenErrorPath(f, step)
+		if f.Category == finding.InvalidScope {
+			f.Path = r.scopePath(f)
+		}
 	}
 	if note, _, ok := r.peekRetries(); ok && f.Retryable {
 		f.Detail += " The request was " + note + "."

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/box"
 )
 
 // Test scaffolding shared by the SaaS profile tests (slack_test.go …
@@ -15,7 +16,7 @@ import (
 // TestSaaSProfilesShape checks what the provider layer relies on in every
 // profile of this group: stable id, documentation, a base-URL override.
 func TestSaaSProfilesShape(t *testing.T) {
-	for _, p := range []*connector.Profile{slack(), snowflake(), keycloak(), salesforce(), box(), servicenow(),
+	for _, p := range []*connector.Profile{slack(), snowflake(), keycloak(), salesforce(), box.Profile(), servicenow(),
 		zendesk(), workday(), atlassian(), smartsheet(), aws()} {
 		t.Run(p.ID, func(t *testing.T) {
 			if p.DisplayName == "" || p.Description == "" || len(p.Rules) == 0 || len(p.AuthAttrs) == 0 {

@@ -1,4 +1,4 @@
-package services
+package box
 
 import (
 	"testing"
@@ -9,7 +9,7 @@ import (
 
 func TestBoxProfile(t *testing.T) {
 	client := servicetest.WithClient("k3xq9z8w7v6u5t4s3r2q1p0o9n8m7l6k", "Qm94U2VjcmV0VmFsdWVGb3JUZXN0czEy")
-	servicetest.RunProfileCases(t, box(), []servicetest.ProfileCase{
+	servicetest.RunProfileCases(t, Profile(), []servicetest.ProfileCase{
 		{Name: "valid enterprise connector", Spec: servicetest.NewSpec("box", servicetest.Set("enterprise_id", "1234567"), client)},
 		{Name: "valid user connector", Spec: servicetest.NewSpec("box", servicetest.Set("subject_type", "user", "subject_id", "22334455"), client,
 			servicetest.WithRedirects("https://app.example.com/box/callback"))},
