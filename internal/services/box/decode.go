@@ -161,7 +161,7 @@ var (
 	boxOAuthCodes    = kit.OAuthCodesRE("invalid_grant", "invalid_client", "unauthorized_client", "invalid_request", "unsupported_grant_type")
 	apiCodeTextRE    = regexp.MustCompile(`\b(access_denied_insufficient_permissions|terms_of_service_required|access_from_location_blocked|forbidden_by_policy|rate_limit_exceeded|internal_server_error)\b`)
 	pyCodeRE         = regexp.MustCompile(`(?m)^\s*Code:\s*([a-z_]{3,60})\s*$`)
-	pyMessageRE      = regexp.MustCompile(`(?m)^\s*Message:\s*(.{3,300})$`)
+	pyMessageRE      = regexp.MustCompile(`(?m)\bMessage:\s*(.{3,300})$`)
 )
 
 // decode is the box profile's Decode, which the live check uses too.
@@ -203,7 +203,7 @@ func decodeObject(doc string, a connector.Answer) (finding.Finding, bool) {
 func decodeText(text string, a connector.Answer) (finding.Finding, bool) {
 	lower := strings.ToLower(text)
 	for _, r := range legacyRules {
-		if strings.Contains(lower, r.phrase) || strings.Contains(text, r.code) && r.code == "BoxSessionInvalidatedException" {
+		if strings.Contains(lower, r.phrase) {
 			f := finding.Finding{Severity: finding.Error, Category: r.cat, Code: r.code, Summary: r.summary,
 				Detail: fmt.Sprintf("Box's library reported %q. %s", excerpt(text, r.phrase), r.why), Remediation: r.fixes}
 			f.Retryable = r.cat == finding.UnexpectedResponse

@@ -29,8 +29,35 @@ func TestBoxProfile(t *testing.T) {
 		{Name: "unknown subject is not judged", Spec: servicetest.NewSpec("box", nil, client, servicetest.WithUnknown("box.enterprise_id"))},
 		{Name: "odd client id", Spec: servicetest.NewSpec("box", servicetest.Set("enterprise_id", "1234567"), servicetest.WithClient("1234567", "x")),
 			Want: []servicetest.Want{servicetest.WantWarn(finding.InvalidConfiguration, "BOX-CLIENT-ID", "auth.client_id")}},
-		{Name: "token is not used by Box", Spec: servicetest.NewSpec("box", servicetest.Set("enterprise_id", "1234567"), client, servicetest.WithToken("devtoken123456")),
-			Want: []servicetest.Want{servicetest.WantWarn(finding.InvalidConfiguration, "", "auth.token_wo")}},
+		{Name: "refresh token with the app's client", Spec: servicetest.NewSpec("box", nil, client, servicetest.WithToken("sbx_box_rt.healthy.1"))},
+		{Name: "refresh token without the client secret", Spec: servicetest.NewSpec("box", nil, servicetest.WithClient(testClientID, ""), servicetest.WithToken("sbx_box_rt.healthy.1")),
+			Want: []servicetest.Want{servicetest.WantErr(finding.InvalidConfiguration, "BOX-CLIENT-SECRET", "auth.client_secret")}},
+		{Name: "JWT config file alone", Spec: servicetest.NewSpec("box", nil, servicetest.WithKey(configFile(t, "healthy.s", nil)))},
+		{Name: "JWT config file, other enterprise named", Spec: servicetest.NewSpec("box", servicetest.Set("enterprise_id", "7654321"), servicetest.WithKey(configFile(t, "healthy.s", nil)))},
+		{Name: "JWT PEM key with key id and passphrase", Spec: servicetest.NewSpec("box", servicetest.Set("enterprise_id", "1234567", "public_key_id", EmulatedKeyID),
+			client, servicetest.WithKey(encryptedKey(t, testPassphrase)), servicetest.WithPassword(testPassphrase))},
+		{Name: "JWT encrypted key without passphrase", Spec: servicetest.NewSpec("box", servicetest.Set("enterprise_id", "1234567", "public_key_id", EmulatedKeyID),
+			client, servicetest.WithKey(encryptedKey(t, testPassphrase))),
+			Want: []servicetest.Want{servicetest.WantErr(finding.InvalidConfiguration, "BOX-PRIVATE-KEY", "auth.password")}},
+		{Name: "JWT wrong passphrase", Spec: servicetest.NewSpec("box", servicetest.Set("enterprise_id", "1234567", "public_key_id", EmulatedKeyID),
+			client, servicetest.WithKey(encryptedKey(t, testPassphrase)), servicetest.WithPassword("not-the-passphrase")),
+			Want: []servicetest.Want{servicetest.WantErr(finding.InvalidCredentials, "BOX-PRIVATE-KEY", "auth.password_wo")}},
+		{Name: "JWT config with a wrong passphrase", Spec: servicetest.NewSpec("box", nil, servicetest.WithKey(configFile(t, "healthy.s", func(_, auth, _ map[string]any) {
+			auth["passphrase"] = "edited"
+		}))),
+			Want: []servicetest.Want{servicetest.WantErr(finding.InvalidCredentials, "BOX-PRIVATE-KEY", "auth.private_key_wo")}},
+		{Name: "JWT config without a key", Spec: servicetest.NewSpec("box", nil, servicetest.WithKey(configFile(t, "healthy.s", func(_, auth, _ map[string]any) {
+			auth["privateKey"] = ""
+		}))),
+			Want: []servicetest.Want{servicetest.WantErr(finding.InvalidConfiguration, "BOX-PRIVATE-KEY", "auth.private_key_wo")}},
+		{Name: "JWT PEM key without key id", Spec: servicetest.NewSpec("box", servicetest.Set("enterprise_id", "1234567"), client, servicetest.WithKey(servicetest.TestRSA2048())),
+			Want: []servicetest.Want{servicetest.WantErr(finding.InvalidConfiguration, "BOX-KEY-ID", "box.public_key_id")}},
+		{Name: "JWT config without an enterprise", Spec: servicetest.NewSpec("box", nil, servicetest.WithKey(configFile(t, "healthy.s", func(_, _, root map[string]any) {
+			delete(root, "enterpriseID")
+		}))),
+			Want: []servicetest.Want{servicetest.WantErr(finding.InvalidConfiguration, "BOX-SUBJECT", "box.enterprise_id")}},
+		{Name: "no client secret for client credentials", Spec: servicetest.NewSpec("box", servicetest.Set("enterprise_id", "1234567"), servicetest.WithClient(testClientID, "")),
+			Want: []servicetest.Want{servicetest.WantErr(finding.InvalidConfiguration, "BOX-CLIENT-SECRET", "auth.client_secret")}},
 		{Name: "plain http base_url", Spec: servicetest.NewSpec("box", servicetest.Set("enterprise_id", "1", "base_url", "http://api.box.example"), client),
 			Want: []servicetest.Want{servicetest.WantErr(finding.InvalidConfiguration, "ENDPOINT-TLS", "box.base_url")}},
 	})
