@@ -192,6 +192,10 @@ func (c *check) pathFor(f finding.Finding, step string) finding.Path {
 			return c.keyPath()
 		case c.flow == flowRefresh:
 			return kit.SecretPath(c.spec.Auth.Token, "token")
+		case step != probe.StepToken:
+			// A token Box has just issued, refused: the app was disabled
+			// or its authorization removed meanwhile.
+			return kit.AuthPath("client_id")
 		}
 		return c.identityPath()
 	case finding.AppNotInstalled:
