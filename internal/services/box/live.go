@@ -143,6 +143,14 @@ func (c *check) secretPath() finding.Path {
 	return kit.SecretPath(c.spec.Auth.ClientSecret, "client_secret")
 }
 
+// clientIDPath is auth.client_id, or the JSON config file that holds it.
+func (c *check) clientIDPath() finding.Path {
+	if c.flow == flowJWT && c.spec.Auth.ClientID == "" {
+		return c.keyPath()
+	}
+	return kit.AuthPath("client_id")
+}
+
 func (c *check) keyPath() finding.Path { return kit.SecretPath(c.spec.Auth.PrivateKey, "private_key") }
 
 // subjectPath is the setting that names the token's subject.
@@ -195,11 +203,11 @@ func (c *check) pathFor(f finding.Finding, step string) finding.Path {
 		case step != probe.StepToken:
 			// A token Box has just issued, refused: the app was disabled
 			// or its authorization removed meanwhile.
-			return kit.AuthPath("client_id")
+			return c.clientIDPath()
 		}
 		return c.identityPath()
 	case finding.AppNotInstalled:
-		return kit.AuthPath("client_id")
+		return c.clientIDPath()
 	case finding.FeatureDisabled:
 		return c.spec.SettingPath("subject_type")
 	case finding.InsufficientScope:
@@ -213,9 +221,9 @@ func (c *check) pathFor(f finding.Finding, step string) finding.Path {
 		case strings.Contains(desc, "subject") || strings.Contains(desc, "'sub'"):
 			return c.subjectPath()
 		case strings.Contains(desc, "issuer"):
-			return kit.AuthPath("client_id")
+			return c.clientIDPath()
 		case strings.Contains(desc, "authentication method"):
-			return kit.AuthPath("client_id")
+			return c.clientIDPath()
 		}
 	}
 	return c.basePath()

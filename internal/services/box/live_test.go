@@ -120,7 +120,7 @@ func TestLiveJWT(t *testing.T) {
 		{"signature of another key", config("bad-signature", nil), probe.StatusUnhealthy, finding.InvalidCredentials, "auth.private_key_wo", "same config file"},
 		{"clock skew", config("clock-skew", nil), probe.StatusUnhealthy, finding.InvalidConfiguration, "box.base_url", "'exp'"},
 		{"enterprise not the app's", config("healthy", servicetest.Set("enterprise_id", "7654321")), probe.StatusUnhealthy, finding.InvalidConfiguration, "box.enterprise_id", "'sub'"},
-		{"app not authorized", config("app-not-authorized", nil), probe.StatusUnhealthy, finding.AppNotInstalled, "auth.client_id", "Platform Apps Manager"},
+		{"app not authorized", config("app-not-authorized", nil), probe.StatusUnhealthy, finding.AppNotInstalled, "auth.private_key_wo", "Platform Apps Manager"},
 		{"wrong client secret", config("bad-client", nil), probe.StatusUnhealthy, finding.InvalidCredentials, "auth.private_key_wo", "OAuth 2.0 Credentials"},
 	})
 }
