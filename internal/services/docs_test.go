@@ -28,6 +28,7 @@ var serviceFiles = map[string][]string{
 	"microsoft_365":    {"entra/*.go"},
 	"okta":             {"okta/*.go"},
 	"google_workspace": {"google/*.go"},
+	"box":              {"box/*.go"},
 }
 
 // sharedPages lets a service's codes be listed on a related service's page
@@ -84,6 +85,12 @@ var tableCodes = map[string][]tablePattern{
 		{regexp.MustCompile(`\bcase ((?:"[^"]+",?\s*)+):`), ""},
 		{regexp.MustCompile(`\breason\(((?:"[^"]+",?\s*)+)\)`), ""},
 		{regexp.MustCompile(`e\.Status == "([A-Z_]+)"`), ""},
+	},
+	// Box's rule tables: oauthRules and legacyRules rows start with the code
+	// and a phrase, apiRules rows with the code and the category.
+	"box/decode.go": {
+		{regexp.MustCompile(`(?m)^\s*\{"([A-Za-z_]+)", "[^"]*", finding\.`), ""},
+		{regexp.MustCompile(`(?m)^\s*\{"([a-z_]+)", finding\.`), ""},
 	},
 	// slackKnown.
 	"slack.go": {
