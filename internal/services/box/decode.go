@@ -159,9 +159,12 @@ var legacyRules = []legacyRule{
 var (
 	challengeParamRE = regexp.MustCompile(`(?i)\b(error|error_description)\s*=\s*"([^"]*)"`)
 	boxOAuthCodes    = kit.OAuthCodesRE("invalid_grant", "invalid_client", "unauthorized_client", "invalid_request", "unsupported_grant_type")
-	apiCodeTextRE    = regexp.MustCompile(`\b(access_denied_insufficient_permissions|terms_of_service_required|access_from_location_blocked|forbidden_by_policy|rate_limit_exceeded|internal_server_error)\b`)
-	pyCodeRE         = regexp.MustCompile(`(?m)^\s*Code:\s*([a-z_]{3,60})\s*$`)
-	pyMessageRE      = regexp.MustCompile(`(?m)\bMessage:\s*(.{3,300})$`)
+	// "invalid_grant - 'kid' invalid, …" (Node SDK, boxcli): Box's
+	// descriptions quote claim names, which kit.TextOAuth stops at.
+	boxCodeDashRE = regexp.MustCompile(`\b(invalid_grant|invalid_client|unauthorized_client|invalid_request)\s*[-:–]\s*([^\r\n{}]{3,300})`)
+	apiCodeTextRE = regexp.MustCompile(`\b(access_denied_insufficient_permissions|terms_of_service_required|access_from_location_blocked|forbidden_by_policy|rate_limit_exceeded|internal_server_error)\b`)
+	pyCodeRE      = regexp.MustCompile(`(?m)^\s*Code:\s*([a-z_]{3,60})\s*$`)
+	pyMessageRE   = regexp.MustCompile(`(?m)\bMessage:\s*(.{3,300})$`)
 )
 
 // decode is the box profile's Decode, which the live check uses too.
@@ -230,6 +233,9 @@ func decodeText(text string, a connector.Answer) (finding.Finding, bool) {
 	}
 	if m := apiCodeTextRE.FindStringSubmatch(text); m != nil {
 		return apiFinding(m[1], "", a), true
+	}
+	if m := boxCodeDashRE.FindStringSubmatch(text); m != nil {
+		return oauthFinding(probe.OAuthError{Code: m[1], Description: kit.Tidy(m[2], 300)}, a.StatusCode), true
 	}
 	if e, ok := kit.TextOAuth(text, boxOAuthCodes); ok {
 		return oauthFinding(e, a.StatusCode), true
@@ -357,7 +363,7 @@ func challengeFinding(ch string, status int) (finding.Finding, bool) {
 }
 
 var (
-	boxHostRE    = regexp.MustCompile(`(?i)\b(api|upload|account|app)\.box\.com\b`)
+	boxHostRE    = regexp.MustCompile(`(?i)\b([a-z0-9-]+\.)?box\.com\b`)
 	boxLibraryRE = regexp.MustCompile(`\b(boxjavalibv2|com\.box\.sdk|boxsdk|box_sdk_gen|BoxAPIException|BoxAPIResponseException|BoxServerException|BoxRestException|BoxSessionInvalidatedException|Box\.V2|Boxr::|AutomationUser_)`)
 	boxPhraseRE  = regexp.MustCompile(`(?i)realm="Service"|box-request-id|box_subject_type|without having an enterprise|not authorized by the enterprise admin|cannot authorize with this service|access_denied_insufficient_permissions|grant credentials are invalid|'kid' invalid, unable to lookup`)
 )
