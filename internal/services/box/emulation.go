@@ -14,8 +14,9 @@ import (
 )
 
 // The Box emulation, below /box: point box.base_url at VendorURL("box").
-// Status codes, headers and bodies follow Box's documentation and answers
-// pasted in public issues (see /work/research/box.md): the token endpoint
+// Status codes, headers and bodies follow Box's documentation (the common
+// errors guide, "JWT without SDKs") and answers pasted in public issues
+// (box/box-java-sdk#132, box/box-python-sdk#587, box/boxcli#154): the token endpoint
 // answers 400 with RFC 6749 bodies for everything, the API answers its own
 // {"type":"error",…} schema, and 401/403 token and scope refusals come
 // with an EMPTY body and the reason in WWW-Authenticate.
