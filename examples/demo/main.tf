@@ -281,3 +281,12 @@ resource "handshake_connector" "atlassian_audit_log" {
   auth       = { token_wo = "no_guard.ATCTT3xFfGN0demo-admin-api-key" }
   on_failure = "warn"
 }
+
+# Broken: the Box admin never authorized the app (or removed it) in Platform Apps Manager.
+resource "handshake_connector" "box_archive" {
+  name       = "box-archive"
+  service    = "box"
+  box        = { enterprise_id = "1234567", base_url = "${var.sandbox_url}/box" }
+  auth       = { client_id = "k3xq9z8w7v6u5t4s3r2q1p0o9n8m7l6k", client_secret_wo = "app-not-authorized.demoBoxSecret0123" }
+  on_failure = "warn"
+}

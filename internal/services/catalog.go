@@ -8,6 +8,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox/emulation"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/apikey"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/atlassian"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/box"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/entra"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/github"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/google"
@@ -39,7 +40,7 @@ func All() []kit.Service {
 		snowflake.Service(),
 		keycloak.Service(),
 		salesforce.Service(),
-		{Profile: box(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
+		box.Service(),
 		{Profile: servicenow(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},
 		{Profile: zendesk(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
 		{Profile: workday(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},

@@ -91,6 +91,12 @@ var tableCodes = map[string][]tablePattern{
 	"salesforce/decode.go": {
 		{regexp.MustCompile(`(?m)^\s*\{"([A-Za-z_]+)", "[^"]*", finding\.`), ""},
 	},
+	// Box's rule tables: oauthRules and legacyRules rows start with the code
+	// and a phrase, apiRules rows with the code and the category.
+	"box/decode.go": {
+		{regexp.MustCompile(`(?m)^\s*\{"([A-Za-z_]+)", "[^"]*", finding\.`), ""},
+		{regexp.MustCompile(`(?m)^\s*\{"([a-z_]+)", finding\.`), ""},
+	},
 	// slackKnown.
 	"slack/decode.go": {
 		{regexp.MustCompile(`(?m)^\s*"([a-z0-9_]+)":\s*\{finding\.`), ""},
