@@ -16,6 +16,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/oauth2"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/okta"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/slack"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/smartsheet"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/snowflake"
 )
 
@@ -42,7 +43,7 @@ func All() []kit.Service {
 		{Profile: zendesk(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
 		{Profile: workday(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
 		{Profile: atlassian(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},
-		{Profile: smartsheet(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
+		smartsheet.Service(),
 		{Profile: aws(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
 	}
 }
