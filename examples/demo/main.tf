@@ -261,3 +261,19 @@ resource "handshake_connector" "snowflake_reporting" {
   auth       = { token_wo = var.snowflake_pat }
   on_failure = "warn"
 }
+
+# Broken: event reporting on a Smartsheet plan without the Event Reporting add-on (1013, seed 003).
+variable "smartsheet_token" {
+  type      = string
+  sensitive = true
+  default   = "ll352u9jujau-sandbox-noaddon-demo0123"
+}
+
+resource "handshake_connector" "smartsheet_audit" {
+  name            = "smartsheet-audit"
+  service         = "smartsheet"
+  smartsheet      = { base_url = "${var.sandbox_url}/smartsheet/com/2.0" }
+  auth            = { token_wo = var.smartsheet_token }
+  required_scopes = ["READ_EVENTS"]
+  on_failure      = "warn"
+}
