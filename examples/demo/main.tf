@@ -290,3 +290,19 @@ resource "handshake_connector" "box_archive" {
   auth       = { client_id = "k3xq9z8w7v6u5t4s3r2q1p0o9n8m7l6k", client_secret_wo = "app-not-authorized.demoBoxSecret0123" }
   on_failure = "warn"
 }
+
+# Broken: event reporting on a Smartsheet plan without the Event Reporting add-on (1013, seed 003).
+variable "smartsheet_token" {
+  type      = string
+  sensitive = true
+  default   = "ll352u9jujau-sandbox-noaddon-demo0123"
+}
+
+resource "handshake_connector" "smartsheet_audit" {
+  name            = "smartsheet-audit"
+  service         = "smartsheet"
+  smartsheet      = { base_url = "${var.sandbox_url}/smartsheet/com/2.0" }
+  auth            = { token_wo = var.smartsheet_token }
+  required_scopes = ["READ_EVENTS"]
+  on_failure      = "warn"
+}

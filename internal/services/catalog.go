@@ -19,6 +19,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/okta"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/salesforce"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/slack"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/smartsheet"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/snowflake"
 )
 
@@ -45,7 +46,7 @@ func All() []kit.Service {
 		{Profile: zendesk(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
 		{Profile: workday(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
 		atlassian.Service(),
-		{Profile: smartsheet(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
+		smartsheet.Service(),
 		{Profile: aws(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
 	}
 }

@@ -1,4 +1,4 @@
-package services
+package smartsheet
 
 import (
 	"testing"
@@ -9,7 +9,7 @@ import (
 
 func TestSmartsheetProfile(t *testing.T) {
 	tok := servicetest.WithToken("ll352u9jujauoqz4gstvsae05")
-	servicetest.RunProfileCases(t, smartsheet(), []servicetest.ProfileCase{
+	servicetest.RunProfileCases(t, profile(), []servicetest.ProfileCase{
 		{Name: "valid API token", Spec: servicetest.NewSpec("smartsheet", nil, tok)},
 		{Name: "valid EU OAuth app", Spec: servicetest.NewSpec("smartsheet", servicetest.Set("base_url", "https://api.smartsheet.eu/2.0"),
 			servicetest.WithClient("1samp48lel5for4yl", "1f2e3d4c5b6a7980"), tok, servicetest.WithScopes("READ_SHEETS", "ADMIN_USERS"),

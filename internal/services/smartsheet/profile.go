@@ -1,4 +1,6 @@
-package services
+// Package smartsheet is the smartsheet service: a Smartsheet account in one
+// of its regions, its profile, decoder, live check and sandbox emulation.
+package smartsheet
 
 import (
 	"fmt"
@@ -12,26 +14,31 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
-// smartsheet is a Smartsheet account, in one of Smartsheet's regions.
-func smartsheet() *connector.Profile {
+// profile is a Smartsheet account, in one of Smartsheet's regions.
+func profile() *connector.Profile {
 	return &connector.Profile{
 		ID:          "smartsheet",
 		DisplayName: "Smartsheet",
 		Description: "A Smartsheet account, probed with `GET /users/me`. Authenticate with an API access token in `token` " +
 			"(Account > Apps & Integrations > API Access) or with an OAuth app's `client_id` and `client_secret` plus the " +
 			"access or refresh token in `token`. Tokens belong to one region: use the matching `base_url` for " +
-			"Smartsheet EU, Gov or AU. Scopes are upper case, such as `READ_SHEETS`.",
+			"Smartsheet EU, Gov or AU. Scopes are upper case, such as `READ_SHEETS`; `READ_EVENTS` in `required_scopes` " +
+			"makes the live check read the event stream (`GET /events`), which needs a System Admin and the Event Reporting add-on. " +
+			"With an OAuth app, `token` is the refresh token; it is redeemed only with `redeem_refresh_token = true`, " +
+			"since Smartsheet issues a new one on every refresh.",
 		Settings: []connector.Setting{
 			{Name: "base_url", Kind: connector.String, Description: "API base URL. Defaults to `https://api.smartsheet.com/2.0`; " +
 				"Smartsheet EU is `https://api.smartsheet.eu/2.0`, Smartsheet Gov `https://api.smartsheetgov.com/2.0` and " +
 				"Smartsheet AU `https://api.smartsheet.au/2.0`. Plain http is accepted only on loopback addresses (tests)."},
 		},
 		AuthAttrs: []string{"token", "client_id", "client_secret"},
+		Decode:    Decode,
+		Recognize: Recognize,
 		Rules: []connector.Rule{
 			kit.ClientIDHygiene,
 			kit.EndpointRules("base_url"),
-			smartsheetBaseURL,
-			kit.ForEachScope(smartsheetScope),
+			checkBaseURL,
+			kit.ForEachScope(checkScope),
 		},
 	}
 }
@@ -47,7 +54,7 @@ var (
 	smartsheetAPIHostRE = regexp.MustCompile(`^api\.(smartsheet\.com|smartsheet\.eu|smartsheetgov\.com|smartsheet\.au)$`)
 )
 
-func smartsheetBaseURL(s *connector.Spec) []finding.Finding {
+func checkBaseURL(s *connector.Spec) []finding.Finding {
 	v, ok := kit.Known(s, "base_url")
 	if !ok {
 		return nil
@@ -75,7 +82,7 @@ func smartsheetBaseURL(s *connector.Spec) []finding.Finding {
 	return nil
 }
 
-func smartsheetScope(s *connector.Spec, i int, sc string) []finding.Finding {
+func checkScope(s *connector.Spec, i int, sc string) []finding.Finding {
 	switch {
 	case strings.TrimSpace(sc) == "" || strings.ContainsAny(sc, " \t\r\n,"):
 		return nil // connector.CheckScopes reports these
