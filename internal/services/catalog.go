@@ -7,6 +7,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox/emulation"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/apikey"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/aws"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/entra"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/github"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/google"
@@ -43,7 +44,7 @@ func All() []kit.Service {
 		{Profile: workday(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
 		{Profile: atlassian(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},
 		{Profile: smartsheet(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
-		{Profile: aws(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
+		aws.Service(),
 	}
 }
 
