@@ -115,13 +115,12 @@ var aliases = map[string]string{
 
 // Codes this decoder sets itself, refining AWS's.
 const (
-	codeClockSkew      = "RequestTimeSkewed"      // SignatureDoesNotMatch: Signature expired / not yet current
-	codeRegionScope    = "CredentialScopeRegion"  // SignatureDoesNotMatch: Credential should be scoped …
-	codeAssumeDenied   = "AssumeRoleDenied"       // AccessDenied on sts:AssumeRole
-	codeRootAssume     = "RootCannotAssumeRole"   // Roles may not be assumed by root accounts
-	codeExplicitDeny   = "ExplicitDeny"           // an SCP, RCP or permissions boundary denies
-	codeOptInRegion    = "RegionNotEnabled"       // InvalidClientTokenId in an opt-in Region
-	codeEndpointRegion = "EndpointRegionMismatch" // base_url is another Region's STS
+	codeClockSkew    = "RequestTimeSkewed"     // SignatureDoesNotMatch: Signature expired / not yet current
+	codeRegionScope  = "CredentialScopeRegion" // SignatureDoesNotMatch: Credential should be scoped …
+	codeAssumeDenied = "AssumeRoleDenied"      // AccessDenied on sts:AssumeRole
+	codeRootAssume   = "RootCannotAssumeRole"  // Roles may not be assumed by root accounts
+	codeExplicitDeny = "ExplicitDeny"          // an SCP, RCP or permissions boundary denies
+	codeOptInRegion  = "RegionNotEnabled"      // InvalidClientTokenId in an opt-in Region
 )
 
 var (
