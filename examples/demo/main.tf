@@ -306,3 +306,25 @@ resource "handshake_connector" "smartsheet_audit" {
   required_scopes = ["READ_EVENTS"]
   on_failure      = "warn"
 }
+
+# Broken: an AWS role whose trust policy requires another external id (AccessDenied on sts:AssumeRole).
+variable "aws_secret_access_key" {
+  type      = string
+  sensitive = true
+  default   = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+}
+
+resource "handshake_connector" "aws_audit" {
+  name    = "aws-audit"
+  service = "aws"
+  aws = {
+    region       = "us-east-1"
+    base_url     = "${var.sandbox_url}/aws/us-east-1"
+    iam_base_url = "${var.sandbox_url}/aws/iam"
+    role_arn     = "arn:aws:iam::123456789012:role/audit-external"
+    external_id  = "acme-handshake-old-id"
+  }
+  auth            = { username = "AKIASANDBOXHEALTHY01", password_wo = var.aws_secret_access_key }
+  required_scopes = ["cloudtrail:LookupEvents"]
+  on_failure      = "warn"
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox/emulation"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/apikey"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/atlassian"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/aws"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/box"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/entra"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/github"
@@ -47,7 +48,7 @@ func All() []kit.Service {
 		{Profile: workday(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
 		atlassian.Service(),
 		smartsheet.Service(),
-		{Profile: aws(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
+		aws.Service(),
 	}
 }
 

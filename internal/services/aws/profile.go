@@ -1,4 +1,4 @@
-package services
+package aws
 
 import (
 	"fmt"
@@ -10,9 +10,9 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
-// aws is an AWS account, reached with an IAM access key and, optionally, a
+// Profile is an AWS account, reached with an IAM access key and, optionally, a
 // role assumed through STS.
-func aws() *connector.Profile {
+func Profile() *connector.Profile {
 	return &connector.Profile{
 		ID:          "aws",
 		DisplayName: "AWS",
@@ -29,12 +29,19 @@ func aws() *connector.Profile {
 			{Name: "external_id", Kind: connector.String, Description: "External ID the role's trust policy requires " +
 				"(`sts:ExternalId` condition); 2 to 1224 characters."},
 			{Name: "base_url", Kind: connector.String, Description: "STS endpoint override, such as a VPC endpoint or a test " +
-				"server; defaults to the Regional endpoint `https://sts.<region>.amazonaws.com`. Plain http only on loopback addresses."},
+				"server; defaults to the Regional endpoint `https://sts.<region>.amazonaws.com`. Plain http only on loopback addresses. " +
+				"When it is set, the IAM policy simulation of `required_scopes` runs only if `iam_base_url` is set too, so that " +
+				"the credentials go to no endpoint the connector did not name."},
+			{Name: "iam_base_url", Kind: connector.String, Description: "IAM endpoint override for the policy simulation of " +
+				"`required_scopes` (`iam:SimulatePrincipalPolicy`), such as a test server; defaults to the partition's IAM " +
+				"endpoint (`https://iam.amazonaws.com`, `https://iam.us-gov.amazonaws.com`, `https://iam.cn-north-1.amazonaws.com.cn`)."},
 		},
 		AuthAttrs:       []string{"username", "password", "token"},
+		Decode:          Decode,
+		Recognize:       Recognize,
 		NoRefreshTokens: true,
 		Rules: []connector.Rule{
-			kit.EndpointRules("base_url"),
+			kit.EndpointRules("base_url", "iam_base_url"),
 			awsRegion,
 			awsRoleARN,
 			awsExternalID,

@@ -1,4 +1,4 @@
-package services
+package aws
 
 import (
 	"testing"
@@ -13,7 +13,7 @@ func TestAWSProfile(t *testing.T) {
 	const tempID = "ASIAIOSFODNN7EXAMPLE"
 	region := func(v string) map[string]string { return servicetest.Set("region", v) }
 	key := []servicetest.SpecOpt{servicetest.WithUser(keyID), servicetest.WithPassword(secret)}
-	servicetest.RunProfileCases(t, aws(), []servicetest.ProfileCase{
+	servicetest.RunProfileCases(t, Profile(), []servicetest.ProfileCase{
 		{Name: "valid access key with role", Spec: servicetest.NewSpec("aws", servicetest.Set("region", "eu-central-1",
 			"role_arn", "arn:aws:iam::123456789012:role/audit/handshake-reader", "external_id", "handshake-7f3a9c"),
 			append(key, servicetest.WithScopes("iam:ListUsers", "sts:GetCallerIdentity", "s3:Get*"))...)},
