@@ -126,7 +126,7 @@ func decode(a connector.Answer) (finding.Finding, target, bool) {
 	}
 	switch e.code {
 	case "invalid_grant":
-		return accountDisabled(e), tToken, true
+		return accountDisabled(), tToken, true
 	case "invalid_client", "unauthorized_client":
 		return badClient(e), tSecret, true
 	case "permission denied":
@@ -152,7 +152,7 @@ func decode(a connector.Answer) (finding.Finding, target, bool) {
 	case e.status == http.StatusForbidden:
 		return permissionDenied(e, resourceOfURL(e.url)), tPermissions, true
 	case e.status == http.StatusBadRequest && e.isTokenURL() && a.Step == "":
-		f := accountDisabled(e)
+		f := accountDisabled()
 		f.Summary = "Workday refused the refresh token, probably because the integration system user cannot sign in (HTTP 400)"
 		f.Code = "400"
 		return f, tToken, true
@@ -170,18 +170,14 @@ func decode(a connector.Answer) (finding.Finding, target, bool) {
 	return finding.Finding{}, tNone, false
 }
 
-func accountDisabled(e wdError) finding.Finding {
-	f := finding.Errorf(finding.AccountDisabled, nil,
+func accountDisabled() finding.Finding {
+	return finding.Errorf(finding.AccountDisabled, nil,
 		"Workday refused the refresh token: the integration system user behind it cannot sign in (invalid_grant)").
 		WithCode("invalid_grant").
 		WithDetail("Workday answers a bare invalid_grant when the account the refresh token was issued for is locked or disabled, or its password expired (seed 003: \"Account used to set up the instance may be locked or disabled\"). Less often: the refresh token was deleted or regenerated in Manage Refresh Tokens for Integrations, belongs to another API client or tenant, or expired because the client lacks Non-Expiring Refresh Tokens. The body names none of these; View Sign-on History tells them apart.").
 		WithFix("In Workday, run View Sign-on History for the integration system user: a failure such as \"System Account is disabled\" or a locked account confirms it.",
 			"Re-enable or unlock the user (Maintain Password for Integration System User: clear Require New Password, set the password not to expire), then plan again.",
 			"If the account is fine, generate a new refresh token for it with Manage Refresh Tokens for Integrations and set it in auth.token_wo.")
-	if e.status != 0 {
-		f.Detail = "HTTP " + strconv.Itoa(e.status) + ". " + f.Detail
-	}
-	return f
 }
 
 func badClient(e wdError) finding.Finding {

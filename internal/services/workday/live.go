@@ -176,7 +176,7 @@ func (r *run) stepToken(ctx context.Context, env *probe.Env) probe.StepResult {
 		if f.Path == nil {
 			f.Path = r.basePath
 		}
-		f.Summary = "Token request: " + kit.LowerFirstRune(f.Summary)
+		f.Summary = "Token request: " + f.Summary
 		f.Detail = fmt.Sprintf("POST %s answered HTTP %d. %s", transport.RedactURL(r.tokenURL()), resp.StatusCode, f.Detail)
 		return r.failed(f)
 	}
@@ -239,7 +239,7 @@ func (r *run) stepResource(res *resource) func(context.Context, *probe.Env) prob
 		} else if f.Path == nil {
 			f.Path = r.basePath
 		}
-		f.Summary = "REST call: " + kit.LowerFirstRune(f.Summary)
+		f.Summary = "REST call: " + f.Summary
 		f.Detail = fmt.Sprintf("%s answered HTTP %d. %s", where, resp.StatusCode, f.Detail)
 		return r.failed(f)
 	}
