@@ -290,3 +290,12 @@ resource "handshake_connector" "box_archive" {
   auth       = { client_id = "k3xq9z8w7v6u5t4s3r2q1p0o9n8m7l6k", client_secret_wo = "app-not-authorized.demoBoxSecret0123" }
   on_failure = "warn"
 }
+
+# Broken: the Workday integration system user behind the refresh token is disabled (invalid_grant).
+resource "handshake_connector" "workday_workers" {
+  name       = "workday-workers"
+  service    = "workday"
+  workday    = { tenant = "acme_impl", host = "wd2-impl-services1.workday.com", base_url = "${var.sandbox_url}/workday" }
+  auth       = { client_id = "NzQ5YjM1ZjQtYWNtZS1pbnRlZ3JhdGlvbnM", client_secret_wo = "sbx-workday-Q2xpZW50U2VjcmV0LWZvci1pbnRlZ3JhdGlvbnM", token_wo = "isu-disabled.demo-workday-refresh-token" }
+  on_failure = "warn"
+}
