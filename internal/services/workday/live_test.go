@@ -1,30 +1,18 @@
 package workday
 
 import (
-	"context"
-	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/servicetest"
-	"github.com/handshake-tf/terraform-provider-handshake/internal/transport"
 )
 
 var testSandbox = sync.OnceValue(func() *sandbox.Server { return sandbox.Start(Emulation()) })
-
-var testClient = sync.OnceValue(func() *transport.Client {
-	c, err := transport.New(transport.Options{Timeout: 5 * time.Second, MaxRetries: -1})
-	if err != nil {
-		panic(err)
-	}
-	return c
-})
 
 func liveSpec(tenant, refreshToken string, opts ...servicetest.SpecOpt) *connector.Spec {
 	settings := servicetest.Set("tenant", tenant, "host", "wd2-impl-services1.workday.com", "base_url", testSandbox().VendorURL("workday"))
@@ -34,9 +22,7 @@ func liveSpec(tenant, refreshToken string, opts ...servicetest.SpecOpt) *connect
 
 func runLive(t *testing.T, s *connector.Spec) probe.Result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	return probe.Run(ctx, probe.Options{Client: testClient(), Planner: Service().Plan, ExpiryWarning: 30 * 24 * time.Hour}, s)
+	return servicetest.RunCheck(t, Service().Plan, s)
 }
 
 func TestLiveScenarios(t *testing.T) {
@@ -68,7 +54,7 @@ func TestLiveScenarios(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := runLive(t, liveSpec(tc.tenant, tc.rt, tc.opts...))
-			b, _ := json.MarshalIndent(res, "", "  ")
+			b := servicetest.DumpResult(res)
 			if res.Status != tc.status {
 				t.Fatalf("status %s, want %s\n%s", res.Status, tc.status, b)
 			}
@@ -76,7 +62,7 @@ func TestLiveScenarios(t *testing.T) {
 				for _, f := range res.Findings {
 					t.Errorf("healthy connector has a finding: %+v", f)
 				}
-				if !strings.Contains(string(b), "Worker Data: Public Worker Reports") {
+				if !strings.Contains(b, "Worker Data: Public Worker Reports") {
 					t.Errorf("the granted domain is not reported:\n%s", b)
 				}
 				return
