@@ -328,3 +328,12 @@ resource "handshake_connector" "aws_audit" {
   required_scopes = ["cloudtrail:LookupEvents"]
   on_failure      = "warn"
 }
+
+# Broken: the Workday integration system user behind the refresh token is disabled (invalid_grant).
+resource "handshake_connector" "workday_workers" {
+  name       = "workday-workers"
+  service    = "workday"
+  workday    = { tenant = "acme_impl", host = "wd2-impl-services1.workday.com", base_url = "${var.sandbox_url}/workday" }
+  auth       = { client_id = "NzQ5YjM1ZjQtYWNtZS1pbnRlZ3JhdGlvbnM", client_secret_wo = "sbx-workday-Q2xpZW50U2VjcmV0LWZvci1pbnRlZ3JhdGlvbnM", token_wo = "isu-disabled.demo-workday-refresh-token" }
+  on_failure = "warn"
+}

@@ -1,4 +1,4 @@
-package services
+package workday
 
 import (
 	"testing"
@@ -7,11 +7,11 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/servicetest"
 )
 
-func TestWorkdayProfile(t *testing.T) {
+func TestProfile(t *testing.T) {
 	wd := func(tenant, host string) map[string]string { return servicetest.Set("tenant", tenant, "host", host) }
 	creds := []servicetest.SpecOpt{servicetest.WithClient("MmQ0ZTVmNjctYTFiMi00YzNkLWU1ZjYtNzg5MGFiY2RlZjAx", "c2VjcmV0LWZyb20td29ya2RheS1hcGktY2xpZW50"),
 		servicetest.WithToken("n0nExp1r1ngR3freshT0kenF0rIntegrat1onUser0123456789")}
-	servicetest.RunProfileCases(t, workday(), []servicetest.ProfileCase{
+	servicetest.RunProfileCases(t, profile(), []servicetest.ProfileCase{
 		{Name: "valid implementation tenant", Spec: servicetest.NewSpec("workday", wd("acme_impl", "wd2-impl-services1.workday.com"), creds...)},
 		{Name: "valid production tenant", Spec: servicetest.NewSpec("workday", wd("acme", "wd5-services1.myworkday.com"), creds...)},
 		{Name: "loopback base_url", Spec: servicetest.NewSpec("workday",

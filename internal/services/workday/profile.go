@@ -1,4 +1,4 @@
-package services
+package workday
 
 import (
 	"fmt"
@@ -10,9 +10,9 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
-// workday is a Workday tenant, reached through an API Client for
+// profile is a Workday tenant, reached through an API Client for
 // Integrations and its non-expiring refresh token.
-func workday() *connector.Profile {
+func profile() *connector.Profile {
 	return &connector.Profile{
 		ID:          "workday",
 		DisplayName: "Workday",
@@ -34,17 +34,19 @@ func workday() *connector.Profile {
 		Rules: []connector.Rule{
 			kit.ClientIDHygiene,
 			kit.EndpointRules("base_url"),
-			workdayTenant,
+			tenantRule,
 			kit.RequireNonBlank("host", "to build the token endpoint https://<host>/ccx/oauth2/<tenant>/token"),
-			workdayHost,
-			workdayCredentials,
+			hostRule,
+			credentialsRule,
 		},
+		Decode:    Decode,
+		Recognize: Recognize,
 	}
 }
 
-var workdayTenantRE = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
+var tenantRE = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
 
-func workdayTenant(s *connector.Spec) []finding.Finding {
+func tenantRule(s *connector.Spec) []finding.Finding {
 	if s.SettingUnknown("tenant") {
 		return nil
 	}
@@ -67,7 +69,7 @@ func workdayTenant(s *connector.Spec) []finding.Finding {
 			WithFix("Set tenant to the segment after /ccx/oauth2/ in the token endpoint (acme_impl in …/ccx/oauth2/acme_impl/token).")}
 	case kit.HasSpace(v):
 		return []finding.Finding{kit.SpaceFinding(s, "tenant", "WORKDAY-TENANT")}
-	case !workdayTenantRE.MatchString(v):
+	case !tenantRE.MatchString(v):
 		return []finding.Finding{finding.Warnf(finding.InvalidConfiguration, path,
 			"workday.tenant does not look like a Workday tenant name").
 			WithCode("WORKDAY-TENANT").
@@ -77,7 +79,7 @@ func workdayTenant(s *connector.Spec) []finding.Finding {
 	return nil
 }
 
-func workdayHost(s *connector.Spec) []finding.Finding {
+func hostRule(s *connector.Spec) []finding.Finding {
 	v, ok := kit.Known(s, "host")
 	if !ok {
 		return nil
@@ -112,9 +114,9 @@ func workdayHost(s *connector.Spec) []finding.Finding {
 	return nil
 }
 
-// workdayCredentials: Workday API clients for integrations have no client
+// credentialsRule: Workday API clients for integrations have no client
 // credentials grant; every token comes from the refresh token.
-func workdayCredentials(s *connector.Spec) []finding.Finding {
+func credentialsRule(s *connector.Spec) []finding.Finding {
 	var out []finding.Finding
 	if kit.SecretUnset(s, s.Auth.Token, "token") {
 		out = append(out, finding.Errorf(finding.InvalidConfiguration, kit.AuthPath("token"),
