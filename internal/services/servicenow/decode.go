@@ -206,7 +206,7 @@ func htmlFinding(status int, text string) finding.Finding {
 
 // restFinding classifies the REST envelope, or a bare status.
 func (e snError) restFinding() finding.Finding {
-	code := e.message
+	code := kit.Clean(e.message, 80)
 	if code == "" {
 		code = fmt.Sprintf("HTTP %d", e.status)
 	}
@@ -329,7 +329,14 @@ func Recognize(text string) bool {
 	case strings.Contains(l, "insufficient rights to query records"):
 		return true
 	}
-	// The token endpoint's inverted pair: error server_error, description access_denied.
 	e, ok := parse(0, text)
-	return ok && e.oauth == "server_error" && strings.EqualFold(strings.TrimSpace(e.desc), "access_denied")
+	switch {
+	case !ok:
+		return false
+	case e.message != "":
+		// The REST envelope: {"error":{"message","detail"},"status":"failure"}.
+		return strings.Contains(l, "failure") && strings.Contains(l, "detail")
+	}
+	// The token endpoint's inverted pair: error server_error, description access_denied.
+	return e.oauth == "server_error" && strings.EqualFold(strings.TrimSpace(e.desc), "access_denied")
 }
