@@ -278,9 +278,12 @@ func (r *run) whichCredential(ctx context.Context, env *probe.Env, f finding.Fin
 		f.Path = r.passwordPath()
 		f.Summary = "ServiceNow refused the user's password (the token endpoint and basic auth both refused it)"
 		f.Detail += " The same user name and password were tried with basic auth on the Table API and refused too (User Not Authenticated), so the user's password is wrong, or the user is inactive or locked out."
+		f.Remediation = []string{"Check auth.password (and auth.username, the User ID): sign in with them, or reset the password in the user's record.",
+			"In the user's record (User Administration > Users) check that Active is set and Locked out is not."}
 	default:
 		f.Summary = "ServiceNow refused the OAuth client: the client id or secret is wrong"
 		f.Detail += fmt.Sprintf(" The same user name and password were accepted with basic auth on the Table API (HTTP %d), so the user's password is right and the client id or secret is not (or the registry entry is inactive).", resp.StatusCode)
+		f.Remediation = []string{"Copy the client id and secret again from System OAuth > Application Registry > the OAuth API endpoint (the secret is behind the lock icon), and check that the entry is Active."}
 	}
 	return f
 }
