@@ -290,3 +290,13 @@ resource "handshake_connector" "box_archive" {
   auth       = { client_id = "k3xq9z8w7v6u5t4s3r2q1p0o9n8m7l6k", client_secret_wo = "app-not-authorized.demoBoxSecret0123" }
   on_failure = "warn"
 }
+
+# Broken: the audit connector's ServiceNow user is not an admin (Defender for Cloud Apps: "403 Forbidden").
+resource "handshake_connector" "servicenow_audit" {
+  name            = "servicenow-audit"
+  service         = "servicenow"
+  servicenow      = { instance = "dev12345", base_url = "${var.sandbox_url}/servicenow" }
+  auth            = { username = "svc.itil", password_wo = "Sandbox-ServiceNow-Pa55word" }
+  required_scopes = ["admin"]
+  on_failure      = "warn"
+}
