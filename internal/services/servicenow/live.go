@@ -289,7 +289,7 @@ func (r *run) whichCredential(ctx context.Context, env *probe.Env, f finding.Fin
 }
 
 func (r *run) stepTokenResponse(_ context.Context, env *probe.Env) probe.StepResult {
-	if !r.spec.RequireRefreshToken || env.Token.RefreshToken != "" {
+	if !r.spec.RequireRefreshToken || env.Token == nil || env.Token.RefreshToken != "" {
 		return probe.StepResult{Outcome: probe.OutcomeOK, Message: "scope useraccount: the token has the user's roles"}
 	}
 	f := finding.Errorf(finding.RefreshTokenMissing, finding.Attr("require_refresh_token"),

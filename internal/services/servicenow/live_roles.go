@@ -53,7 +53,7 @@ func (r *run) stepRoles(ctx context.Context, env *probe.Env) probe.StepResult {
 	var body struct {
 		Result []map[string]any `json:"result"`
 	}
-	forbidden := resp.StatusCode == http.StatusForbidden
+	forbidden := resp.StatusCode == http.StatusForbidden && !isHTML(resp.Header, string(resp.Body))
 	if !forbidden && (resp.StatusCode != http.StatusOK || isHTML(resp.Header, string(resp.Body)) || json.Unmarshal(resp.Body, &body) != nil) {
 		return r.refused(env, resp, where)
 	}
