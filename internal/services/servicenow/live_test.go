@@ -1,10 +1,7 @@
 package servicenow
 
 import (
-	"context"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
@@ -12,54 +9,6 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/servicetest"
 )
-
-type liveCase struct {
-	name   string
-	spec   *connector.Spec
-	status string
-	cat    finding.Category // the first finding's category; "" for none
-	path   string
-	fix    string // a fragment of its remediation
-	sev    finding.Severity
-}
-
-func runLive(t *testing.T, cases []liveCase) {
-	t.Helper()
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-			defer cancel()
-			res := probe.Run(ctx, probe.Options{Planner: Service().Plan, Timeout: 5 * time.Second, ExpiryWarning: 720 * time.Hour}, tc.spec)
-			if res.Status != tc.status {
-				t.Fatalf("status %s (%s), want %s\nsteps: %+v\nfindings: %+v", res.Status, res.Summary, tc.status, res.Steps, res.Findings)
-			}
-			if tc.cat == "" {
-				if len(res.Findings) > 0 {
-					t.Fatalf("healthy connector has findings: %+v", res.Findings)
-				}
-				return
-			}
-			if len(res.Findings) == 0 {
-				t.Fatalf("no finding; steps %+v", res.Steps)
-			}
-			f := res.Findings[0]
-			if f.Category != tc.cat || f.Path.String() != tc.path {
-				t.Fatalf("got %s at %s (%s), want %s at %s\n%+v", f.Category, f.Path, f.Summary, tc.cat, tc.path, f)
-			}
-			if want := tc.sev; want != "" && f.Severity != want {
-				t.Fatalf("severity %s, want %s", f.Severity, want)
-			}
-			if !strings.Contains(strings.Join(f.Remediation, " "), tc.fix) || f.Detail == "" {
-				t.Fatalf("finding lacks %q in its fix: %+v", tc.fix, f)
-			}
-			for _, sec := range tc.spec.Secrets() {
-				if len(sec) > 8 && strings.Contains(f.Summary+f.Detail+strings.Join(f.Remediation, ""), sec) {
-					t.Fatal("a finding reveals a secret")
-				}
-			}
-		})
-	}
-}
 
 func TestLive(t *testing.T) {
 	srv := sandbox.Start(*Service().Emulation)
@@ -80,42 +29,44 @@ func TestLive(t *testing.T) {
 		return servicetest.NewSpec("servicenow", settings, servicetest.WithToken(tok))
 	}
 	const client = "sandbox-a1b2c3d4e5f60718293a4b5c6d7e8f90"
-	runLive(t, []liveCase{
-		{name: "basic healthy, admin required", spec: basic("svc.handshake", SandboxPassword, servicetest.WithScopes("admin", "itil")), status: probe.StatusHealthy},
-		{name: "password grant healthy", spec: password(client, SandboxClientSecret, "svc.handshake", SandboxPassword, servicetest.WithRefresh()), status: probe.StatusHealthy},
-		{name: "client credentials healthy", spec: cc(client, SandboxClientSecret, servicetest.WithScopes("useraccount")), status: probe.StatusHealthy},
-		{name: "bearer healthy", spec: bearer("sandbox-svc-handshake-0001"), status: probe.StatusHealthy},
-		{name: "basic wrong password", spec: basic("svc.handshake", "wrong-password-123"),
-			status: probe.StatusUnhealthy, cat: finding.InvalidCredentials, path: "auth.password_wo", fix: "Locked out"},
-		{name: "bearer unknown", spec: bearer("0123456789abcdef0123"),
-			status: probe.StatusUnhealthy, cat: finding.InvalidCredentials, path: "auth.token_wo", fix: "new one"},
-		{name: "password grant, wrong client secret", spec: password(client, "wrong-secret-0000", "svc.handshake", SandboxPassword),
-			status: probe.StatusUnhealthy, cat: finding.InvalidCredentials, path: "auth.client_secret_wo", fix: "Application Registry"},
-		{name: "password grant, wrong user password", spec: password(client, SandboxClientSecret, "svc.handshake", "wrong-password-123"),
-			status: probe.StatusUnhealthy, cat: finding.InvalidCredentials, path: "auth.password_wo", fix: "password"},
-		{name: "client credentials, wrong secret", spec: cc(client, "wrong-secret-0000"),
-			status: probe.StatusUnhealthy, cat: finding.InvalidCredentials, path: "auth.client_secret_wo", fix: "glide.oauth.inbound.client.credential.grant_type.enabled"},
-		{name: "client credentials without OAuth Application User", spec: cc("sandbox-nouser-client", SandboxClientSecret),
-			status: probe.StatusUnhealthy, cat: finding.FeatureDisabled, path: "auth.client_id", fix: "OAuth Application User"},
-		{name: "client credentials, refresh token required", spec: cc(client, SandboxClientSecret, servicetest.WithRefresh()),
-			status: probe.StatusUnhealthy, cat: finding.RefreshTokenMissing, path: "require_refresh_token", fix: "require_refresh_token = false"},
-		{name: "hibernating, basic", spec: basic("svc.hibernating", SandboxPassword),
-			status: probe.StatusUnreachable, cat: finding.ServiceUnavailable, path: "servicenow.base_url", fix: "wake the instance"},
-		{name: "hibernating, token endpoint", spec: password("sandbox-hibernating-client", SandboxClientSecret, "svc.handshake", SandboxPassword),
-			status: probe.StatusUnreachable, cat: finding.ServiceUnavailable, path: "servicenow.base_url", fix: "developer.servicenow.com"},
-		{name: "not an instance", spec: servicetest.NewSpec("servicenow", servicetest.Set("instance", "dev1", "base_url", base+"/elsewhere"),
-			servicetest.WithUser("svc.handshake"), servicetest.WithPassword(SandboxPassword)),
-			status: probe.StatusUnhealthy, cat: finding.EndpointNotFound, path: "servicenow.base_url", fix: "address bar"},
-		{name: "ACL refuses sys_user", spec: basic("svc.noread", SandboxPassword),
-			status: probe.StatusUnhealthy, cat: finding.AccessDenied, path: "auth.username", fix: "admin"},
-		{name: "rate limited", spec: basic("svc.ratelimited", SandboxPassword),
-			status: probe.StatusUnreachable, cat: finding.RateLimited, path: "servicenow.base_url", fix: "raise"},
-		{name: "not an admin (seed 003)", spec: basic("svc.itil", SandboxPassword, servicetest.WithScopes("admin")),
-			status: probe.StatusUnhealthy, cat: finding.AccessDenied, path: "required_scopes[0]", fix: "admin account"},
-		{name: "role missing", spec: cc("sandbox-useradmin-client", SandboxClientSecret, servicetest.WithScopes("itil", "admin")),
-			status: probe.StatusUnhealthy, cat: finding.InsufficientScope, path: "required_scopes[1]", fix: "Grant the admin role"},
-		{name: "roles unreadable, itil not verified", spec: basic("svc.itil", SandboxPassword, servicetest.WithScopes("itil")),
-			status: probe.StatusDegraded, cat: finding.AccessDenied, path: "required_scopes", fix: "user_admin", sev: finding.Warning},
+	// spec defers a spec to its case.
+	spec := func(s *connector.Spec) func() *connector.Spec { return func() *connector.Spec { return s } }
+	servicetest.RunLiveCases(t, Service().Plan, []servicetest.LiveCase{
+		{Name: "basic healthy, admin required", Spec: spec(basic("svc.handshake", SandboxPassword, servicetest.WithScopes("admin", "itil"))), Status: probe.StatusHealthy},
+		{Name: "password grant healthy", Spec: spec(password(client, SandboxClientSecret, "svc.handshake", SandboxPassword, servicetest.WithRefresh())), Status: probe.StatusHealthy},
+		{Name: "client credentials healthy", Spec: spec(cc(client, SandboxClientSecret, servicetest.WithScopes("useraccount"))), Status: probe.StatusHealthy},
+		{Name: "bearer healthy", Spec: spec(bearer("sandbox-svc-handshake-0001")), Status: probe.StatusHealthy},
+		{Name: "basic wrong password", Spec: spec(basic("svc.handshake", "wrong-password-123")),
+			Status: probe.StatusUnhealthy, Category: finding.InvalidCredentials, Path: "auth.password_wo", FixHas: "Locked out"},
+		{Name: "bearer unknown", Spec: spec(bearer("0123456789abcdef0123")),
+			Status: probe.StatusUnhealthy, Category: finding.InvalidCredentials, Path: "auth.token_wo", FixHas: "new one"},
+		{Name: "password grant, wrong client secret", Spec: spec(password(client, "wrong-secret-0000", "svc.handshake", SandboxPassword)),
+			Status: probe.StatusUnhealthy, Category: finding.InvalidCredentials, Path: "auth.client_secret_wo", FixHas: "Application Registry"},
+		{Name: "password grant, wrong user password", Spec: spec(password(client, SandboxClientSecret, "svc.handshake", "wrong-password-123")),
+			Status: probe.StatusUnhealthy, Category: finding.InvalidCredentials, Path: "auth.password_wo", FixHas: "password"},
+		{Name: "client credentials, wrong secret", Spec: spec(cc(client, "wrong-secret-0000")),
+			Status: probe.StatusUnhealthy, Category: finding.InvalidCredentials, Path: "auth.client_secret_wo", FixHas: "glide.oauth.inbound.client.credential.grant_type.enabled"},
+		{Name: "client credentials without OAuth Application User", Spec: spec(cc("sandbox-nouser-client", SandboxClientSecret)),
+			Status: probe.StatusUnhealthy, Category: finding.FeatureDisabled, Path: "auth.client_id", FixHas: "OAuth Application User"},
+		{Name: "client credentials, refresh token required", Spec: spec(cc(client, SandboxClientSecret, servicetest.WithRefresh())),
+			Status: probe.StatusUnhealthy, Category: finding.RefreshTokenMissing, Path: "require_refresh_token", FixHas: "require_refresh_token = false"},
+		{Name: "hibernating, basic", Spec: spec(basic("svc.hibernating", SandboxPassword)),
+			Status: probe.StatusUnreachable, Category: finding.ServiceUnavailable, Path: "servicenow.base_url", FixHas: "wake the instance"},
+		{Name: "hibernating, token endpoint", Spec: spec(password("sandbox-hibernating-client", SandboxClientSecret, "svc.handshake", SandboxPassword)),
+			Status: probe.StatusUnreachable, Category: finding.ServiceUnavailable, Path: "servicenow.base_url", FixHas: "developer.servicenow.com"},
+		{Name: "not an instance", Spec: spec(servicetest.NewSpec("servicenow", servicetest.Set("instance", "dev1", "base_url", base+"/elsewhere"),
+			servicetest.WithUser("svc.handshake"), servicetest.WithPassword(SandboxPassword))),
+			Status: probe.StatusUnhealthy, Category: finding.EndpointNotFound, Path: "servicenow.base_url", FixHas: "address bar"},
+		{Name: "ACL refuses sys_user", Spec: spec(basic("svc.noread", SandboxPassword)),
+			Status: probe.StatusUnhealthy, Category: finding.AccessDenied, Path: "auth.username", FixHas: "admin"},
+		{Name: "rate limited", Spec: spec(basic("svc.ratelimited", SandboxPassword)),
+			Status: probe.StatusUnreachable, Category: finding.RateLimited, Path: "servicenow.base_url", FixHas: "raise"},
+		{Name: "not an admin (seed 003)", Spec: spec(basic("svc.itil", SandboxPassword, servicetest.WithScopes("admin"))),
+			Status: probe.StatusUnhealthy, Category: finding.AccessDenied, Path: "required_scopes[0]", FixHas: "admin account"},
+		{Name: "role missing", Spec: spec(cc("sandbox-useradmin-client", SandboxClientSecret, servicetest.WithScopes("itil", "admin"))),
+			Status: probe.StatusUnhealthy, Category: finding.InsufficientScope, Path: "required_scopes[1]", FixHas: "Grant the admin role"},
+		{Name: "roles unreadable, itil not verified", Spec: spec(basic("svc.itil", SandboxPassword, servicetest.WithScopes("itil"))),
+			Status: probe.StatusDegraded, Category: finding.AccessDenied, Path: "required_scopes", FixHas: "user_admin"},
 	})
 }
 
@@ -126,10 +77,7 @@ func TestLiveGrantedRoles(t *testing.T) {
 	defer srv.Close()
 	spec := servicetest.NewSpec("servicenow", servicetest.Set("instance", "dev1", "base_url", srv.VendorURL("servicenow")),
 		servicetest.WithClient("sandbox-useradmin-client", SandboxClientSecret), servicetest.WithScopes("itil"))
-	res := probe.Run(context.Background(), probe.Options{Planner: Service().Plan, Timeout: 5 * time.Second}, spec)
-	if res.Status != probe.StatusHealthy || strings.Join(res.GrantedScopes, " ") != "itil snc_internal user_admin useraccount" {
-		t.Fatalf("status %s, granted %v, steps %+v", res.Status, res.GrantedScopes, res.Steps)
-	}
+	servicetest.CheckGranted(t, Service().Plan, spec, "itil snc_internal user_admin useraccount")
 }
 
 func TestPlanHosts(t *testing.T) {
