@@ -337,3 +337,13 @@ resource "handshake_connector" "workday_workers" {
   auth       = { client_id = "NzQ5YjM1ZjQtYWNtZS1pbnRlZ3JhdGlvbnM", client_secret_wo = "sbx-workday-Q2xpZW50U2VjcmV0LWZvci1pbnRlZ3JhdGlvbnM", token_wo = "isu-disabled.demo-workday-refresh-token" }
   on_failure = "warn"
 }
+
+# Broken: the audit connector's ServiceNow user is not an admin (Defender for Cloud Apps: "403 Forbidden").
+resource "handshake_connector" "servicenow_audit" {
+  name            = "servicenow-audit"
+  service         = "servicenow"
+  servicenow      = { instance = "dev12345", base_url = "${var.sandbox_url}/servicenow" }
+  auth            = { username = "svc.itil", password_wo = "Sandbox-ServiceNow-Pa55word" }
+  required_scopes = ["admin"]
+  on_failure      = "warn"
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/oauth2"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/okta"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/salesforce"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/servicenow"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/slack"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/smartsheet"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/snowflake"
@@ -44,7 +45,7 @@ func All() []kit.Service {
 		keycloak.Service(),
 		salesforce.Service(),
 		box.Service(),
-		{Profile: servicenow(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},
+		servicenow.Service(),
 		{Profile: zendesk(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
 		workday.Service(),
 		atlassian.Service(),

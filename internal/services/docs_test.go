@@ -29,6 +29,7 @@ var serviceFiles = map[string][]string{
 	"google_workspace": {"google/*.go"},
 	"api_key":          {"apikey/*.go"},
 	"http":             {"httpapi/*.go"},
+	"servicenow":       {"servicenow/*.go"},
 }
 
 // sharedPages lets a service's codes be listed on a related service's page

@@ -1,4 +1,4 @@
-package services
+package servicenow
 
 import (
 	"regexp"
@@ -9,21 +9,25 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
-// servicenow is a ServiceNow instance, called through its REST Table API.
-func servicenow() *connector.Profile {
+// profile is a ServiceNow instance, called through its REST Table API.
+func profile() *connector.Profile {
 	return &connector.Profile{
 		ID:          "servicenow",
 		DisplayName: "ServiceNow",
 		Description: "A ServiceNow instance, probed through the REST Table API (`/api/now/table/…`). Authenticate with a " +
 			"user's `username` and `password` (basic auth; the user needs roles that can read the tables the connector " +
 			"uses), with an OAuth client registered under System OAuth > Application Registry (`client_id`, " +
-			"`client_secret`, plus `username` and `password` for the password grant), or with a bearer `token`.",
+			"`client_secret`, plus `username` and `password` for the password grant; without them, the client credentials grant " +
+			"and its OAuth Application User), or with a bearer `token`. ServiceNow tokens have the scope `useraccount` and the " +
+			"user's rights: list the roles the connector needs (`admin`, `itil`) in `required_scopes`, and live checks compare " +
+			"them with the user's roles.",
 		Settings: []connector.Setting{
 			{Name: "instance", Kind: connector.String, Required: true, Description: "Instance name, such as `dev12345` " +
 				"(for `dev12345.service-now.com`), or the instance's full host name, such as `acme.service-now.com` or a " +
 				"custom domain. Without `https://`."},
 			{Name: "base_url", Kind: connector.String, Description: "Override of `https://<instance>.service-now.com`, for " +
-				"tests or a proxy; plain http is accepted only on loopback addresses."},
+				"tests or a proxy; plain http is accepted only on loopback addresses. The token endpoint (`/oauth_token.do`) " +
+				"and the Table API (`/api/now/table/…`) are below it."},
 		},
 		AuthAttrs: []string{"client_id", "client_secret", "username", "password", "token"},
 		Rules: []connector.Rule{
@@ -32,6 +36,8 @@ func servicenow() *connector.Profile {
 			servicenowInstance,
 			servicenowCredentials,
 		},
+		Decode:    Decode,
+		Recognize: Recognize,
 	}
 }
 

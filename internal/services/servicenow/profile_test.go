@@ -1,4 +1,4 @@
-package services
+package servicenow
 
 import (
 	"testing"
@@ -10,7 +10,7 @@ import (
 func TestServiceNowProfile(t *testing.T) {
 	inst := func(v string) map[string]string { return servicetest.Set("instance", v) }
 	basic := []servicetest.SpecOpt{servicetest.WithUser("svc.handshake"), servicetest.WithPassword("correct-horse-battery-staple")}
-	servicetest.RunProfileCases(t, servicenow(), []servicetest.ProfileCase{
+	servicetest.RunProfileCases(t, profile(), []servicetest.ProfileCase{
 		{Name: "valid basic auth", Spec: servicetest.NewSpec("servicenow", inst("dev12345"), basic...)},
 		{Name: "valid OAuth password grant on full host", Spec: servicetest.NewSpec("servicenow", inst("acme.service-now.com"),
 			append(basic, servicetest.WithClient("4f1c2a9b8e7d6c5b4a3928171615141a", "c2VydmljZW5vdy1zZWNyZXQ="))...)},
