@@ -23,6 +23,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/smartsheet"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/snowflake"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/workday"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/zendesk"
 )
 
 // All returns every service, in the order the docs list them. Adding a
@@ -45,7 +46,7 @@ func All() []kit.Service {
 		salesforce.Service(),
 		box.Service(),
 		{Profile: servicenow(), NoLive: "not built yet (issue 12)", NoEmulation: "no live check yet"},
-		{Profile: zendesk(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
+		zendesk.Service(),
 		workday.Service(),
 		atlassian.Service(),
 		smartsheet.Service(),
