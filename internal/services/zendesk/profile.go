@@ -50,7 +50,9 @@ func profile() *connector.Profile {
 var (
 	zendeskSubdomainRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
 	// read, write, impersonate, or a resource-scoped form such as tickets:read.
-	zendeskScopeRE = regexp.MustCompile(`^(read|write|impersonate|[a-z_]+:(read|write))$`)
+	// apiTokenShapeRE is the shape of the API tokens Admin Center creates.
+	apiTokenShapeRE = regexp.MustCompile(`^[A-Za-z0-9]{40}$`)
+	zendeskScopeRE  = regexp.MustCompile(`^(read|write|impersonate|[a-z_]+:(read|write))$`)
 )
 
 func zendeskSubdomain(s *connector.Spec) []finding.Finding {
@@ -106,11 +108,12 @@ func zendeskAPIToken(s *connector.Spec) []finding.Finding {
 			WithCode("ZENDESK-API-TOKEN").
 			WithDetail("Zendesk no longer accepts passwords for API requests; an agent's e-mail is used together with an API token.").
 			WithFix("Create a token in Admin Center > Apps and integrations > APIs > API tokens and set it in auth.token_wo.")}
-	case tokenSet && !hasUser && !kit.AuthUnknown(s, "username") && secretValueOK(s) && !oauthClient(s):
+	case tokenSet && !hasUser && !kit.AuthUnknown(s, "username") && secretValueOK(s) && !oauthClient(s) &&
+		apiTokenShapeRE.MatchString(s.Auth.Token.Value):
 		return []finding.Finding{finding.Warnf(finding.InvalidConfiguration, kit.AuthPath("username"),
-			"auth.token will be sent as an OAuth bearer token").
+			"auth.token looks like an API token but will be sent as an OAuth bearer token").
 			WithCode("ZENDESK-API-TOKEN").
-			WithDetail("Without auth.username the token is treated as an OAuth access token. If it is an API token from Admin Center, Zendesk answers 401 invalid_token: API tokens only work with the agent's e-mail.").
+			WithDetail("The token has the shape of an Admin Center API token (40 letters and digits), and without auth.username it is treated as an OAuth access token. If it is an API token, Zendesk answers 401 invalid_token: API tokens only work with the agent's e-mail.").
 			WithFix("For an API token, set auth.username to the agent's e-mail address.",
 				"For an OAuth access token, nothing needs to change.")}
 	}
