@@ -1,8 +1,6 @@
 package zendesk
 
 import (
-	"context"
-	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
@@ -13,18 +11,9 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/servicetest"
-	"github.com/handshake-tf/terraform-provider-handshake/internal/transport"
 )
 
 var testSandbox = sync.OnceValue(func() *sandbox.Server { return sandbox.Start(Emulation()) })
-
-var testClient = sync.OnceValue(func() *transport.Client {
-	c, err := transport.New(transport.Options{Timeout: 5 * time.Second, MaxRetries: -1})
-	if err != nil {
-		panic(err)
-	}
-	return c
-})
 
 // liveSpec is a connector of account sub in the sandbox.
 func liveSpec(sub string, opts ...servicetest.SpecOpt) *connector.Spec {
@@ -37,16 +26,12 @@ var now = time.Date(2026, time.December, 2, 12, 0, 0, 0, time.UTC)
 
 func runLive(t *testing.T, s *connector.Spec, at time.Time) probe.Result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	return probe.Run(ctx, probe.Options{Client: testClient(), Planner: Service().Plan, ExpiryWarning: 30 * 24 * time.Hour,
-		Now: func() time.Time { return at }}, s)
+	return servicetest.RunCheck(t, Service().Plan, s, func(o *probe.Options) {
+		o.ExpiryWarning, o.Now = 30*24*time.Hour, func() time.Time { return at }
+	})
 }
 
-func dump(r probe.Result) string {
-	b, _ := json.MarshalIndent(r, "", "  ")
-	return string(b)
-}
+func dump(r probe.Result) string { return servicetest.DumpResult(r) }
 
 func withSetting(k, v string) servicetest.SpecOpt {
 	return func(s *connector.Spec) { s.Settings[k] = v }
