@@ -293,7 +293,7 @@ func classify(e zdError) (finding.Finding, target, bool) {
 			fixAPIToken, fixOAuthToken), tCredential, true
 	case lcode == "http 403":
 		return mk(finding.AccessDenied, "The Zendesk user may not use this API, or the plan lacks it",
-			"Zendesk answered 403. Seed 003 names the two causes a call to the audit log (\"Get events\") has: the user who configured the connector is no longer an admin, or the account's plan does not include audit logs (Enterprise only). The user's role (GET /api/v2/users/me) tells them apart; Handshake's live check reads it.",
+			"Zendesk answered 403 without saying why. It has two causes (seed 003, for an audit-log call): the user's role may not use the endpoint (an agent, or no longer an admin, on the admin-only audit log), or, for an admin, the account's plan lacks the feature (audit logs are Enterprise-only). The user's role (GET /api/v2/users/me) tells them apart; Handshake's live check reads it.",
 			fixAdmin, fixEnterprise), tIdentity, true
 	}
 	return finding.Finding{}, tNone, false
