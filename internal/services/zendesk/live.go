@@ -126,7 +126,8 @@ func plan(s *connector.Spec) (*probe.Plan, []finding.Finding) {
 	switch z.mode {
 	case modeAPIToken:
 		p.Request.Credential = probe.Credential{Kind: "basic", Username: z.user + "/token", Secret: tok}
-		p.Steps = append(p.Steps, probe.CustomStep{Name: stepRetirement, Run: z.stepRetirement})
+		// A date of the platform: it needs no earlier step.
+		p.Steps = append(p.Steps, probe.CustomStep{Name: stepRetirement, Run: z.stepRetirement, Needs: []string{}})
 	case modeBearer:
 		p.Request.Credential = probe.Credential{Kind: "bearer", Secret: tok}
 		p.Steps = append(p.Steps, probe.CustomStep{Name: stepTokenInfo, Run: z.stepTokenInfo})

@@ -109,6 +109,8 @@ func TestLiveScenarios(t *testing.T) {
 			status: probe.StatusDegraded, cat: finding.ExpiringCredentials, path: tokenPath, mention: "OAuth client"},
 		{name: "API token retired", sub: "acme", opts: admin, at: time.Date(2027, time.May, 1, 0, 0, 0, 0, time.UTC),
 			status: probe.StatusUnhealthy, cat: finding.ExpiredCredentials, path: tokenPath, mention: "OAuth client"},
+		{name: "API token retired, refused too", sub: "acme", opts: apiToken("admin@acme.com", "0123456789abcdefWRONG"), at: time.Date(2027, time.May, 1, 0, 0, 0, 0, time.UTC),
+			status: probe.StatusUnhealthy, cat: finding.ExpiredCredentials, path: tokenPath, mention: "deactivated"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			at := tc.at
