@@ -347,3 +347,18 @@ resource "handshake_connector" "servicenow_audit" {
   required_scopes = ["admin"]
   on_failure      = "warn"
 }
+
+# Broken: the Zendesk user behind the API token is no longer an admin, so the audit log is refused (seed 003).
+variable "zendesk_api_token" {
+  type      = string
+  sensitive = true
+  default   = "ok.sbxZendeskApiToken0123456789abcdefABCDEF" # the sandbox's; the e-mail picks the user
+}
+
+resource "handshake_connector" "zendesk_audit" {
+  name       = "zendesk-audit"
+  service    = "zendesk"
+  zendesk    = { subdomain = "acme", base_url = "${var.sandbox_url}/zendesk/acme", audit_logs = true }
+  auth       = { username = "agent@acme.example", token_wo = var.zendesk_api_token }
+  on_failure = "warn"
+}

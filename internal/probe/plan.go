@@ -155,6 +155,10 @@ type Env struct {
 	// Token is the access token (nil for services without a token step).
 	Token *oauth2.Token
 	Now   func() time.Time
+	// ExpiryWarning is the provider's expiry_warning window, for vendor
+	// steps that report a date of their own (a platform retiring a kind of
+	// credential) rather than a credential's expiry.
+	ExpiryWarning time.Duration
 
 	r *runner
 }

@@ -188,7 +188,7 @@ func check(ctx context.Context, opts Options, s *connector.Spec) (res Result, r 
 	}
 	r.client = client
 	r.ctx, r.trace = transport.WithTrace(ctx)
-	r.env = &Env{Spec: s, HTTP: client.HTTP(), Now: opts.Now, r: r}
+	r.env = &Env{Spec: s, HTTP: client.HTTP(), Now: opts.Now, ExpiryWarning: opts.ExpiryWarning, r: r}
 	tflog.Debug(r.ctx, "handshake: live check starting", map[string]any{"steps": len(r.stepList())})
 	r.execute()
 	return r.finish(), r

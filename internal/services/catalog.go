@@ -24,6 +24,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/smartsheet"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/snowflake"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/workday"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/zendesk"
 )
 
 // All returns every service, in the order the docs list them. Adding a
@@ -46,7 +47,7 @@ func All() []kit.Service {
 		salesforce.Service(),
 		box.Service(),
 		servicenow.Service(),
-		{Profile: zendesk(), NoLive: "not built yet (issue 13)", NoEmulation: "no live check yet"},
+		zendesk.Service(),
 		workday.Service(),
 		atlassian.Service(),
 		smartsheet.Service(),

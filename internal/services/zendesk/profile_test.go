@@ -1,4 +1,4 @@
-package services
+package zendesk
 
 import (
 	"testing"
@@ -10,7 +10,7 @@ import (
 func TestZendeskProfile(t *testing.T) {
 	sub := func(v string) map[string]string { return servicetest.Set("subdomain", v) }
 	apiToken := servicetest.WithToken("Zk4cQ2Vt0bQy9Xa1Ue7Lr3Hn5Wm8Pd6Js2Fg0Kp1")
-	servicetest.RunProfileCases(t, zendesk(), []servicetest.ProfileCase{
+	servicetest.RunProfileCases(t, profile(), []servicetest.ProfileCase{
 		{Name: "valid API token", Spec: servicetest.NewSpec("zendesk", sub("acme"), servicetest.WithUser("agent@acme.com"), apiToken)},
 		{Name: "valid API token with /token suffix", Spec: servicetest.NewSpec("zendesk", sub("acme-support"), servicetest.WithUser("agent@acme.com/token"), apiToken)},
 		{Name: "valid OAuth client", Spec: servicetest.NewSpec("zendesk", sub("acme"),
@@ -36,8 +36,14 @@ func TestZendeskProfile(t *testing.T) {
 			Want: []servicetest.Want{servicetest.WantWarn(finding.InvalidConfiguration, "", "auth.password_wo")}},
 		{Name: "scope problems", Spec: servicetest.NewSpec("zendesk", sub("acme"), servicetest.WithScopes("tickets:delete", "https://acme.zendesk.com/read")),
 			Want: []servicetest.Want{
+				servicetest.WantErr(finding.InvalidConfiguration, "ZENDESK-CREDENTIAL", "auth.token"),
 				servicetest.WantWarn(finding.InvalidScope, "invalid_scope", "required_scopes[0]"),
 				servicetest.WantErr(finding.InvalidScope, "invalid_scope", "required_scopes[1]"),
 			}},
+		{Name: "OAuth client with its refresh token", Spec: servicetest.NewSpec("zendesk", sub("acme"),
+			servicetest.WithClient("handshake_connector", "0f1e2d3c4b5a69788796a5b4c3d2e1f0"), servicetest.WithToken("rt-0f1e2d3c4b5a69788796a5b4c3d2e1f0"))},
+		{Name: "audit logs", Spec: servicetest.NewSpec("zendesk", servicetest.Set("subdomain", "acme", "audit_logs", "true"), servicetest.WithUser("admin@acme.com"), apiToken)},
+		{Name: "no credential", Spec: servicetest.NewSpec("zendesk", sub("acme"), servicetest.WithClient("handshake_connector", "")),
+			Want: []servicetest.Want{servicetest.WantErr(finding.InvalidConfiguration, "ZENDESK-CREDENTIAL", "auth.token")}},
 	})
 }

@@ -1,4 +1,4 @@
-package services
+package zendesk
 
 import (
 	"fmt"
@@ -12,20 +12,26 @@ import (
 
 // zendesk is a Zendesk account (Support, Help Center), reached at
 // https://<subdomain>.zendesk.com.
-func zendesk() *connector.Profile {
+func profile() *connector.Profile {
 	return &connector.Profile{
 		ID:          "zendesk",
 		DisplayName: "Zendesk",
 		Description: "A Zendesk account, probed with `GET /api/v2/users/me`. Authenticate with an API token: `username` " +
 			"is the agent's e-mail address and `token` the API token (Handshake sends `<email>/token:<token>` as basic " +
-			"auth), or with an OAuth access token in `token` and no `username` (sent as a bearer token). OAuth clients " +
-			"(`client_id`, `client_secret`) come from Admin Center > Apps and integrations > APIs > OAuth Clients.",
+			"auth); or with an OAuth access token in `token` and no `username` (sent as a bearer token); or with an OAuth " +
+			"client (`client_id`, the client's Identifier, and `client_secret`, from Admin Center > Apps and integrations > " +
+			"APIs > OAuth Clients): alone it uses the client credentials grant, with `token` that token is the client's " +
+			"refresh token (single use: redeemed by live checks only with `redeem_refresh_token = true`).",
 		Settings: []connector.Setting{
 			{Name: "subdomain", Kind: connector.String, Required: true, Description: "The account's subdomain: `acme` for " +
 				"`acme.zendesk.com`. Without `https://` and without `.zendesk.com`; for a host-mapped account, still the " +
 				"zendesk.com subdomain, not the custom domain."},
 			{Name: "base_url", Kind: connector.String, Description: "Override of `https://<subdomain>.zendesk.com`, for tests " +
 				"or a proxy; plain http is accepted only on loopback addresses."},
+			{Name: "audit_logs", Kind: connector.Bool, Description: "Whether the connector reads the account's audit log " +
+				"(`GET /api/v2/audit_logs`), as security-monitoring integrations do. The live check then reads one entry: " +
+				"that needs an admin (the agent behind an API token, or the user who authorized an OAuth token) and the " +
+				"Enterprise plan. Also turned on by `auditlogs:read` in `required_scopes`."},
 		},
 		AuthAttrs: []string{"username", "token", "client_id", "client_secret"},
 		Rules: []connector.Rule{
@@ -33,15 +39,20 @@ func zendesk() *connector.Profile {
 			kit.EndpointRules("base_url"),
 			zendeskSubdomain,
 			zendeskAPIToken,
+			zendeskCredential,
 			kit.ForEachScope(zendeskScope),
 		},
+		Decode:    profileDecode,
+		Recognize: recognize,
 	}
 }
 
 var (
 	zendeskSubdomainRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
 	// read, write, impersonate, or a resource-scoped form such as tickets:read.
-	zendeskScopeRE = regexp.MustCompile(`^(read|write|impersonate|[a-z_]+:(read|write))$`)
+	// apiTokenShapeRE is the shape of the API tokens Admin Center creates.
+	apiTokenShapeRE = regexp.MustCompile(`^[A-Za-z0-9]{40}$`)
+	zendeskScopeRE  = regexp.MustCompile(`^(read|write|impersonate|[a-z_]+:(read|write))$`)
 )
 
 func zendeskSubdomain(s *connector.Spec) []finding.Finding {
@@ -97,15 +108,38 @@ func zendeskAPIToken(s *connector.Spec) []finding.Finding {
 			WithCode("ZENDESK-API-TOKEN").
 			WithDetail("Zendesk no longer accepts passwords for API requests; an agent's e-mail is used together with an API token.").
 			WithFix("Create a token in Admin Center > Apps and integrations > APIs > API tokens and set it in auth.token_wo.")}
-	case tokenSet && !hasUser && !kit.AuthUnknown(s, "username") && secretValueOK(s):
+	case tokenSet && !hasUser && !kit.AuthUnknown(s, "username") && secretValueOK(s) && !oauthClient(s) &&
+		apiTokenShapeRE.MatchString(s.Auth.Token.Value):
 		return []finding.Finding{finding.Warnf(finding.InvalidConfiguration, kit.AuthPath("username"),
-			"auth.token will be sent as an OAuth bearer token").
+			"auth.token looks like an API token but will be sent as an OAuth bearer token").
 			WithCode("ZENDESK-API-TOKEN").
-			WithDetail("Without auth.username the token is treated as an OAuth access token. If it is an API token from Admin Center, Zendesk answers 401 invalid_token: API tokens only work with the agent's e-mail.").
+			WithDetail("The token has the shape of an Admin Center API token (40 letters and digits), and without auth.username it is treated as an OAuth access token. If it is an API token, Zendesk answers 401 invalid_token: API tokens only work with the agent's e-mail.").
 			WithFix("For an API token, set auth.username to the agent's e-mail address.",
 				"For an OAuth access token, nothing needs to change.")}
 	}
 	return nil
+}
+
+// oauthClient reports whether the connector names a confidential OAuth
+// client (client_id and client_secret): auth.token is then its refresh token.
+func oauthClient(s *connector.Spec) bool {
+	return s.Auth.ClientID != "" && s.Auth.ClientSecret.Value != ""
+}
+
+// zendeskCredential: a connector with neither a token nor a client secret
+// has nothing Zendesk would accept.
+func zendeskCredential(s *connector.Spec) []finding.Finding {
+	if s.Auth.Token.IsSet() || s.Auth.ClientSecret.IsSet() || kit.AuthUnknown(s, "token") || kit.AuthUnknown(s, "client_secret") {
+		return nil
+	}
+	if _, hasUser := kit.UsernameKnown(s); hasUser {
+		return nil // zendeskAPIToken asks for the token
+	}
+	return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, kit.AuthPath("token"),
+		"Zendesk connector has no credential").
+		WithCode("ZENDESK-CREDENTIAL").
+		WithDetail("Zendesk accepts an API token with the agent's e-mail, an OAuth access token, or an OAuth client's secret (client credentials grant); none is set, so nothing can authenticate.").
+		WithFix("Set auth.username and auth.token_wo for an API token, auth.token_wo alone for an OAuth access token, or auth.client_id and auth.client_secret_wo for an OAuth client.")}
 }
 
 // secretValueOK reports whether auth.token passed the generic hygiene checks,
