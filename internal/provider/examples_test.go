@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"math/big"
@@ -40,6 +41,18 @@ var exampleFixtures = map[string]func(t *testing.T) string{
 	"saml-signing.pem":           func(t *testing.T) string { return testCertificatePEM(t) },
 	"github-app.pem":             func(*testing.T) string { return testPrivateKeyPEM() },
 	"google-directory-sync.json": func(*testing.T) string { return testServiceAccountKey() },
+	// Box's JWT app config file, as the Developer Console downloads it (the
+	// key unencrypted here: the example only needs it to parse).
+	"1234567_abcd1234_config.json": func(*testing.T) string {
+		b, _ := json.Marshal(map[string]any{
+			"boxAppSettings": map[string]any{
+				"clientID": "abcdefghijklmnopqrstuvwxyz012345", "clientSecret": "example-box-client-secret-0123456789",
+				"appAuth": map[string]any{"publicKeyID": "a1b2c3d4", "privateKey": testPrivateKeyPEM(), "passphrase": ""},
+			},
+			"enterpriseID": "1234567",
+		})
+		return string(b)
+	},
 }
 
 // exampleVariables are sample values for the examples' variables that have

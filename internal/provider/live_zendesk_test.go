@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
@@ -35,7 +38,13 @@ func zendeskSecrets() map[string]string {
 func TestAccLive_zendeskFailuresThroughPlan(t *testing.T) {
 	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
-	cli := newTerraformCLI(t, defaultProviderFactory)
+	// A fixed clock: the healthy API-token case must not start warning as
+	// Zendesk's API-token retirement (2027-04-30) comes into expiry_warning.
+	clock := &testClock{}
+	clock.Set(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+	cli := newTerraformCLI(t, func() tfprotov6.ProviderServer {
+		return providerserver.NewProtocol6(&handshakeProvider{version: "test", now: clock.Now})()
+	})
 	cli.skipBelow(tfversion.Version1_11_0)
 	// zd writes the connector's body: the account (its subdomain, served by
 	// the emulation below base_url), extra settings, the auth lines, then
