@@ -113,7 +113,7 @@ func TestAccLive_salesforceFailuresThroughPlan(t *testing.T) {
 		{name: "daily_limit", body: cc("limitexceeded", "secret"),
 			kind: "Error", category: "rate_limited", line: "client_id", text: "REQUEST_LIMIT_EXCEEDED"},
 		{name: "low_budget", body: cc("lowbudget", "secret"),
-			kind: "Warning", category: "rate_limited", line: "client_id", text: "900 of its 15000"},
+			kind: "Warning", category: "rate_limited", line: "client_id", text: "allocation is 15000 API requests"},
 		{name: "cc_refresh_required", body: cc("acc", "secret", "  require_refresh_token = true", `  required_scopes = ["api", "refresh_token"]`),
 			kind: "Error", category: "insufficient_scope", line: "required_scopes", text: "refresh_token"},
 	}

@@ -97,7 +97,7 @@ func TestAccLive_zendeskFailuresThroughPlan(t *testing.T) {
 		{name: "rate_limited", body: zd("acme", "", apiToken("admin@acme.example", "api_ratelimit")),
 			kind: "Error", category: "rate_limited", line: "base_url", text: "60 seconds"},
 		{name: "rate_budget_low", body: zd("acme", "", apiToken("admin@acme.example", "api_lowbudget")),
-			kind: "Warning", category: "rate_limited", line: "base_url", text: "5 of 700"},
+			kind: "Warning", category: "rate_limited", line: "base_url", text: "allows 700 requests per minute"},
 		{name: "wrong_client_secret", body: zd("acme", "", client("client_wrong")),
 			kind: "Error", category: "invalid_credentials", line: "client_secret_wo", text: "invalid_client"},
 		{name: "refresh_token_used", body: zd("acme", "", client("client", "rt_used"), "  redeem_refresh_token = true"),

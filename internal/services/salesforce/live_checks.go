@@ -259,8 +259,11 @@ func (r *run) budget(resp probe.Response) []finding.Finding {
 	if max <= 0 || remaining < 0 || remaining*10 >= max {
 		return nil
 	}
-	detail := fmt.Sprintf("The org has %d of its %d daily API requests left (a rolling 24 hours, shared by every integration of the org).", remaining, max)
+	// Only the allocation, which is stable: the remaining count changes with
+	// every call and would make refresh-only plans show drift.
+	detail := fmt.Sprintf("The org's allocation is %d API requests per rolling 24 hours, shared by every integration of the org, and less than a tenth of it is left.", max)
 	if remaining == 0 {
+		detail = fmt.Sprintf("The org's allocation of %d API requests per rolling 24 hours, shared by every integration of the org, is used up.", max)
 		return []finding.Finding{finding.Errorf(finding.RateLimited, r.identityPath(), "The Salesforce org's daily API requests are used up").
 			WithCode("DailyApiRequests").
 			WithDetail("%s Salesforce refuses API calls with REQUEST_LIMIT_EXCEEDED until the window frees capacity.", detail).

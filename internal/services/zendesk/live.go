@@ -288,7 +288,9 @@ func (z *run) budget(h http.Header) []finding.Finding {
 	return []finding.Finding{finding.Warnf(finding.RateLimited, z.basePath,
 		"Less than 10%% of the Zendesk account's API budget is left").
 		WithCode("X-Rate-Limit-Remaining").
-		WithDetail("X-Rate-Limit-Remaining is %d of %d requests per minute. The budget is the account's, shared by every integration and app; at 0 Zendesk answers 429 until the minute ends.", rem, lim).
+		// Only the limit, which is stable: the remaining count changes with
+		// every call and would make refresh-only plans show drift.
+		WithDetail("The account allows %d requests per minute (X-Rate-Limit) and less than a tenth of them were left. The budget is the account's, shared by every integration and app; at 0 Zendesk answers 429 until the minute ends.", lim).
 		WithFix("Find the integrations polling this account most often and slow them down, or buy the High Volume API add-on.")}
 }
 

@@ -98,7 +98,7 @@ func TestLiveScenarios(t *testing.T) {
 		{name: "rate limited", sub: "acme", opts: apiToken("admin@acme.com", "ratelimited.x1"),
 			status: probe.StatusUnreachable, cat: finding.RateLimited, path: "zendesk.base_url", mention: "60 seconds"},
 		{name: "low budget", sub: "acme", opts: apiToken("admin@acme.com", "lowbudget.x1"),
-			status: probe.StatusDegraded, cat: finding.RateLimited, path: "zendesk.base_url", mention: "5 of 700"},
+			status: probe.StatusDegraded, cat: finding.RateLimited, path: "zendesk.base_url", mention: "allows 700 requests per minute"},
 		{name: "wrong client secret", sub: "acme", opts: []servicetest.SpecOpt{servicetest.WithClient(SandboxClientID, "not-the-secret-0123456789")},
 			status: probe.StatusUnhealthy, cat: finding.InvalidCredentials, path: "auth.client_secret_wo", mention: "secret"},
 		{name: "scope unknown to Zendesk", sub: "acme", opts: []servicetest.SpecOpt{client, servicetest.WithScopes("tickets:delete")},
