@@ -15,6 +15,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/inventory"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/redact"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/transport"
 )
@@ -124,6 +125,18 @@ func AccessToken(ctx context.Context, opts Options, s *connector.Spec) (*oauth2.
 		return r.refreshed, res
 	}
 	return r.token, res
+}
+
+// Open runs the same check for an admin credential and, when it passed,
+// returns what further admin calls need (the shared client, the token, the
+// service's decoder), for the list resource's inventory. Session is nil
+// when the check failed; the Result says why, like a connector's.
+func Open(ctx context.Context, opts Options, s *connector.Spec) (*inventory.Session, Result) {
+	res, r := check(ctx, opts, s)
+	if r == nil || r.env == nil || finding.HasErrors(res.Findings) || res.Status == StatusUnknown {
+		return nil, res
+	}
+	return &inventory.Session{Spec: s, HTTP: r.env.HTTP, Token: r.token, Now: r.opts.Now, Decode: r.env.Decode}, res
 }
 
 func check(ctx context.Context, opts Options, s *connector.Spec) (res Result, r *runner) {

@@ -4,6 +4,7 @@ package kit
 
 import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/inventory"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox/emulation"
 )
@@ -22,6 +23,9 @@ type Service struct {
 	// does not emulate it, and then NoEmulation says why.
 	Emulation   *emulation.Vendor
 	NoEmulation string
+	// List enumerates the vendor's apps for the handshake_connector list
+	// resource (`terraform query`); nil for services that cannot be listed.
+	List inventory.Lister
 }
 
 // ID is the service id; it is stable, configurations and checks name it.
