@@ -26,6 +26,7 @@ var (
 	_ resource.ResourceWithModifyPlan     = (*connectorResource)(nil)
 	_ resource.ResourceWithImportState    = (*connectorResource)(nil)
 	_ resource.ResourceWithUpgradeState   = (*connectorResource)(nil)
+	_ resource.ResourceWithIdentity       = (*connectorResource)(nil)
 )
 
 // NewConnectorResource is handshake_connector.
@@ -42,6 +43,7 @@ type connectorResource struct {
 
 func (r *connectorResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_connector"
+	resp.ResourceBehavior.MutableIdentity = true // see identity.go
 }
 
 func (r *connectorResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -121,7 +123,9 @@ func (r *connectorResource) Create(ctx context.Context, req resource.CreateReque
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		resp.State.RemoveResource(ctx) // nothing was created
+		return
 	}
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *connectorResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -132,6 +136,7 @@ func (r *connectorResource) Update(ctx context.Context, req resource.UpdateReque
 		// proposes (and tests) the same change again.
 		resp.State.Raw = req.State.Raw
 	}
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
 
 // apply tests the connector and stores the planned arguments with what the
@@ -158,6 +163,8 @@ func (r *connectorResource) apply(ctx context.Context, config tfsdk.Config, plan
 // write-only cannot be re-tested here (they are not in state): ModifyPlan
 // tests it on every ordinary plan instead.
 func (r *connectorResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	// States from before identities (or from an import by id) get theirs here.
+	resp.Diagnostics.Append(setIdentity(ctx, req.State, resp.Identity)...)
 	if r.data == nil || !r.data.LiveChecks || writeOnlyFlag(ctx, req.Private) {
 		return
 	}
@@ -181,21 +188,26 @@ func (r *connectorResource) Delete(context.Context, resource.DeleteRequest, *res
 
 // ImportState takes "<service>/<name>".
 func (r *connectorResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	service, name, ok := strings.Cut(req.ID, "/")
+	id, diags := importID(ctx, req, func(p ...string) string { return strings.Join(p, "/") }, "service", "name")
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return
+	}
+	service, name, ok := strings.Cut(id, "/")
 	if _, known := r.catalog.Get(service); !ok || !known || name == "" {
 		resp.Diagnostics.AddError("Invalid import id",
-			fmt.Sprintf("Expected <service>/<name> with service one of %s, got %q.", strings.Join(r.catalog.IDs(), ", "), req.ID))
+			fmt.Sprintf("Expected <service>/<name> with service one of %s, got %q.", strings.Join(r.catalog.IDs(), ", "), id))
 		return
 	}
 	if !connectorNameRE.MatchString(name) {
 		resp.Diagnostics.AddError("Invalid import id",
-			fmt.Sprintf("Expected <service>/<name>, got %q: a connector name must %s.", req.ID, connectorNameRule))
+			fmt.Sprintf("Expected <service>/<name>, got %q: a connector name must %s.", id, connectorNameRule))
 		return
 	}
-	for attr, v := range map[string]string{"id": req.ID, "service": service, "name": name, "status": "unknown", "on_failure": "error"} {
+	for attr, v := range map[string]string{"id": id, "service": service, "name": name, "status": "unknown", "on_failure": "error"} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("granted_scopes"), []string{})...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
 
 // computedSetter is what tfsdk.Plan and tfsdk.State have in common.

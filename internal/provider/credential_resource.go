@@ -29,6 +29,7 @@ var (
 	_ resource.ResourceWithModifyPlan     = (*credentialResource)(nil)
 	_ resource.ResourceWithImportState    = (*credentialResource)(nil)
 	_ resource.ResourceWithUpgradeState   = (*credentialResource)(nil)
+	_ resource.ResourceWithIdentity       = (*credentialResource)(nil)
 )
 
 // NewCredentialResource is handshake_credential.
@@ -230,6 +231,7 @@ func (r *credentialResource) Create(ctx context.Context, req resource.CreateRequ
 	_, _ = rand.Read(buf)
 	plan.ID = types.StringValue("cred-" + hex.EncodeToString(buf))
 	r.store(ctx, cfg, plan, &resp.State, &resp.Diagnostics)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *credentialResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -240,6 +242,7 @@ func (r *credentialResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	r.store(ctx, cfg, plan, &resp.State, &resp.Diagnostics)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
 
 // store writes the state; the write-only value is never part of it.
@@ -273,6 +276,7 @@ func (r *credentialResource) Read(ctx context.Context, req resource.ReadRequest,
 	appendFindings(&resp.Diagnostics, path.Empty(), finding.Downgrade(
 		credential.ExpiryFindings(credentialLabel(m.Type), expiresAt, r.data.Now(), r.window(m.RotateBefore), finding.Attr("expires_at"))))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
 
 // credentialLabel is the type as words: "client secret".
@@ -286,10 +290,14 @@ func (r *credentialResource) Delete(context.Context, resource.DeleteRequest, *re
 // cannot be imported: the next apply records it (or its fingerprint) from
 // the configuration.
 func (r *credentialResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts := strings.Split(req.ID, ",")
+	id, diags := importID(ctx, req, func(p ...string) string { return strings.Join(p, ",") }, "id", "type")
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return
+	}
+	parts := strings.Split(id, ",")
 	if len(parts) < 2 || len(parts) > 3 || parts[0] == "" || !contains(credential.Types, parts[1]) {
 		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf(
-			"Expected <id>,<type>[,<expires_at>] with type one of %s, got %q.", strings.Join(credential.Types, ", "), req.ID))
+			"Expected <id>,<type>[,<expires_at>] with type one of %s, got %q.", strings.Join(credential.Types, ", "), id))
 		return
 	}
 	m := credentialModel{ID: types.StringValue(parts[0]), Type: types.StringValue(parts[1]), ExpiresAt: timetypes.NewRFC3339Null(),
@@ -303,6 +311,7 @@ func (r *credentialResource) ImportState(ctx context.Context, req resource.Impor
 		m.ExpiresAt = expiresAt
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
 
 func contains(list []string, s string) bool {
