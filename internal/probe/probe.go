@@ -75,6 +75,10 @@ type Options struct {
 	// Planner builds the check of the connector's service (the catalog's
 	// Service.Plan); nil: the service has no live check (status unknown).
 	Planner Planner
+	// OnStep, when set, is told about each step as it ends, with how long
+	// it took (0 for a skipped step), for progress reports. Its message is
+	// scrubbed of secrets like the Result's.
+	OnStep func(s Step, took time.Duration)
 }
 
 // Step is one step of a check.
@@ -348,7 +352,7 @@ func (r *runner) execute() {
 	for _, sd := range r.stepList() {
 		if r.ctx.Err() != nil {
 			r.cancelled = true
-			r.steps = append(r.steps, Step{Name: sd.name, Outcome: OutcomeSkipped, Message: "not run: the check was cancelled"})
+			r.record(Step{Name: sd.name, Outcome: OutcomeSkipped, Message: "not run: the check was cancelled"}, 0)
 			continue
 		}
 		if msg := r.blockedBy(sd); msg != "" {
@@ -361,10 +365,11 @@ func (r *runner) execute() {
 			if _, ok := r.blocked[sd.name]; !ok {
 				r.blocked[sd.name] = "no access token"
 			}
-			r.steps = append(r.steps, Step{Name: sd.name, Outcome: OutcomeSkipped, Message: msg})
+			r.record(Step{Name: sd.name, Outcome: OutcomeSkipped, Message: msg}, 0)
 			continue
 		}
 		r.trace.Reset()
+		began := time.Now()
 		res := sd.run()
 		if res.Outcome == "" {
 			res.Outcome = OutcomeOK
@@ -387,8 +392,8 @@ func (r *runner) execute() {
 				st.Category = f.Category
 			}
 		}
-		r.steps = append(r.steps, st)
 		r.findings = append(r.findings, res.Findings...)
+		r.record(st, time.Since(began))
 		tflog.Debug(r.ctx, "handshake: live check step", map[string]any{
 			"step": sd.name, "outcome": st.Outcome, "category": string(st.Category)})
 		switch {
@@ -397,6 +402,15 @@ func (r *runner) execute() {
 		case r.untestableStep == sd.name:
 			r.blocked[sd.name] = "the " + sd.name + " step could not be tested"
 		}
+	}
+}
+
+// record keeps a step's outcome and tells OnStep.
+func (r *runner) record(st Step, took time.Duration) {
+	r.steps = append(r.steps, st)
+	if r.opts.OnStep != nil {
+		st.Message = redact.Values(st.Message, r.knownSecrets())
+		r.opts.OnStep(st, took)
 	}
 }
 
@@ -467,7 +481,8 @@ func status(fs []finding.Finding, cancelled bool) (string, string) {
 // scrub replaces every secret (configured or obtained during the check) in
 // the result's texts. Messages are built without secrets; this is the net
 // under that rule.
-func (r *runner) scrub(res *Result) {
+// knownSecrets are the spec's secrets and every token the check obtained.
+func (r *runner) knownSecrets() []string {
 	secrets := slices.Clone(r.secrets)
 	for _, tok := range []*oauth2.Token{r.token, r.refreshed} {
 		if tok == nil {
@@ -478,6 +493,11 @@ func (r *runner) scrub(res *Result) {
 			secrets = append(secrets, id)
 		}
 	}
+	return secrets
+}
+
+func (r *runner) scrub(res *Result) {
+	secrets := r.knownSecrets()
 	clean := func(s string) string { return redact.Values(s, secrets) }
 	res.Summary = clean(res.Summary)
 	for i := range res.Steps {

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	aschema "github.com/hashicorp/terraform-plugin-framework/action/schema"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	eschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -128,4 +129,36 @@ func ephemeralAttribute(a attrSpec, nested map[string]eschema.Attribute) eschema
 	}
 	return eschema.StringAttribute{MarkdownDescription: a.description, Required: a.required, Optional: a.optional,
 		Computed: a.computed, Sensitive: a.sensitive, Validators: a.validators}
+}
+
+// testConnectionSchema is action.handshake_test_connection's schema: the
+// connector's arguments. Action schemas have no sensitive flag, and
+// Terraform 1.14 does not send actions the capability that write-only
+// attributes need, so secrets are plain arguments: nothing of an action's
+// configuration is stored, and values from sensitive variables or
+// ephemeral resources keep their marks in the plan.
+func testConnectionSchema(c *connector.Catalog) aschema.Schema {
+	return aschema.Schema{
+		MarkdownDescription: "Tests a connector on demand, with the same arguments, offline rules and live test as " +
+			"`handshake_connector`, and reports each step as progress and what it found as diagnostics. Invoke it with " +
+			"`terraform apply -invoke=action.handshake_test_connection.<name>`, or from another resource's " +
+			"`action_trigger` (for example right after a secret is rotated). Needs Terraform 1.14 or later. " +
+			"Pass secrets through sensitive variables or ephemeral values: action arguments have no sensitive flag.",
+		Attributes: emit(connectorFields(c, actionSurface), actionSurface, actionAttribute),
+	}
+}
+
+func actionAttribute(a attrSpec, nested map[string]aschema.Attribute) aschema.Attribute {
+	if a.nested != nil { // the action surface has no list of objects (those are outputs)
+		return aschema.SingleNestedAttribute{MarkdownDescription: a.description, Required: a.required, Optional: a.optional, Attributes: nested}
+	}
+	switch a.kind {
+	case connector.Bool:
+		return aschema.BoolAttribute{MarkdownDescription: a.description, Required: a.required, Optional: a.optional}
+	case connector.Int:
+		return aschema.Int64Attribute{MarkdownDescription: a.description, Required: a.required, Optional: a.optional}
+	case connector.StringList:
+		return aschema.ListAttribute{MarkdownDescription: a.description, Required: a.required, Optional: a.optional, ElementType: types.StringType}
+	}
+	return aschema.StringAttribute{MarkdownDescription: a.description, Required: a.required, Optional: a.optional, Validators: a.validators}
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -33,6 +34,11 @@ type check struct {
 // offline rules found no error, tests it live. It is the one place where
 // the provider decides whether to touch the network.
 func (d *providerData) runCheck(ctx context.Context, c *connector.Catalog, spec *connector.Spec) check {
+	return d.runCheckWith(ctx, c, spec, nil)
+}
+
+// runCheckWith is runCheck with the probe told about each step as it ends.
+func (d *providerData) runCheckWith(ctx context.Context, c *connector.Catalog, spec *connector.Spec, onStep func(probe.Step, time.Duration)) check {
 	ctx = maskSecrets(ctx, spec)
 	static := connector.Validate(c, spec)
 	out := check{Status: probe.StatusUnknown, Findings: static, static: len(static), Summary: "Not tested live: live_checks is off"}
@@ -46,7 +52,9 @@ func (d *providerData) runCheck(ctx context.Context, c *connector.Catalog, spec 
 	case !d.LiveChecks:
 		return out
 	}
-	res := probe.Run(ctx, d.probeOptions(spec.Service), spec)
+	opts := d.probeOptions(spec.Service)
+	opts.OnStep = onStep
+	res := probe.Run(ctx, opts, spec)
 	tflog.Debug(ctx, "live connector check", map[string]any{"connector": spec.Name, "service": spec.Service, "status": res.Status})
 	return check{Status: res.Status, Summary: res.Summary, Steps: res.Steps,
 		Findings: append(static, res.Findings...), GrantedScopes: res.GrantedScopes, Live: true, static: len(static)}

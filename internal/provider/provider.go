@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
+
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -29,6 +31,7 @@ import (
 var (
 	_ provider.ProviderWithFunctions          = (*handshakeProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*handshakeProvider)(nil)
+	_ provider.ProviderWithActions            = (*handshakeProvider)(nil)
 )
 
 // Defaults and the environment variables that stand in for unset arguments.
@@ -174,6 +177,8 @@ func (p *handshakeProvider) Configure(ctx context.Context, req provider.Configur
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data
+	resp.ActionData = data
+	resp.ListResourceData = data
 }
 
 // durationSetting reads a duration argument, falling back to its
@@ -209,6 +214,10 @@ func (p *handshakeProvider) DataSources(_ context.Context) []func() datasource.D
 
 func (p *handshakeProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{NewAccessTokenEphemeralResource}
+}
+
+func (p *handshakeProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{NewTestConnectionAction}
 }
 
 func (p *handshakeProvider) Functions(_ context.Context) []func() function.Function {

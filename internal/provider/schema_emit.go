@@ -9,7 +9,7 @@ import (
 )
 
 // surface is a kind of Terraform object the connector is shown as. The
-// three share their arguments but not storage, so a few descriptions, and
+// four share their arguments but not storage, so a few descriptions, and
 // what exists only where it can, differ. Surfaces combine as a set.
 type surface uint8
 
@@ -17,22 +17,25 @@ const (
 	resourceSurface   surface = 1 << iota // handshake_connector: state, plan, write-only twins
 	dataSourceSurface                     // data.handshake_connection_test: state, no write-only attributes
 	ephemeralSurface                      // ephemeral.handshake_access_token: nothing stored
-	allSurfaces       = resourceSurface | dataSourceSurface | ephemeralSurface
+	actionSurface                         // action.handshake_test_connection: arguments only
+	allSurfaces       = resourceSurface | dataSourceSurface | ephemeralSurface | actionSurface
 )
 
 // pick returns the text for this surface.
-func (s surface) pick(resource, dataSource, ephemeral string) string {
+func (s surface) pick(resource, dataSource, ephemeral, action string) string {
 	switch s {
 	case dataSourceSurface:
 		return dataSource
 	case ephemeralSurface:
 		return ephemeral
+	case actionSurface:
+		return action
 	}
 	return resource
 }
 
 // field is a schema-neutral description of one connector attribute. The
-// three surfaces' schemas are all emitted from one list of fields (see
+// four surfaces' schemas are all emitted from one list of fields (see
 // connectorFields), so an attribute is changed in one place.
 type field struct {
 	name        string
@@ -67,6 +70,9 @@ func (f field) shownOn(s surface) bool {
 	on := f.on
 	if on == 0 {
 		on = allSurfaces
+	}
+	if f.output {
+		on &^= actionSurface // an action has no computed attributes
 	}
 	if f.writeOnly {
 		on &= resourceSurface
