@@ -10,6 +10,7 @@ import (
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/entra"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/slack"
 )
 
@@ -110,4 +111,41 @@ resource "terraform_data" "rotation" {
 func invokeDiagnostic(out, kind, category string) bool {
 	re := regexp.MustCompile(`(?s)` + kind + ` when invoking action\n.*?Category: ` + regexp.QuoteMeta(category))
 	return re.MatchString(out)
+}
+
+// TestAccAction_tokenFlowProgress: a connector with a token flow reports the
+// token step with its duration, and the client secret stays out of the output.
+func TestAccAction_tokenFlowProgress(t *testing.T) {
+	srv := sandbox.Start(services.Emulations()...)
+	defer srv.Close()
+	cli := newTerraformCLI(t, defaultProviderFactory)
+	cli.skipBelow(tfversion.Version1_14_0)
+	base := srv.VendorURL("entra")
+	config := vendorConfig("entra_id", entraSecrets, nil) + fmt.Sprintf(`
+action "handshake_test_connection" "directory" {
+  config {
+    name     = "directory"
+    service  = "entra_id"
+    entra_id = { tenant_id = %q, authority_url = %q, graph_url = %q }
+    auth     = { client_id = %q, client_secret = var.secrets["ok"] }
+    required_permissions = ["User.Read.All"]
+  }
+}
+`, entra.SandboxTenantID, base, base, entra.SandboxClientID)
+	cli.initWith(config)
+	out, code := cli.run("", "apply", "-no-color", "-input=false", "-auto-approve", "-invoke=action.handshake_test_connection.directory")
+	for k, s := range entraSecrets {
+		// The Secret ID names the secret (the expiry step quotes it); it is not one.
+		if k != "secret_id" && strings.Contains(out, s) {
+			t.Errorf("a secret reached the CLI output:\n%s", out)
+		}
+	}
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	for _, want := range []string{`directory: token ok in \d+ ms`, `directory: graph ok in \d+ ms: GET \S+/v1.0/applications answered 200`, `directory: healthy: `} {
+		if !regexp.MustCompile(want).MatchString(out) {
+			t.Errorf("no progress line matching %q in:\n%s", want, out)
+		}
+	}
 }

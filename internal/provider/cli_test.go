@@ -162,20 +162,27 @@ func (c *terraformCLI) initWith(config string) {
 // attributes need 1.11), as TerraformVersionChecks do for resource.Test.
 func (c *terraformCLI) skipBelow(min *version.Version) {
 	c.t.Helper()
-	out, code := c.run("", "version", "-json")
+	if got := terraformVersion(c.t); got.LessThan(min) {
+		c.t.Skipf("Terraform CLI version %s is below %s", got, min)
+	}
+}
+
+// terraformVersion is the version of the CLI the tests run (OpenTofu
+// reports its own under the same key).
+func terraformVersion(t *testing.T) *version.Version {
+	t.Helper()
+	out, err := exec.Command(terraformBinary(), "version", "-json").Output()
 	var v struct {
 		Version string `json:"terraform_version"`
 	}
-	if code != 0 || json.Unmarshal([]byte(out), &v) != nil {
-		c.t.Fatalf("%s version -json exited %d:\n%s", terraformBinary(), code, out)
+	if err != nil || json.Unmarshal(out, &v) != nil {
+		t.Fatalf("%s version -json: %v:\n%s", terraformBinary(), err, out)
 	}
 	got, err := version.NewVersion(v.Version)
 	if err != nil {
-		c.t.Fatalf("%s reports version %q: %v", terraformBinary(), v.Version, err)
+		t.Fatalf("%s reports version %q: %v", terraformBinary(), v.Version, err)
 	}
-	if got.LessThan(min) {
-		c.t.Skipf("Terraform CLI version %s is below %s", got, min)
-	}
+	return got
 }
 
 var diagnosticHeading = regexp.MustCompile(`(?m)^[│╷ ]*(Error|Warning): `)

@@ -19,6 +19,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
 // The documentation's examples, run as a user would copy them: every
@@ -148,6 +150,9 @@ func TestAccDocExamples(t *testing.T) {
 	}
 	sort.Slice(examples, func(i, j int) bool { return examples[i].name < examples[j].name })
 
+	// Actions and list resources need Terraform 1.14 (OpenTofu has neither).
+	needs114 := regexp.MustCompile(`(?m)^(action|list) "handshake_`)
+	cliVersion := terraformVersion(t)
 	complete := 0
 	for _, ex := range examples {
 		if ex.full {
@@ -155,6 +160,9 @@ func TestAccDocExamples(t *testing.T) {
 		}
 		t.Run(ex.name, func(t *testing.T) {
 			t.Parallel()
+			if needs114.MatchString(strings.Join(mapValues(ex.files), "\n")) && cliVersion.LessThan(tfversion.Version1_14_0) {
+				t.Skipf("needs Terraform 1.14 (actions, list resources); the CLI is %s", cliVersion)
+			}
 			dir := t.TempDir()
 			for name, src := range ex.files {
 				if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o600); err != nil {

@@ -38,10 +38,10 @@ func TestAccConnector_identity(t *testing.T) {
 			},
 			// Import by an import block's identity restores what import by id does.
 			{
-				Config:                  config,
-				ResourceName:            "handshake_connector.test",
-				ImportState:             true,
-				ImportStateKind:         resource.ImportBlockWithResourceIdentity,
+				Config:          config,
+				ResourceName:    "handshake_connector.test",
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
 				// Import restores id, service and name (the identity); the
 				// settings come from the configuration, so the import plans
 				// an update that tests the connector and records them.
@@ -111,10 +111,10 @@ resource "handshake_credential" "entra" {
 				},
 			},
 			{
-				Config:                  config,
-				ResourceName:            credentialAddr("entra"),
-				ImportState:             true,
-				ImportStateKind:         resource.ImportBlockWithResourceIdentity,
+				Config:          config,
+				ResourceName:    credentialAddr("entra"),
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
 				// The value (and so its fingerprint) cannot be imported: the
 				// import plans the update that records them.
 				ExpectNonEmptyPlan: true,
