@@ -21,34 +21,16 @@ const graphAppID = "00000003-0000-0000-c000-000000000000"
 
 // graphAppsPage is one page of GET /v1.0/applications (Graph's collection
 // shape: "value" and, unless it is the last page, "@odata.nextLink").
-// Dates are kept as text: one unreadable endDateTime must not lose the page.
 type graphAppsPage struct {
 	NextLink string           `json:"@odata.nextLink"`
 	Value    []graphListedApp `json:"value"`
 }
 
-// graphListedApp is the part of an application object the lister reads
-// (https://learn.microsoft.com/graph/api/resources/application).
+// graphListedApp is what the lister reads of an application object
+// (https://learn.microsoft.com/graph/api/resources/application): what the
+// live check reads, plus the permissions it asks for and its owners.
 type graphListedApp struct {
-	ID                  string `json:"id"`
-	AppID               string `json:"appId"`
-	DisplayName         string `json:"displayName"`
-	PasswordCredentials []struct {
-		DisplayName string `json:"displayName"`
-		Hint        string `json:"hint"`
-		KeyID       string `json:"keyId"`
-		End         string `json:"endDateTime"`
-	} `json:"passwordCredentials"`
-	KeyCredentials []struct {
-		DisplayName string `json:"displayName"`
-		KeyID       string `json:"keyId"`
-		Type        string `json:"type"`
-		Usage       string `json:"usage"`
-		End         string `json:"endDateTime"`
-	} `json:"keyCredentials"`
-	Web          graphRedirects `json:"web"`
-	SPA          graphRedirects `json:"spa"`
-	PublicClient graphRedirects `json:"publicClient"`
+	entraApp
 	// RequiredResourceAccess lists, per resource API, the permission ids
 	// the app asks for: type "Role" (application permission) or "Scope"
 	// (delegated permission).
@@ -63,10 +45,6 @@ type graphListedApp struct {
 	Owners *[]struct {
 		ID string `json:"id"`
 	} `json:"owners"`
-}
-
-type graphRedirects struct {
-	RedirectURIs []string `json:"redirectUris"`
 }
 
 // parseAppsPage reads one page of applications.
@@ -108,19 +86,13 @@ func graphAppRoles(body []byte) (map[string]string, error) {
 	return out, nil
 }
 
-// graphDate reads a Graph DateTimeOffset ("2026-01-01T00:00:00Z", with
-// or without fractional seconds); nil when absent or unreadable.
-func graphDate(v string) *time.Time {
-	v = strings.TrimSpace(v)
-	if v == "" {
+// expiry is a credential's end date; nil when Graph gave none it could read.
+func expiry(t graphTime) *time.Time {
+	if t.IsZero() {
 		return nil
 	}
-	t, err := time.Parse(time.RFC3339Nano, v)
-	if err != nil {
-		return nil
-	}
-	t = t.UTC()
-	return &t
+	at := t.Time
+	return &at
 }
 
 // redirectURIs are the app's redirect URIs on every platform (Web, SPA,
@@ -151,14 +123,14 @@ func (a graphListedApp) credentials() []inventory.Credential {
 		if pc.Hint != "" {
 			name += " (" + pc.Hint + "…)"
 		}
-		out = append(out, inventory.Credential{Kind: "client_secret", Name: name, ExpiresAt: graphDate(pc.End)})
+		out = append(out, inventory.Credential{Kind: "client_secret", Name: name, ExpiresAt: expiry(pc.End)})
 	}
 	for _, kc := range a.KeyCredentials {
 		name := strings.TrimSpace(kc.DisplayName)
 		if name == "" {
 			name = kc.KeyID
 		}
-		out = append(out, inventory.Credential{Kind: "certificate", Name: name, ExpiresAt: graphDate(kc.End)})
+		out = append(out, inventory.Credential{Kind: "certificate", Name: name, ExpiresAt: expiry(kc.End)})
 	}
 	return out
 }

@@ -46,7 +46,7 @@ func TestEntraListSandbox(t *testing.T) {
 	srv := sandbox.Start(*EntraID().Emulation)
 	defer srv.Close()
 	s := listSession(t, srv, SandboxSecretOK+"-list")
-	log := servicetest.RecordRequests(s)
+	log := servicetest.RecordRequests(t, s)
 	apps, fs := servicetest.ListApps(t, EntraID().List, s, 0)
 	if len(fs) != 0 {
 		t.Fatalf("findings: %+v", fs)
@@ -172,7 +172,7 @@ func TestEntraListStopsEarly(t *testing.T) {
 		{stop: 7, pages: 4}, // the last app: nothing left to ask for anyway
 	} {
 		s := listSession(t, srv, SandboxSecretOK+"-stop")
-		log := servicetest.RecordRequests(s)
+		log := servicetest.RecordRequests(t, s)
 		apps, fs := servicetest.ListApps(t, EntraID().List, s, tc.stop)
 		if len(fs) != 0 || len(apps) != tc.stop {
 			t.Errorf("stop at %d: %d apps, findings %+v", tc.stop, len(apps), fs)
@@ -219,7 +219,7 @@ func TestEntraListRefused(t *testing.T) {
 	}
 	t.Run("token not issued by the tenant", func(t *testing.T) {
 		spec := entraLiveSpec(srv, "entra_id", SandboxTenantID, SandboxClientID, SandboxSecretOK+"-x")
-		s := servicetest.StubSession(spec, "eyJhbGciOiJub25lIn0.eyJ1dGkiOiJub3BlIn0.c2ln", entraDecode)
+		s := servicetest.StubSession(t, spec, "eyJhbGciOiJub25lIn0.eyJ1dGkiOiJub3BlIn0.c2ln", entraDecode)
 		_, fs := servicetest.ListApps(t, list, s, 0)
 		if len(fs) != 1 || fs[0].Category != finding.InvalidCredentials || fs[0].Code != "InvalidAuthenticationToken" ||
 			fs[0].Path.String() != "auth.client_secret_wo" {
@@ -249,7 +249,7 @@ func TestEntraListForeignNextLink(t *testing.T) {
 	defer graph.Close()
 	spec := servicetest.NewSpec("entra_id", servicetest.Set("tenant_id", SandboxTenantID, "graph_url", graph.URL),
 		servicetest.WithClient(SandboxClientID, "secret-value"))
-	s := servicetest.StubSession(spec, "admin-token", entraDecode)
+	s := servicetest.StubSession(t, spec, "admin-token", entraDecode)
 	apps, fs := servicetest.ListApps(t, list, s, 0)
 	if len(apps) != 1 || apps[0].DisplayName != "contoso-app" {
 		t.Errorf("apps: %+v", apps)
@@ -270,7 +270,7 @@ func TestEntraListForeignNextLink(t *testing.T) {
 func TestEntraListTokenForAnotherAPI(t *testing.T) {
 	spec := servicetest.NewSpec("entra_id", servicetest.Set("tenant_id", SandboxTenantID),
 		servicetest.WithClient(SandboxClientID, "secret-value"), servicetest.WithScopes("https://manage.office.com/.default"))
-	_, fs := servicetest.ListApps(t, list, servicetest.StubSession(spec, "tok", entraDecode), 0)
+	_, fs := servicetest.ListApps(t, list, servicetest.StubSession(t, spec, "tok", entraDecode), 0)
 	if len(fs) != 1 || fs[0].Category != finding.InvalidConfiguration || fs[0].Path.String() != "required_scopes" {
 		t.Errorf("findings: %+v", fs)
 	}

@@ -155,7 +155,7 @@ func TestGitHubListSandbox(t *testing.T) {
 	defer srv.Close()
 	for _, base := range []string{srv.VendorURL("github"), srv.VendorURL("github") + "/api/v3"} {
 		s := servicetest.OpenSession(t, Service().Plan, appListSpec(t, srv, base))
-		log := servicetest.RecordRequests(s)
+		log := servicetest.RecordRequests(t, s)
 		apps, fs := servicetest.ListApps(t, Service().List, s, 0)
 		if len(fs) != 0 {
 			t.Fatalf("%s: findings %+v", base, fs)
@@ -205,7 +205,7 @@ func TestGitHubListStopsEarly(t *testing.T) {
 	spec := appListSpec(t, srv, srv.VendorURL("github"))
 	for stop, pages := range map[int]int{1: 1, 2: 1, 3: 2, 5: 3} {
 		s := servicetest.OpenSession(t, Service().Plan, spec)
-		log := servicetest.RecordRequests(s)
+		log := servicetest.RecordRequests(t, s)
 		apps, fs := servicetest.ListApps(t, Service().List, s, stop)
 		if len(apps) != stop || len(fs) != 0 || log.Count() != pages {
 			t.Errorf("stop at %d: %d apps, %d requests (want %d), findings %+v", stop, len(apps), log.Count(), pages, fs)
@@ -232,7 +232,7 @@ func TestGitHubListRefused(t *testing.T) {
 			finding.AppNotFound, "github.app_id"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := servicetest.StubSession(tc.spec, "", decode)
+			s := servicetest.StubSession(t, tc.spec, "", decode)
 			apps, fs := servicetest.ListApps(t, list, s, 0)
 			if len(apps) != 0 || len(fs) != 1 {
 				t.Fatalf("apps %d, findings %+v", len(apps), fs)
@@ -246,7 +246,7 @@ func TestGitHubListRefused(t *testing.T) {
 	}
 	t.Run("a token, not an app", func(t *testing.T) {
 		spec := servicetest.NewSpec("github", servicetest.Set("base_url", base), servicetest.WithToken("ghp_sandbox_0123456789abcdefABCDEF01234"))
-		_, fs := servicetest.ListApps(t, list, servicetest.StubSession(spec, "", decode), 0)
+		_, fs := servicetest.ListApps(t, list, servicetest.StubSession(t, spec, "", decode), 0)
 		if len(fs) != 1 || fs[0].Category != finding.InvalidConfiguration || fs[0].Path.String() != "github.app_type" {
 			t.Errorf("findings %+v", fs)
 		}
@@ -264,7 +264,7 @@ func TestGitHubListForeignNextLink(t *testing.T) {
 	}))
 	defer api.Close()
 	spec := servicetest.NewSpec("github", servicetest.Set("base_url", api.URL, "app_id", SandboxAppID), servicetest.WithKey(servicetest.RsaPEM(2048)))
-	apps, fs := servicetest.ListApps(t, list, servicetest.StubSession(spec, "", decode), 0)
+	apps, fs := servicetest.ListApps(t, list, servicetest.StubSession(t, spec, "", decode), 0)
 	if len(apps) != 1 || len(fs) != 1 || fs[0].Category != finding.UnexpectedResponse || fs[0].Path.String() != "github.base_url" {
 		t.Fatalf("apps %d, findings %+v", len(apps), fs)
 	}

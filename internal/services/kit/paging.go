@@ -57,20 +57,7 @@ func SameOrigin(a, b string) bool {
 	if err1 != nil || err2 != nil || ua.Host == "" || ub.Host == "" {
 		return false
 	}
-	return strings.EqualFold(ua.Scheme, ub.Scheme) && originHostPort(ua) == originHostPort(ub)
-}
-
-func originHostPort(u *url.URL) string {
-	port := u.Port()
-	if port == "" {
-		switch strings.ToLower(u.Scheme) {
-		case "https":
-			port = "443"
-		case "http":
-			port = "80"
-		}
-	}
-	return strings.ToLower(u.Hostname()) + ":" + port
+	return transport.SameOrigin(ua, ub)
 }
 
 // NextLink returns the target of the rel="next" link of a Link header

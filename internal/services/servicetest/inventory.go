@@ -68,14 +68,14 @@ func (t logTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 
 // RecordRequests makes s use a copy of its client that records every
 // request (after the client's own redirect policy, before its transport).
-func RecordRequests(s *inventory.Session) *RequestLog {
+func RecordRequests(t testing.TB, s *inventory.Session) *RequestLog {
+	t.Helper()
 	log := &RequestLog{}
 	c := *s.HTTP
-	next := c.Transport
-	if next == nil {
-		next = http.DefaultTransport
+	if c.Transport == nil {
+		t.Fatal("the session's client has no transport: sessions use transport.Client's")
 	}
-	c.Transport = logTransport{next: next, log: log}
+	c.Transport = logTransport{next: c.Transport, log: log}
 	s.HTTP = &c
 	return log
 }
@@ -130,10 +130,10 @@ func (f *ForeignOrigin) Hits() (all, withAuth int) {
 }
 
 // StubSession is a session for a lister against a test server: the spec,
-// a plain client with a timeout, an access token (nil when empty) and
-// decode as the session's decoder.
-func StubSession(s *connector.Spec, token string, decode connector.Decoder) *inventory.Session {
-	sess := &inventory.Session{Spec: s, HTTP: &http.Client{Timeout: 10 * time.Second}, Now: time.Now,
+// the provider's client (without retries), an access token (nil when
+// empty) and decode as the session's decoder.
+func StubSession(t testing.TB, s *connector.Spec, token string, decode connector.Decoder) *inventory.Session {
+	sess := &inventory.Session{Spec: s, HTTP: NoRetryClient(t).HTTP(), Now: time.Now,
 		Decode: func(a connector.Answer) finding.Finding {
 			if f, ok := decode(a); ok {
 				return f
