@@ -132,7 +132,7 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	if strings.EqualFold(prev.URL.Scheme, "https") && !strings.EqualFold(req.URL.Scheme, "https") {
 		return refuse(RedirectDowngrade)
 	}
-	if sameOrigin(req.URL, first.URL) {
+	if SameOrigin(req.URL, first.URL) {
 		return nil
 	}
 	switch {
@@ -206,7 +206,9 @@ func describeURL(u *url.URL) string {
 	return s
 }
 
-func sameOrigin(a, b *url.URL) bool {
+// SameOrigin reports whether two URLs have the same scheme, host and port
+// (default ports filled in): the origin a credential may be sent to.
+func SameOrigin(a, b *url.URL) bool {
 	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(hostPort(a), hostPort(b))
 }
 

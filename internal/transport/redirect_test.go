@@ -62,7 +62,7 @@ func (h *hopRecorder) leaks() []string {
 	var out []string
 	origin := h.sent[0].url
 	for _, s := range h.sent[1:] {
-		if sameOrigin(s.url, origin) && !(origin.Scheme == "https" && s.url.Scheme != "https") {
+		if SameOrigin(s.url, origin) && !(origin.Scheme == "https" && s.url.Scheme != "https") {
 			continue
 		}
 		wire := fmt.Sprintf("%s %s\n%v\n%s", s.method, s.url, s.header, s.body)

@@ -18,6 +18,7 @@ package entra
 //	GET  /v1.0/organization, /v1.0/users, /v1.0/groups          Graph, checked against the token's roles
 //	GET  /v1.0/applications?$filter=appId eq '…'                the app registration (passwordCredentials,
 //	GET  /v1.0/applications(appId='…')                          keyCredentials, web/spa/publicClient redirect URIs)
+//	GET  /v1.0/applications, /v1.0/servicePrincipals[(appId='…')]  the tenant's apps, paged (emulation_list.go)
 //	GET  /api/v1.0/{tenant}/activity/feed/subscriptions/list    Management Activity API
 //	GET  /v1.0/users/{upn}[/mailboxSettings|/mailFolders/inbox] a user and its Exchange Online mailbox
 //	                                                            (emulation_mailbox.go: one user per mailbox scenario)

@@ -1,7 +1,8 @@
 package entra
 
-// The emulated Microsoft Graph (directory objects and the app registration)
-// and Office 365 Management Activity API (see emulation.go).
+// The emulated Microsoft Graph (directory objects and the app registration;
+// the listing of the tenant's apps is in emulation_list.go) and Office 365
+// Management Activity API (see emulation.go).
 
 import (
 	"crypto/sha1"
@@ -70,6 +71,18 @@ func (st *entraState) graph(w http.ResponseWriter, r *http.Request, path string)
 			return
 		}
 		emulation.WriteJSON(w, http.StatusOK, `{"@odata.context":"`+ctx("groups")+`","value":[{"id":"7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d","displayName":"Governance"}]}`)
+	case path == "applications" && entraListQuery(r.URL.Query()):
+		if !hasAnyRole(sess, appRead...) {
+			denied()
+			return
+		}
+		st.listApplications(w, r, sess)
+	case path == "servicePrincipals" || strings.HasPrefix(path, "servicePrincipals("):
+		if !hasAnyRole(sess, appRead...) {
+			denied()
+			return
+		}
+		st.servicePrincipals(w, r, path)
 	case path == "applications":
 		if !hasAnyRole(sess, appRead...) {
 			denied()

@@ -73,7 +73,9 @@ type entraCheck struct {
 	appSkipped string // why the app registration could not be read
 }
 
-func planEntra(s *connector.Spec) (*probe.Plan, []finding.Finding) {
+// newEntraCheck reads a spec's settings and scopes (the live check's and
+// the inventory lister's shared view of an Entra connector).
+func newEntraCheck(s *connector.Spec) *entraCheck {
 	c := &entraCheck{
 		spec:          s,
 		m365:          s.Service == "microsoft_365",
@@ -95,6 +97,13 @@ func planEntra(s *connector.Spec) (*probe.Plan, []finding.Finding) {
 		c.mailbox, _ = kit.Known(s, "mailbox")
 		c.mailbox = strings.TrimSpace(c.mailbox)
 	}
+	c.usesSecret = s.Auth.PrivateKey.Value == ""
+	c.parseScopes()
+	return c
+}
+
+func planEntra(s *connector.Spec) (*probe.Plan, []finding.Finding) {
+	c := newEntraCheck(s)
 	var out []finding.Finding
 	if c.tenant == "" {
 		out = append(out, finding.Errorf(finding.InvalidConfiguration, c.tenantPath, "Missing %s.tenant_id", s.Service).
@@ -104,14 +113,12 @@ func planEntra(s *connector.Spec) (*probe.Plan, []finding.Finding) {
 	if c.clientID == "" {
 		out = append(out, kit.MissingClientID("Entra identifies the app registration by its Application (client) ID"))
 	}
-	c.usesSecret = s.Auth.PrivateKey.Value == ""
 	if c.usesSecret && s.Auth.ClientSecret.Value == "" {
 		out = append(out, finding.Errorf(finding.InvalidConfiguration, c.secretPath, "Missing app credential").
 			WithCode("AADSTS7000216").
 			WithDetail("The client credentials flow needs a client secret or a certificate's private key.").
 			WithFix("Set auth.client_secret_wo to a client secret's Value, or auth.private_key_wo to a certificate's private key."))
 	}
-	c.parseScopes()
 	c.tokenURL = c.authority + "/" + url.PathEscape(c.tenant) + "/oauth2/v2.0/token"
 
 	o := &probe.OAuth2Plan{

@@ -51,7 +51,8 @@ func entraNetFinding(err error, path finding.Path, what string) probe.StepResult
 	return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
 }
 
-// entraApp is the part of a Graph application object the checks read.
+// entraApp is the part of a Graph application object the checks (and the
+// inventory lister, list_parse.go) read.
 type entraApp struct {
 	ID                  string `json:"id"`
 	AppID               string `json:"appId"`
@@ -60,7 +61,7 @@ type entraApp struct {
 		DisplayName string    `json:"displayName"`
 		Hint        string    `json:"hint"`
 		KeyID       string    `json:"keyId"`
-		End         time.Time `json:"endDateTime"`
+		End         graphTime `json:"endDateTime"`
 	} `json:"passwordCredentials"`
 	KeyCredentials []struct {
 		CustomKeyIdentifier string    `json:"customKeyIdentifier"`
@@ -68,11 +69,27 @@ type entraApp struct {
 		KeyID               string    `json:"keyId"`
 		Type                string    `json:"type"`
 		Usage               string    `json:"usage"`
-		End                 time.Time `json:"endDateTime"`
+		End                 graphTime `json:"endDateTime"`
 	} `json:"keyCredentials"`
 	Web          struct{ RedirectURIs []string } `json:"web"`
 	SPA          struct{ RedirectURIs []string } `json:"spa"`
 	PublicClient struct{ RedirectURIs []string } `json:"publicClient"`
+}
+
+// graphTime is a Graph DateTimeOffset ("2021-09-09T19:50:29.3086381Z").
+// One that is absent or unreadable reads as the zero time ("unknown")
+// instead of failing the whole answer.
+type graphTime struct{ time.Time }
+
+func (t *graphTime) UnmarshalJSON(b []byte) error {
+	var v string
+	t.Time = time.Time{}
+	if json.Unmarshal(b, &v) == nil {
+		if at, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(v)); err == nil {
+			t.Time = at.UTC()
+		}
+	}
+	return nil
 }
 
 // stepGraph calls Microsoft Graph with the token. With a permission to read
@@ -170,7 +187,7 @@ func (c *entraCheck) secretExpiry(env *probe.Env) string {
 	var matches []cred
 	for _, pc := range c.app.PasswordCredentials {
 		if pc.Hint != "" && strings.HasPrefix(secret, pc.Hint) && !pc.End.IsZero() {
-			matches = append(matches, cred{pc.DisplayName, pc.KeyID, pc.End})
+			matches = append(matches, cred{pc.DisplayName, pc.KeyID, pc.End.Time})
 		}
 	}
 	if len(matches) == 0 {
@@ -214,7 +231,7 @@ func (c *entraCheck) certificateExpiry(env *probe.Env) string {
 		return "the certificate in use could not be told apart from the app's other certificates; its expiry is unknown"
 	}
 	kc := c.app.KeyCredentials[candidates[0]]
-	env.CredentialExpires(kc.End, c.keyPath, fmt.Sprintf("certificate %q (key ID %s)", kc.DisplayName, kc.KeyID))
+	env.CredentialExpires(kc.End.Time, c.keyPath, fmt.Sprintf("certificate %q (key ID %s)", kc.DisplayName, kc.KeyID))
 	return fmt.Sprintf("certificate %q expires %s", kc.DisplayName, kc.End.UTC().Format(time.RFC3339))
 }
 

@@ -12,11 +12,13 @@ import (
 // under /entra.
 func EntraID() kit.Service {
 	return kit.Service{Profile: entraIDProfile(), Plan: planEntra,
-		Emulation: &emulation.Vendor{Path: "entra", Routes: emulationRoutes}}
+		Emulation: &emulation.Vendor{Path: "entra", Routes: emulationRoutes},
+		List:      list}
 }
 
 // Microsoft365 is the microsoft_365 service: Entra's authentication and live
-// checks, plus the Management Activity API and mailboxes.
+// checks, plus the Management Activity API and mailboxes. It has no lister:
+// its app registrations are the tenant's, which entra_id lists.
 func Microsoft365() kit.Service {
 	return kit.Service{Profile: microsoft365Profile(), Plan: planEntra,
 		NoEmulation: "served by the entra_id emulation (/entra)"}

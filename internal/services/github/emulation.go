@@ -55,6 +55,9 @@ import (
 //	1002 suspended-org  suspended: 403 "This installation has been suspended"
 //	1003 limited-org    metadata read only; limited-org/one
 //	1004 busy-org       like 1001 (busy-org/app), with 90 of 5000 requests left
+//	1005 mona           a user account; all repositories; contents read, issues write, metadata read
+//
+// GET /app/installations lists them in this order (emulation_list.go).
 //
 // Organizations octo-org, limited-org, suspended-org, busy-org and sso-org
 // exist; octocat is a user. The OAuth app SandboxOAuthClientID with
@@ -72,8 +75,10 @@ const (
 type githubInstallation struct {
 	id          int64
 	account     string
+	user        bool // the account is a user, not an organization
 	permissions map[string]string
 	repos       []string
+	all         bool // repository_selection "all" rather than "selected"
 	suspended   bool
 	remaining   int
 }
@@ -85,6 +90,8 @@ var githubInstallations = []githubInstallation{
 	{id: 1003, account: "limited-org", permissions: map[string]string{"metadata": "read"}, repos: []string{"limited-org/one"}, remaining: 4990},
 	{id: 1004, account: "busy-org", permissions: map[string]string{"contents": "read", "members": "read", "metadata": "read"},
 		repos: []string{"busy-org/app"}, remaining: 90},
+	{id: 1005, account: "mona", user: true, permissions: map[string]string{"contents": "read", "issues": "write", "metadata": "read"},
+		repos: []string{"mona/dotfiles", "mona/notes"}, all: true, remaining: 4990},
 }
 
 var githubOrgs = []string{"octo-org", "limited-org", "suspended-org", "busy-org", "sso-org"}
@@ -94,8 +101,9 @@ var githubPATRepos = []string{"octo-org/octo-repo", "octo-org/docs", "limited-or
 
 // githubState is one emulation's state: routes makes one per sandbox.
 type githubState struct {
-	w     emulation.World
-	start time.Time
+	w      emulation.World
+	start  time.Time
+	prefix string
 
 	keyOnce sync.Once
 	key     *rsa.PrivateKey
@@ -107,13 +115,14 @@ type githubState struct {
 
 // routes registers the GitHub emulation below prefix ("/github").
 func routes(w emulation.World, mux *http.ServeMux, prefix string) {
-	g := &githubState{w: w, start: time.Now().UTC(), tokens: map[string]int64{}}
+	g := &githubState{w: w, start: time.Now().UTC(), prefix: prefix, tokens: map[string]int64{}}
 	for _, root := range []string{prefix, prefix + "/api/v3"} {
 		mux.HandleFunc("GET "+root+"/user", g.user)
 		mux.HandleFunc("GET "+root+"/users/{login}", g.userByLogin)
 		mux.HandleFunc("GET "+root+"/orgs/{org}", g.org)
 		mux.HandleFunc("GET "+root+"/repos/{owner}/{repo}", g.repo)
 		mux.HandleFunc("GET "+root+"/app", g.app)
+		mux.HandleFunc("GET "+root+"/app/installations", g.listInstallations)
 		mux.HandleFunc("GET "+root+"/orgs/{org}/installation", g.orgInstallation)
 		mux.HandleFunc("GET "+root+"/users/{login}/installation", g.orgInstallation)
 		mux.HandleFunc("POST "+root+"/app/installations/{id}/access_tokens", g.accessToken)

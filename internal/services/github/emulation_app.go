@@ -68,7 +68,7 @@ func (g *githubState) app(w http.ResponseWriter, r *http.Request) {
 	if !g.appAuth(w, r) {
 		return
 	}
-	emulation.WriteJSON(w, http.StatusOK, fmt.Sprintf(`{"id":%s,"client_id":%q,"slug":"handshake-sandbox","node_id":"MDM6QXBwMQ==","owner":{"login":"octo-org","type":"Organization"},"name":"Handshake Sandbox","permissions":{"contents":"read","members":"read","metadata":"read"},"events":[],"installations_count":4}`,
+	emulation.WriteJSON(w, http.StatusOK, fmt.Sprintf(`{"id":%s,"client_id":%q,"slug":"handshake-sandbox","node_id":"MDM6QXBwMQ==","owner":{"login":"octo-org","type":"Organization"},"name":"Handshake Sandbox","permissions":{"contents":"read","members":"read","metadata":"read"},"events":[],"installations_count":5}`,
 		SandboxAppID, SandboxAppClientID))
 }
 
@@ -90,14 +90,49 @@ func githubInstallationByID(id string) *githubInstallation {
 	return nil
 }
 
-func installationJSON(inst *githubInstallation) string {
-	perms, _ := json.Marshal(inst.permissions)
-	suspended := "null"
-	if inst.suspended {
-		suspended = `"2026-01-05T10:00:00Z"`
+// installationJSON is an installation object as GitHub's REST API returns
+// it (GET /app/installations, /orgs/{org}/installation); base is the API
+// root the client reached.
+func installationJSON(inst *githubInstallation, base string) string {
+	kind, selection := "Organization", "selected"
+	htmlURL := fmt.Sprintf("https://github.com/organizations/%s/settings/installations/%d", inst.account, inst.id)
+	if inst.user {
+		kind = "User"
+		htmlURL = fmt.Sprintf("https://github.com/settings/installations/%d", inst.id)
 	}
-	return fmt.Sprintf(`{"id":%d,"account":{"login":%q,"type":"Organization"},"app_id":%s,"app_slug":"handshake-sandbox","target_type":"Organization","repository_selection":"selected","permissions":%s,"events":[],"suspended_at":%s}`,
-		inst.id, inst.account, SandboxAppID, perms, suspended)
+	if inst.all {
+		selection = "all"
+	}
+	account := map[string]any{"login": inst.account, "id": 9900 + inst.id, "node_id": "MDEyOk9yZ2FuaXphdGlvbjk5MTk=",
+		"url": base + "/users/" + inst.account, "html_url": "https://github.com/" + inst.account, "type": kind, "site_admin": false}
+	var suspendedAt, suspendedBy any
+	if inst.suspended {
+		suspendedAt = "2026-01-05T10:00:00Z"
+		suspendedBy = map[string]any{"login": "octo-admin", "id": 5830, "type": "User", "site_admin": false}
+	}
+	body, _ := json.Marshal(map[string]any{
+		"id": inst.id, "client_id": SandboxAppClientID, "account": account,
+		"access_tokens_url": fmt.Sprintf("%s/app/installations/%d/access_tokens", base, inst.id),
+		"repositories_url":  base + "/installation/repositories", "html_url": htmlURL,
+		"app_id": json.Number(SandboxAppID), "app_slug": "handshake-sandbox", "target_id": 9900 + inst.id, "target_type": kind,
+		"permissions": inst.permissions, "events": []string{}, "created_at": "2025-11-03T09:12:40Z", "updated_at": "2026-01-05T10:00:00Z",
+		"single_file_name": nil, "has_multiple_single_files": false, "single_file_paths": []string{},
+		"repository_selection": selection, "suspended_at": suspendedAt, "suspended_by": suspendedBy,
+	})
+	return string(body)
+}
+
+// apiBase is the API root the request came to: GitHub.com's shape or
+// Enterprise Server's (…/api/v3).
+func (g *githubState) apiBase(r *http.Request) string {
+	root := "http://" + r.Host + g.prefix
+	if r.TLS != nil {
+		root = "https://" + r.Host + g.prefix
+	}
+	if strings.HasPrefix(r.URL.Path, g.prefix+"/api/v3/") {
+		return root + "/api/v3"
+	}
+	return root
 }
 
 func (g *githubState) orgInstallation(w http.ResponseWriter, r *http.Request) {
@@ -113,7 +148,7 @@ func (g *githubState) orgInstallation(w http.ResponseWriter, r *http.Request) {
 		githubError(w, http.StatusNotFound, "Not Found", "https://docs.github.com/rest/apps/apps#get-an-organization-installation-for-the-authenticated-app")
 		return
 	}
-	emulation.WriteJSON(w, http.StatusOK, installationJSON(inst))
+	emulation.WriteJSON(w, http.StatusOK, installationJSON(inst, g.apiBase(r)))
 }
 
 func (g *githubState) accessToken(w http.ResponseWriter, r *http.Request) {

@@ -77,13 +77,9 @@ func plan(s *connector.Spec) (*probe.Plan, []finding.Finding) {
 	switch {
 	case t == "github_app":
 		g.mode = t
-		signer, err := connector.ParsePrivateKeyPEM(s.Auth.PrivateKey.Value)
-		rk, isRSA := signer.(*rsa.PrivateKey)
-		if err != nil || !isRSA {
-			return nil, []finding.Finding{finding.Errorf(finding.InvalidConfiguration, kit.SecretPath(s.Auth.PrivateKey, "private_key"),
-				"The GitHub App's private key cannot sign a JWT").
-				WithDetail("GitHub App JWTs are signed with the app's RSA private key (RS256); auth.private_key is not a readable RSA key.").
-				WithFix("Download a private key from the app's settings page (Private keys > Generate a private key) and set auth.private_key_wo to the PEM file's content.")}
+		rk, bad := appKey(s)
+		if rk == nil {
+			return nil, []finding.Finding{bad}
 		}
 		g.key = rk
 		plan.Steps = []probe.CustomStep{
@@ -110,6 +106,19 @@ func plan(s *connector.Spec) (*probe.Plan, []finding.Finding) {
 		return nil, nil // the offline rules report what is missing
 	}
 	return plan, nil
+}
+
+// appKey reads the GitHub App's RSA private key, which signs its JWTs;
+// when it is unusable, the finding says so (and the key is nil).
+func appKey(s *connector.Spec) (*rsa.PrivateKey, finding.Finding) {
+	signer, err := connector.ParsePrivateKeyPEM(s.Auth.PrivateKey.Value)
+	if rk, isRSA := signer.(*rsa.PrivateKey); err == nil && isRSA {
+		return rk, finding.Finding{}
+	}
+	return nil, finding.Errorf(finding.InvalidConfiguration, kit.SecretPath(s.Auth.PrivateKey, "private_key"),
+		"The GitHub App's private key cannot sign a JWT").
+		WithDetail("GitHub App JWTs are signed with the app's RSA private key (RS256); auth.private_key is not a readable RSA key.").
+		WithFix("Download a private key from the app's settings page (Private keys > Generate a private key) and set auth.private_key_wo to the PEM file's content.")
 }
 
 func githubHeaders() http.Header {
@@ -183,7 +192,13 @@ func (g *githubRun) netFailure(err error, what string) probe.StepResult {
 // refused turns an error answer into a failed step. at picks the attribute
 // for the finding's category; nil keeps the default.
 func (g *githubRun) refused(env *probe.Env, resp probe.Response, what string, at func(finding.Category) finding.Path) probe.StepResult {
-	f := env.Decode(resp)
+	f := g.placeRefusal(env.Decode(resp), resp.StatusCode, what, at)
+	return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
+}
+
+// placeRefusal puts a decoded refusal on the attribute to fix and names
+// what was refused; the live check's steps and the lister share it.
+func (g *githubRun) placeRefusal(f finding.Finding, status int, what string, at func(finding.Category) finding.Path) finding.Finding {
 	var p finding.Path
 	if at != nil {
 		p = at(f.Category)
@@ -207,9 +222,9 @@ func (g *githubRun) refused(env *probe.Env, resp probe.Response, what string, at
 	f.Path = p
 	f.Summary = what + ": " + kit.LowerFirstRune(f.Summary)
 	if f.Detail == "" {
-		f.Detail = fmt.Sprintf("GitHub answered HTTP %d.", resp.StatusCode)
+		f.Detail = fmt.Sprintf("GitHub answered HTTP %d.", status)
 	}
-	return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
+	return f
 }
 
 // budget warns once per check when less than a tenth of the credential's

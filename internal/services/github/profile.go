@@ -14,9 +14,10 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
-// Service is GitHub: its profile, live check and sandbox emulation.
+// Service is GitHub: its profile, live check, sandbox emulation and the
+// lister of a GitHub App's installations.
 func Service() kit.Service {
-	return kit.Service{Profile: profile(), Plan: plan, Emulation: &emulation.Vendor{Path: "github", Routes: routes}}
+	return kit.Service{Profile: profile(), Plan: plan, Emulation: &emulation.Vendor{Path: "github", Routes: routes}, List: list}
 }
 
 // profile is GitHub.com, GitHub Enterprise Cloud or GitHub Enterprise Server,
