@@ -206,6 +206,11 @@ func describeURL(u *url.URL) string {
 	return s
 }
 
+// SameOrigin reports whether a and b have the same origin (scheme, host
+// and port, default ports made explicit). Listers use it before following
+// a vendor's next-page link with the admin credential.
+func SameOrigin(a, b *url.URL) bool { return sameOrigin(a, b) }
+
 func sameOrigin(a, b *url.URL) bool {
 	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(hostPort(a), hostPort(b))
 }
