@@ -86,7 +86,7 @@ func (c kcClient) app(settings map[string]string) (inventory.App, bool) {
 			"The Keycloak client %q is disabled", kit.Tidy(c.ClientID, 100)).
 			WithCode("enabled=false").
 			WithDetail("The admin API lists the client with enabled false: its token requests get invalid_client \"Invalid client or Invalid client credentials\" and its sign-ins \"Client disabled.\" until it is enabled.").
-			WithFix("Turn Enabled on under Clients > " + kit.Tidy(c.ClientID, 100) + " > Settings, or delete the client if it is no longer used."))
+			WithFix("Turn Enabled on under Clients > "+kit.Tidy(c.ClientID, 100)+" > Settings, or delete the client if it is no longer used."))
 	}
 	return out, true
 }
