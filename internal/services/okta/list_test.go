@@ -1,7 +1,6 @@
 package okta
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -14,7 +13,6 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/inventory"
-	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/servicetest"
 )
 
@@ -150,53 +148,6 @@ func TestOktaNextLink(t *testing.T) {
 	}
 }
 
-// counter records the requests a session sends after sign-in.
-type counter struct {
-	rt   http.RoundTripper
-	mu   sync.Mutex
-	urls []string
-}
-
-func (c *counter) RoundTrip(r *http.Request) (*http.Response, error) {
-	c.mu.Lock()
-	c.urls = append(c.urls, r.URL.String())
-	c.mu.Unlock()
-	return c.rt.RoundTrip(r)
-}
-
-// openAdmin signs in with the admin connector s the way the provider does
-// and counts the session's later requests.
-func openAdmin(t *testing.T, s *connector.Spec) (*inventory.Session, *counter) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	sess, res := probe.Open(ctx, probe.Options{Client: servicetest.NoRetryClient(t), Planner: Service().Plan}, s)
-	if sess == nil {
-		t.Fatalf("sign-in failed: %s", servicetest.DumpResult(res))
-	}
-	c := &counter{rt: sess.HTTP.Transport}
-	if c.rt == nil {
-		c.rt = http.DefaultTransport
-	}
-	client := *sess.HTTP
-	client.Transport = c
-	sess.HTTP = &client
-	return sess, c
-}
-
-// collect lists through sess, stopping after stop apps (0: never).
-func collect(t *testing.T, sess *inventory.Session, stop int) ([]inventory.App, []finding.Finding) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	var got []inventory.App
-	fs := list(ctx, sess, func(a inventory.App) bool {
-		got = append(got, a)
-		return stop == 0 || len(got) < stop
-	})
-	return got, fs
-}
-
 func TestOktaListSandbox(t *testing.T) {
 	sb := startSandbox(t)
 	key := servicetest.TestRSA2048()
@@ -209,8 +160,8 @@ func TestOktaListSandbox(t *testing.T) {
 			servicetest.WithKey(key), servicetest.WithScopes("okta.apps.read"))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			sess, c := openAdmin(t, tc.spec)
-			apps, fs := collect(t, sess, 0)
+			sess, c := servicetest.OpenAdmin(t, Service().Plan, tc.spec)
+			apps, fs := servicetest.Collect(t, list, sess, 0)
 			if len(fs) > 0 {
 				t.Fatalf("findings: %+v", fs)
 			}
@@ -227,8 +178,8 @@ func TestOktaListSandbox(t *testing.T) {
 			}
 			// Seven apps in the org, two a page: four requests, each after
 			// the first following Okta's next link.
-			if len(c.urls) != 4 || !strings.Contains(c.urls[0], "limit=200") || !strings.Contains(c.urls[1], "after=0oa8sbxexpense000697") {
-				t.Errorf("requests %q", c.urls)
+			if len(c.URLs()) != 4 || !strings.Contains(c.URLs()[0], "limit=200") || !strings.Contains(c.URLs()[1], "after=0oa8sbxexpense000697") {
+				t.Errorf("requests %q", c.URLs())
 			}
 			if got := apps[2].RedirectURIs; !slices.Equal(got, []string{"http://intranet.example.com/callback", "https://*.example.com/callback"}) {
 				t.Errorf("intranet redirects %q", got)
@@ -249,10 +200,10 @@ func TestOktaListSandbox(t *testing.T) {
 func TestOktaListStopsWhenToldTo(t *testing.T) {
 	sb := startSandbox(t)
 	for _, tc := range []struct{ stop, requests int }{{1, 1}, {2, 1}, {3, 2}, {5, 4}} {
-		sess, c := openAdmin(t, liveSpec(sb, nil, servicetest.WithToken("healthy.00Qstop")))
-		apps, fs := collect(t, sess, tc.stop)
-		if len(apps) != tc.stop || len(fs) > 0 || len(c.urls) != tc.requests {
-			t.Errorf("stop after %d: %d apps, %d requests %q, findings %+v", tc.stop, len(apps), len(c.urls), c.urls, fs)
+		sess, c := servicetest.OpenAdmin(t, Service().Plan, liveSpec(sb, nil, servicetest.WithToken("healthy.00Qstop")))
+		apps, fs := servicetest.Collect(t, list, sess, tc.stop)
+		if len(apps) != tc.stop || len(fs) > 0 || len(c.URLs()) != tc.requests {
+			t.Errorf("stop after %d: %d apps, %d requests %q, findings %+v", tc.stop, len(apps), len(c.URLs()), c.URLs(), fs)
 		}
 	}
 }
@@ -273,8 +224,8 @@ func TestOktaListRefused(t *testing.T) {
 			finding.InsufficientScope, "required_scopes", "okta.apps.read"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			sess, _ := openAdmin(t, tc.spec)
-			apps, fs := collect(t, sess, 0)
+			sess, _ := servicetest.OpenAdmin(t, Service().Plan, tc.spec)
+			apps, fs := servicetest.Collect(t, list, sess, 0)
 			if len(apps) != 0 || len(fs) != 1 {
 				t.Fatalf("%d apps, findings %+v", len(apps), fs)
 			}
@@ -305,7 +256,7 @@ func TestOktaListRefusesForeignNextLink(t *testing.T) {
 	spec := servicetest.NewSpec("okta", servicetest.Set("domain", "dev-123456.okta.com", "base_url", org.URL), servicetest.WithToken("00Qadmin-token"))
 	sess := &inventory.Session{Spec: spec, HTTP: org.Client(), Now: time.Now,
 		Decode: func(a connector.Answer) finding.Finding { f, _ := decode(a); return f }}
-	apps, fs := collect(t, sess, 0)
+	apps, fs := servicetest.Collect(t, list, sess, 0)
 	if len(apps) != 1 || len(fs) != 1 || fs[0].Code != "next_link_origin" || fs[0].Path.String() != "okta.base_url" {
 		t.Fatalf("%d apps, findings %+v", len(apps), fs)
 	}
