@@ -10,9 +10,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/inventory"
-	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
-	"github.com/handshake-tf/terraform-provider-handshake/internal/transport"
 )
 
 // Listing a realm's clients for `terraform query`, through Keycloak's admin
@@ -97,31 +95,16 @@ func list(ctx context.Context, s *inventory.Session, yield func(inventory.App) b
 
 // clientsPage reads one page of client representations.
 func clientsPage(ctx context.Context, s *inventory.Session, pageURL string, basePath finding.Path) ([]kcClient, *finding.Finding) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, pageURL, nil)
-	if err != nil {
-		f := finding.Errorf(finding.InvalidConfiguration, basePath, "The Keycloak admin API URL is not valid")
+	header := http.Header{"Accept": {"application/json"}, "Authorization": {s.Token.Type() + " " + s.Token.AccessToken}}
+	a, f := kit.ReadPage(ctx, s, pageURL, header, kcPageLimit, "Keycloak's client list", basePath)
+	if f != nil {
+		return nil, f
+	}
+	if a.StatusCode != http.StatusOK {
+		f := refusal(s, a)
 		return nil, &f
 	}
-	req.Header.Set("Accept", "application/json")
-	s.Token.SetAuthHeader(req)
-	resp, err := s.HTTP.Do(req)
-	if err != nil {
-		f := transport.Classify(err).At(basePath)
-		return nil, &f
-	}
-	body, cut, err := transport.ReadBody(resp, kcPageLimit)
-	if resp.StatusCode != http.StatusOK {
-		f := refusal(s, connector.Answer{Step: probe.StepAPI, StatusCode: resp.StatusCode, Header: resp.Header, Body: body})
-		return nil, &f
-	}
-	if err != nil || cut {
-		f := finding.Errorf(finding.UnexpectedResponse, basePath, "A page of Keycloak's client list could not be read in full")
-		if cut {
-			f = f.WithDetail("The page is larger than %d bytes.", kcPageLimit)
-		}
-		return nil, &f
-	}
-	clients, err := parseClients(body)
+	clients, err := parseClients(a.Body)
 	if err != nil {
 		f := finding.Errorf(finding.UnexpectedResponse, basePath, "Keycloak's client list is not the JSON array of client representations the admin API returns").
 			WithDetail("%s.", kit.Tidy(err.Error(), 200))

@@ -11,7 +11,6 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/inventory"
-	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/transport"
 )
@@ -124,37 +123,21 @@ func listSettings(s *connector.Spec) map[string]string {
 
 // appsPage reads one page of apps and its next-page link.
 func appsPage(ctx context.Context, s *inventory.Session, pageURL, auth string, authPath, basePath finding.Path) ([]oktaApp, string, *finding.Finding) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, pageURL, nil)
-	if err != nil {
-		f := finding.Errorf(finding.InvalidConfiguration, basePath, "The Okta apps URL is not valid")
+	a, f := kit.ReadPage(ctx, s, pageURL, http.Header{"Accept": {"application/json"}, "Authorization": {auth}}, oktaPageLimit, "Okta's app list", basePath)
+	if f != nil {
+		return nil, "", f
+	}
+	if a.StatusCode != http.StatusOK {
+		f := refusal(s, a, authPath, basePath)
 		return nil, "", &f
 	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("Authorization", auth)
-	resp, err := s.HTTP.Do(req)
-	if err != nil {
-		f := transport.Classify(err).At(basePath)
-		return nil, "", &f
-	}
-	body, cut, err := transport.ReadBody(resp, oktaPageLimit)
-	if resp.StatusCode != http.StatusOK {
-		f := refusal(s, connector.Answer{Step: probe.StepAPI, StatusCode: resp.StatusCode, Header: resp.Header, Body: body}, authPath, basePath)
-		return nil, "", &f
-	}
-	if err != nil || cut {
-		f := finding.Errorf(finding.UnexpectedResponse, basePath, "A page of Okta's app list could not be read in full")
-		if cut {
-			f = f.WithDetail("The page is larger than %d bytes.", oktaPageLimit)
-		}
-		return nil, "", &f
-	}
-	apps, err := parseApps(body)
+	apps, err := parseApps(a.Body)
 	if err != nil {
 		f := finding.Errorf(finding.UnexpectedResponse, basePath, "Okta's app list is not the JSON array Okta documents").
 			WithDetail("%s.", kit.Tidy(err.Error(), 200))
 		return nil, "", &f
 	}
-	return apps, nextLink(resp.Header), nil
+	return apps, nextLink(a.Header), nil
 }
 
 // refusal classifies a refused page with Okta's decoder and says which

@@ -49,7 +49,7 @@ func OpenAdmin(t testing.TB, plan probe.Planner, s *connector.Spec) (*inventory.
 	}
 	log := &RequestLog{rt: sess.HTTP.Transport}
 	if log.rt == nil {
-		log.rt = http.DefaultTransport
+		t.Fatal("the session's client has no transport")
 	}
 	client := *sess.HTTP
 	client.Transport = log
