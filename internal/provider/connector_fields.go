@@ -27,7 +27,8 @@ func authFields(on surface) []field {
 		"Any value, such as `2` or a date; change it after rotating a write-only secret, so that the plan shows an update and apply tests the connector again and records the result. (A number is accepted and stored as a string.)",
 		"Has no effect here: the data source tests the connector on every read. Accepted so that arguments copied from `handshake_connector` stay valid.",
 		"Has no effect here: the token is requested whenever the resource is opened. Accepted so that arguments copied from `handshake_connector` stay valid.",
-		"Has no effect here: the action tests the connector each time it is invoked. Accepted so that arguments copied from `handshake_connector` stay valid.")})
+		"Has no effect here: the action tests the connector each time it is invoked. Accepted so that arguments copied from `handshake_connector` stay valid.",
+		"")})
 	for _, s := range authSecrets {
 		wo := s.name + "_wo"
 		fs = append(fs,
@@ -35,7 +36,8 @@ func authFields(on surface) []field {
 				" Stored in state; prefer `"+wo+"`.",
 				" Stored in state (sensitive), like every data source argument. Data sources have no write-only `_wo` twin: `"+wo+"` here is dropped by Terraform without an error.",
 				" Never stored: ephemeral resources keep nothing in state or plan, and this argument accepts ephemeral values. There is no `_wo` twin here.",
-				" Never stored: an action keeps nothing in state. There is no `_wo` twin here.")},
+				" Never stored: an action keeps nothing in state. There is no `_wo` twin here.",
+				" Never stored: a query keeps no state. There is no `_wo` twin here.")},
 			field{name: wo, writeOnly: true, description: s.description + " Write-only: never stored in state or plan. " +
 				"Terraform keeps no copy to compare, so bump `secret_version` when you rotate it to make the change visible in the plan."},
 		)
@@ -66,7 +68,8 @@ func connectorFields(c *connector.Catalog, on surface) []field {
 			"A name for the connector, unique within the configuration. Used in diagnostics and the import id (`<service>/<name>`).",
 			"A name for the connector. Used in diagnostics and the summary.",
 			"A name for the connector. Used in diagnostics.",
-			"A name for the connector. Used in diagnostics and progress messages.") + " " + connectorNameDoc},
+			"A name for the connector. Used in diagnostics and progress messages.",
+			"") + " " + connectorNameDoc},
 		{name: "service", required: true, oneOf: c.IDs(), description: "The service this connector talks to. One of: `" + strings.Join(c.IDs(), "`, `") + "`. " +
 			"Set the block named after the service (for example `okta = { domain = … }`) for its settings."},
 		// The whole auth block is sensitive rather than each secret in it:
@@ -77,7 +80,8 @@ func connectorFields(c *connector.Catalog, on surface) []field {
 			"Every secret has a variant kept in state and a write-only `_wo` variant that never is.",
 			"Data sources cannot have write-only arguments, so each secret has one form here, stored in state as sensitive.",
 			"Nothing here is stored, so each secret has one form, which accepts ephemeral values.",
-			"Nothing here is stored (an action has no state), so each secret has one form.") +
+			"Nothing here is stored (an action has no state), so each secret has one form.",
+			"The admin credential that may read the tenant's apps (see the service's guide for the permission). Nothing here is stored, so each secret has one form.") +
 			" Terraform drops keys this object does not declare without an error; when that leaves a credential the service needs missing, " +
 			"the finding lists the keys Handshake reads.",
 			nested: authFields(on)},
@@ -101,7 +105,8 @@ func connectorFields(c *connector.Catalog, on surface) []field {
 			"Has no effect here: without a token there is nothing to return, so a failed check is always an error. "+
 				"Accepted so that arguments copied from `handshake_connector` stay valid.",
 			"What a failed test does: `error` (the default) fails the invocation, which stops `terraform apply`; `warn` reports "+
-				"the same findings as warnings.")},
+				"the same findings as warnings.",
+			"")},
 	}
 	for _, p := range c.Profiles() {
 		fs = append(fs, serviceField(p))

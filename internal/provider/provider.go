@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/list"
+
 	"github.com/hashicorp/terraform-plugin-framework/action"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -23,6 +25,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/inventory"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/transport"
@@ -32,6 +35,7 @@ var (
 	_ provider.ProviderWithFunctions          = (*handshakeProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*handshakeProvider)(nil)
 	_ provider.ProviderWithActions            = (*handshakeProvider)(nil)
+	_ provider.ProviderWithListResources      = (*handshakeProvider)(nil)
 )
 
 // Defaults and the environment variables that stand in for unset arguments.
@@ -69,8 +73,10 @@ type providerData struct {
 	Catalog       *connector.Catalog
 	// Planners are the catalog's live checks, by service id.
 	Planners map[string]probe.Planner
-	Now      func() time.Time
-	Version  string
+	// Listers are the inventories the list resource can call, by service id.
+	Listers map[string]inventory.Lister
+	Now     func() time.Time
+	Version string
 	// Client is the transport every live check shares (token cache,
 	// per-host limits); nil when live checks are off.
 	Client *transport.Client
@@ -134,6 +140,7 @@ func (p *handshakeProvider) Configure(ctx context.Context, req provider.Configur
 		Timeout:       defaultTimeout,
 		Catalog:       services.Catalog(),
 		Planners:      services.Planners(),
+		Listers:       services.Listers(),
 		Now:           p.now,
 		Version:       p.version,
 	}
@@ -214,6 +221,10 @@ func (p *handshakeProvider) DataSources(_ context.Context) []func() datasource.D
 
 func (p *handshakeProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{NewAccessTokenEphemeralResource}
+}
+
+func (p *handshakeProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewConnectorListResource}
 }
 
 func (p *handshakeProvider) Actions(_ context.Context) []func() action.Action {

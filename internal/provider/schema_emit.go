@@ -9,7 +9,7 @@ import (
 )
 
 // surface is a kind of Terraform object the connector is shown as. The
-// four share their arguments but not storage, so a few descriptions, and
+// five share their arguments but not storage, so a few descriptions, and
 // what exists only where it can, differ. Surfaces combine as a set.
 type surface uint8
 
@@ -18,12 +18,15 @@ const (
 	dataSourceSurface                     // data.handshake_connection_test: state, no write-only attributes
 	ephemeralSurface                      // ephemeral.handshake_access_token: nothing stored
 	actionSurface                         // action.handshake_test_connection: arguments only
-	allSurfaces       = resourceSurface | dataSourceSurface | ephemeralSurface | actionSurface
+	listSurface                           // list "handshake_connector": the admin credential only
+	allSurfaces       = resourceSurface | dataSourceSurface | ephemeralSurface | actionSurface | listSurface
 )
 
 // pick returns the text for this surface.
-func (s surface) pick(resource, dataSource, ephemeral, action string) string {
+func (s surface) pick(resource, dataSource, ephemeral, action, list string) string {
 	switch s {
+	case listSurface:
+		return list
 	case dataSourceSurface:
 		return dataSource
 	case ephemeralSurface:
@@ -35,7 +38,7 @@ func (s surface) pick(resource, dataSource, ephemeral, action string) string {
 }
 
 // field is a schema-neutral description of one connector attribute. The
-// four surfaces' schemas are all emitted from one list of fields (see
+// five surfaces' schemas are all emitted from one list of fields (see
 // connectorFields), so an attribute is changed in one place.
 type field struct {
 	name        string
@@ -72,7 +75,7 @@ func (f field) shownOn(s surface) bool {
 		on = allSurfaces
 	}
 	if f.output {
-		on &^= actionSurface // an action has no computed attributes
+		on &^= actionSurface | listSurface // arguments only
 	}
 	if f.writeOnly {
 		on &= resourceSurface

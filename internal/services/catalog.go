@@ -4,6 +4,7 @@ package services
 
 import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/inventory"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox/emulation"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/apikey"
@@ -72,6 +73,18 @@ func Planners() map[string]probe.Planner {
 	for _, s := range All() {
 		if s.Plan != nil {
 			out[s.ID()] = s.Plan
+		}
+	}
+	return out
+}
+
+// Listers returns the inventories of All by service id (the services the
+// handshake_connector list resource can enumerate); others are absent.
+func Listers() map[string]inventory.Lister {
+	out := map[string]inventory.Lister{}
+	for _, s := range All() {
+		if s.List != nil {
+			out[s.ID()] = s.List
 		}
 	}
 	return out

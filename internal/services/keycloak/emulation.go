@@ -30,6 +30,8 @@ import (
 //	                    realm-management view-users and view-clients
 //	no-roles            as healthy, without the realm-management roles (the admin API
 //	                    answers 403) and without offline_access
+//	query-only          as healthy, with realm-management query-clients instead of
+//	                    view-users and view-clients: the client list comes back empty
 //	secret-expiring     as healthy; the secret rotation policy expires the secret in 5 days
 //	no-service-account  401 unauthorized_client "Client not enabled to retrieve service account"
 //	public              public client: 401 "Public client not allowed to retrieve service account"
@@ -63,7 +65,7 @@ const SandboxClientSecret = "sbx-keycloak-Zx8s0mXwYwq3bq9VYwJ5f0Xr1tQe7ZkA"
 const SandboxRedirectURI = "https://app.example.com/oauth/callback"
 
 // knownClients are the client scenarios that exist in every realm.
-var knownClients = []string{"healthy", "no-roles", "secret-expiring", "no-service-account", "public", "jwt", "jwt-key-unknown", "hostname"}
+var knownClients = []string{"healthy", "no-roles", "query-only", "secret-expiring", "no-service-account", "public", "jwt", "jwt-key-unknown", "hostname"}
 
 // clientScopes are the realm's client scopes (Keycloak 26 defaults).
 var clientScopes = []string{"openid", "profile", "email", "roles", "web-origins", "acr", "basic", "address", "phone",
@@ -85,7 +87,7 @@ func routes(w emulation.World, mux *http.ServeMux, prefix string) {
 	mux.HandleFunc("POST "+oidc+"/token/introspect", withRealm(func(rw http.ResponseWriter, r *http.Request, issuer string) { introspect(w, rw, r, issuer) }))
 	mux.HandleFunc(oidc+"/userinfo", withRealm(userinfo))
 	mux.HandleFunc("GET "+oidc+"/auth", withRealm(authorize))
-	mux.HandleFunc("GET "+prefix+"/admin/realms/{realm}/clients", adminClients)
+	mux.HandleFunc("GET "+prefix+"/admin/realms/{realm}/clients", adminClients) // emulation_list.go
 	mux.HandleFunc(prefix+"/", func(rw http.ResponseWriter, r *http.Request) {
 		emulation.WriteJSON(rw, http.StatusNotFound, `{"error":"Unable to find matching target resource method"}`)
 	})
@@ -264,9 +266,12 @@ func issue(rw http.ResponseWriter, issuer, id, requested, refresh string) {
 	realmName := issuer[strings.LastIndex(issuer, "/")+1:]
 	roles := []string{"default-roles-" + realmName, "offline_access", "uma_authorization"}
 	access := map[string]any{"account": map[string]any{"roles": []string{"manage-account", "view-profile"}}}
-	if sc == "no-roles" {
+	switch sc {
+	case "no-roles":
 		roles = []string{"default-roles-" + realmName}
-	} else {
+	case "query-only":
+		access["realm-management"] = map[string]any{"roles": []string{"query-clients"}}
+	default:
 		access["realm-management"] = map[string]any{"roles": []string{"view-users", "view-clients"}}
 	}
 	iss := issuer
@@ -347,29 +352,6 @@ func userinfo(rw http.ResponseWriter, r *http.Request, issuer string) {
 	}
 	body, _ := json.Marshal(map[string]any{"sub": c["sub"], "email_verified": false, "preferred_username": c["preferred_username"]})
 	emulation.WriteJSON(rw, http.StatusOK, string(body), "Cache-Control", "no-cache")
-}
-
-func adminClients(rw http.ResponseWriter, r *http.Request) {
-	c, ok := accessClaims(r)
-	if !ok {
-		emulation.WriteJSON(rw, http.StatusUnauthorized, `{"error":"HTTP 401 Unauthorized"}`)
-		return
-	}
-	ra, _ := c["resource_access"].(map[string]any)
-	rm, _ := ra["realm-management"].(map[string]any)
-	roles, _ := rm["roles"].([]any)
-	if !slices.Contains(roles, any("view-clients")) {
-		emulation.WriteJSON(rw, http.StatusForbidden, `{"error":"HTTP 403 Forbidden"}`)
-		return
-	}
-	id := r.URL.Query().Get("clientId")
-	attrs := map[string]string{"post.logout.redirect.uris": "+"}
-	if scenario(id) == "secret-expiring" {
-		attrs[secretExpiryAttr] = strconv.FormatInt(time.Now().Add(5*24*time.Hour).Unix(), 10)
-	}
-	body, _ := json.Marshal([]map[string]any{{"id": "5d1e3c2a-sandbox", "clientId": id, "enabled": true,
-		"clientAuthenticatorType": "client-secret", "serviceAccountsEnabled": true, "attributes": attrs}})
-	emulation.WriteJSON(rw, http.StatusOK, string(body))
 }
 
 // authorize answers the authorization endpoint: the login theme's error

@@ -31,6 +31,10 @@ func profile() *connector.Profile {
 		},
 		AuthAttrs:    []string{"client_id", "client_secret", "private_key", "token"},
 		OfflineScope: "offline_access",
+		// Keycloak accepts private-use schemes (com.example.app:/callback)
+		// for native clients, when a redirect pattern names the scheme
+		// (keycloak/keycloak a1cfe6e: "custom:/test" patterns).
+		Redirect: connector.RedirectPolicy{NativeSchemes: true},
 		Rules: []connector.Rule{
 			kit.ClientIDHygiene,
 			kit.EndpointRules("base_url"),

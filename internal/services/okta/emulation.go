@@ -33,6 +33,8 @@ import (
 //	rate-low           200; X-Rate-Limit-Remaining 12 of 600
 //	rate-exhausted     200; X-Rate-Limit-Remaining 0 of 600
 //	server-error       500 E0000009
+//	no-apps-admin      200 on users; 403 E0000006 on /api/v1/apps (an admin role that
+//	                   cannot read apps, such as Help Desk Administrator)
 //
 // Service apps (client credentials with a private_key_jwt assertion, or a
 // client secret on a custom server), by client_id, at /oauth2/v1/token
@@ -51,6 +53,11 @@ import (
 //	no-admin-role      token issued; API reads answer 403 E0000006 (the app has no admin role)
 //	scope-mismatch     token issued; API reads answer 403 E0000006 with an
 //	                   insufficient_scope WWW-Authenticate challenge
+//
+// Access tokens carry the scopes they were issued with; /api/v1/apps
+// (emulation_list.go, the seeded apps) needs okta.apps.read or
+// okta.apps.manage and answers 403 with an insufficient_scope challenge
+// otherwise.
 //
 // The org server refuses scopes outside those grants with invalid_scope, and
 // custom (non okta.*) scopes with "Custom scopes are not allowed for this
@@ -74,6 +81,7 @@ func oktaScenario(cred string) string {
 // routes registers the Okta emulation below prefix ("/okta").
 func routes(world emulation.World, mux *http.ServeMux, prefix string) {
 	mux.HandleFunc("GET "+prefix+"/api/v1/", func(w http.ResponseWriter, r *http.Request) { oktaAPI(world, w, r) })
+	mux.HandleFunc("GET "+prefix+"/api/v1/apps", func(w http.ResponseWriter, r *http.Request) { oktaApps(world, w, r) })
 	mux.HandleFunc("POST "+prefix+"/oauth2/v1/token", func(w http.ResponseWriter, r *http.Request) { oktaToken(world, w, r, "") })
 	mux.HandleFunc("POST "+prefix+"/oauth2/{server}/v1/token", func(w http.ResponseWriter, r *http.Request) {
 		oktaToken(world, w, r, r.PathValue("server"))
@@ -95,9 +103,12 @@ func oktaRate(remaining int) []string {
 
 const oktaAccessTokenPrefix = "sbx_okta_at."
 
-func oktaAPI(world emulation.World, w http.ResponseWriter, r *http.Request) {
+// oktaCaller identifies the caller of /api/v1/*: the scenario its
+// credential selects ("app-…" for access tokens) and, for access tokens,
+// the scopes they were issued with. ok is false without an Authorization
+// header.
+func oktaCaller(world emulation.World, r *http.Request) (scenario string, scopes []string, ok bool) {
 	auth := r.Header.Get("Authorization")
-	var scenario string
 	switch {
 	case len(auth) > 5 && strings.EqualFold(auth[:5], "SSWS "):
 		tok := strings.TrimSpace(auth[5:])
@@ -107,30 +118,46 @@ func oktaAPI(world emulation.World, w http.ResponseWriter, r *http.Request) {
 		}
 	case strings.HasPrefix(emulation.Bearer(r), oktaAccessTokenPrefix):
 		tok := emulation.Bearer(r)
-		scenario = "app-" + oktaScenario(strings.TrimPrefix(tok, oktaAccessTokenPrefix))
+		rest, granted, _ := strings.Cut(strings.TrimPrefix(tok, oktaAccessTokenPrefix), "~")
+		scenario, scopes = "app-"+oktaScenario(rest), strings.Split(granted, "+")
 		if world.Revoked(tok) {
 			scenario = "invalid-token"
 		}
 	case auth == "":
-		writeOktaError(w, http.StatusUnauthorized, "E0000005", "Invalid session", oktaRate(599)...)
-		return
+		return "", nil, false
 	default:
 		scenario = "invalid-token"
 	}
-	switch scenario {
-	case "healthy", "app-healthy":
+	return scenario, scopes, true
+}
+
+func oktaAPI(world emulation.World, w http.ResponseWriter, r *http.Request) {
+	scenario, _, ok := oktaCaller(world, r)
+	switch {
+	case !ok:
+		writeOktaError(w, http.StatusUnauthorized, "E0000005", "Invalid session", oktaRate(599)...)
+	case scenario == "healthy", scenario == "app-healthy", scenario == "no-apps-admin":
 		oktaUsers(w, r, 599)
-	case "rate-low":
+	case scenario == "rate-low":
 		oktaUsers(w, r, 12)
-	case "rate-exhausted":
+	case scenario == "rate-exhausted":
 		oktaUsers(w, r, 0)
-	case "forbidden", "app-no-admin-role":
+	default:
+		oktaRefuse(w, r, scenario, "okta.users.read")
+	}
+}
+
+// oktaRefuse answers a call the scenario refuses; scope is the scope an
+// insufficient_scope challenge names.
+func oktaRefuse(w http.ResponseWriter, r *http.Request, scenario, scope string) {
+	switch scenario {
+	case "forbidden", "app-no-admin-role", "no-apps-admin":
 		writeOktaError(w, http.StatusForbidden, "E0000006", "You do not have permission to perform the requested action", oktaRate(598)...)
-	case "app-scope-mismatch":
+	case "app-scope-mismatch", "app-healthy":
 		writeOktaError(w, http.StatusForbidden, "E0000006", "You do not have permission to perform the requested action",
 			append(oktaRate(598), "WWW-Authenticate", fmt.Sprintf(
-				`Bearer authorization_uri="http://%s/oauth2/v1/authorize", realm="http://%s", scope="okta.users.read", error="insufficient_scope", error_description="The access token provided does not contain the required scopes.", resource="%s"`,
-				r.Host, r.Host, r.URL.Path))...)
+				`Bearer authorization_uri="http://%s/oauth2/v1/authorize", realm="http://%s", scope="%s", error="insufficient_scope", error_description="The access token provided does not contain the required scopes.", resource="%s"`,
+				r.Host, r.Host, scope, r.URL.Path))...)
 	case "rate-limited":
 		writeOktaError(w, http.StatusTooManyRequests, "E0000047", "API call exceeded rate limit due to too many requests.", oktaRate(0)...)
 	case "server-error":
@@ -238,5 +265,5 @@ func oktaToken(world emulation.World, w http.ResponseWriter, r *http.Request, se
 		}
 	}
 	emulation.WriteJSON(w, http.StatusOK, fmt.Sprintf(`{"token_type":"Bearer","expires_in":3600,"access_token":%q,"scope":%q}`,
-		oktaAccessTokenPrefix+scenario+"."+emulation.RandomID(16), strings.Join(scopes, " ")))
+		oktaAccessTokenPrefix+scenario+"."+emulation.RandomID(16)+"~"+strings.Join(scopes, "+"), strings.Join(scopes, " ")))
 }

@@ -13,9 +13,10 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 )
 
-// Service is the okta service: profile, live check and sandbox emulation.
+// Service is the okta service: profile, live check, sandbox emulation and
+// the lister of the org's OAuth apps.
 func Service() kit.Service {
-	return kit.Service{Profile: profile(), Plan: plan, Emulation: &emulation.Vendor{Path: "okta", Routes: routes}}
+	return kit.Service{Profile: profile(), Plan: plan, Emulation: &emulation.Vendor{Path: "okta", Routes: routes}, List: list}
 }
 
 // profile is an Okta org (Workforce Identity Cloud), reached with an SSWS API

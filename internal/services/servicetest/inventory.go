@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -34,6 +35,13 @@ func OpenSession(t testing.TB, plan probe.Planner, s *connector.Spec) *inventory
 	return sess
 }
 
+// OpenAdmin is OpenSession with the session's later requests recorded.
+func OpenAdmin(t testing.TB, plan probe.Planner, s *connector.Spec) (*inventory.Session, *RequestLog) {
+	t.Helper()
+	sess := OpenSession(t, plan, s)
+	return sess, RecordRequests(t, sess)
+}
+
 // RequestLog records the requests a session's client sends.
 type RequestLog struct {
 	mu   sync.Mutex
@@ -45,6 +53,15 @@ func (l *RequestLog) Count() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.reqs)
+}
+
+// URLs are the requested URLs, in order.
+func (l *RequestLog) URLs() []string {
+	out := l.Requests()
+	for i, r := range out {
+		_, out[i], _ = strings.Cut(r, " ")
+	}
+	return out
 }
 
 // Requests are the requests sent, as "GET <url>".
