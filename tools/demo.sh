@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# make demo / make demo-drift: plan examples/demo/ (or apply examples/drift/
-# and break it) with the provider just built (bin/), against the in-repo
+# make demo / make demo-drift / make demo-query: plan examples/demo/ (or
+# apply examples/drift/ and break it, or list examples/query/'s tenant) with the provider just built (bin/), against the in-repo
 # vendor sandbox and a real OAuth server (oidc-provider), all on 127.0.0.1.
 # Terraform finds the provider through a dev_overrides CLI config in a
 # temporary directory: no registry, no network. Everything started here is
@@ -75,6 +75,35 @@ if [ "$mode" = plan ]; then
   terraform plan -input=false -no-color -out=plan.bin 2>&1 | quiet
   [ -f plan.bin ] || { echo "demo: terraform plan failed"; exit 1; }
   summary plan.bin
+  exit 0
+fi
+
+# demo-query: list the sandbox tenant's apps (terraform query, Terraform
+# 1.14+ from $TERRAFORM), say which credentials expire soon, generate
+# configuration for every result and plan it.
+if [ "$mode" = query ]; then
+  tf="${TERRAFORM:-terraform}"
+  cp "$root"/examples/query/*.tf "$root"/examples/query/*.tfquery.hcl "$work/"
+  cd "$work"
+  echo "== terraform query examples/query   (sandbox $sandbox_url; $("$tf" version | head -1))"
+  "$tf" query -no-color > query.txt 2>&1 || { cat query.txt; echo "demo-query: terraform query failed"; exit 1; }
+  grep '^list\.' query.txt
+  echo
+  echo "== Credentials that expired or expire within 30 days"
+  grep '^list\.' query.txt | grep -E 'expire[sd] on' || echo "(none)"
+  echo
+  echo "== terraform query -generate-config-out=generated.tf"
+  "$tf" query -no-color -generate-config-out=generated.tf > generate.txt 2>&1 || { cat generate.txt; echo "demo-query: generating configuration failed"; exit 1; }
+  echo "$(grep -c '^resource "handshake_connector"' generated.tf) connectors and their import blocks; the first:"
+  sed -n '/^resource "handshake_connector"/,/^}/p' generated.tf | grep -v ' = null$' | sed -n '1,/^}/p'
+  echo
+  echo "== terraform plan -detailed-exitcode   (the generated configuration)"
+  set +e
+  "$tf" plan -no-color -input=false -detailed-exitcode > plan.txt 2>&1; code=$?
+  set -e
+  grep -E '^Plan:' plan.txt || true
+  echo "$(grep -c '^Warning: ' plan.txt) warnings (a connector warns until you add its credential); exit code: $code (2 = imports and changes planned)"
+  [ "$code" = 2 ] || { cat plan.txt; echo "demo-query: the generated configuration did not plan"; exit 1; }
   exit 0
 fi
 

@@ -61,6 +61,7 @@ var exampleFixtures = map[string]func(t *testing.T) string{
 // no default, as a user would pass them with TF_VAR_<name>.
 var exampleVariables = map[string]func() string{
 	"entra_client_secret": func() string { return "example-entra-secret-value-0123456789" },
+	"entra_admin_secret":  func() string { return "example-entra-admin-secret-0123456789" },
 	"client_secret":       func() string { return "example-client-secret-0123456789" },
 	"okta_token":          func() string { return "00exampleOktaApiToken0123456789abcdef" },
 	"okta_private_key":    testPrivateKeyPEM,
@@ -108,7 +109,7 @@ func TestAccDocExamples(t *testing.T) {
 	var examples []example
 	dirs := map[string]map[string]string{}
 	err := filepath.WalkDir(filepath.Join(repoRoot, "examples"), func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || filepath.Ext(p) != ".tf" {
+		if err != nil || d.IsDir() || filepath.Ext(p) != ".tf" && !strings.HasSuffix(p, ".tfquery.hcl") {
 			return err
 		}
 		src, err := os.ReadFile(p)
@@ -184,7 +185,11 @@ func TestAccDocExamples(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			cli.must("validate", "-no-color")
+			validate := []string{"validate", "-no-color"}
+			if needs114.MatchString(all) {
+				validate = append(validate, "-query") // the .tfquery.hcl files too
+			}
+			cli.must(validate...)
 			if strings.Contains(all, `ephemeral "handshake_access_token"`) {
 				return // it needs the network by design: its plan with live checks off fails, as documented
 			}
