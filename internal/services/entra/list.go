@@ -142,7 +142,7 @@ func (l *entraLister) settings() map[string]string {
 // get makes one Graph GET with the admin token.
 func (l *entraLister) get(ctx context.Context, u string) (a connector.Answer, cut bool, err error) {
 	h := http.Header{"Accept": {"application/json"}, "Authorization": {"Bearer " + l.s.Token.AccessToken}}
-	return kit.ListGet(ctx, l.s, entraListStep, u, h)
+	return kit.ListGet(ctx, l.s, entraListStep, u, h, kit.ListBodyLimit)
 }
 
 // readDisabled reads, once, which apps have a disabled service principal.

@@ -96,7 +96,7 @@ func list(ctx context.Context, s *inventory.Session, yield func(inventory.App) b
 		}
 		h := githubHeaders()
 		h.Set("Authorization", "Bearer "+jwt)
-		a, cut, err := kit.ListGet(ctx, s, "list", next, h)
+		a, cut, err := kit.ListGet(ctx, s, "list", next, h, kit.ListBodyLimit)
 		if err != nil {
 			f := transport.Classify(err)
 			f.Path = s.Spec.SettingPath("base_url")

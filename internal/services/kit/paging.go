@@ -14,20 +14,20 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/inventory"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/transport"
 )
 
-// ListBodyLimit caps one page of a listing. The session's client caps every
-// body (1 MiB by default) too; a page cut short cannot be parsed and ends
-// the listing with an error rather than a silently shorter list.
+// ListBodyLimit caps one page of a listing unless the lister knows better.
+// A page cut short cannot be parsed and ends the listing with an error
+// rather than a silently shorter list.
 const ListBodyLimit = 4 << 20
 
 // ListGet makes one GET of a listing through the session's client (its
 // timeouts, retries and redirect policy) with ctx, and reads the answer as
 // a connector.Answer tagged with step. header carries the credential; it
-// is never logged. cut reports a body longer than ListBodyLimit or than
-// the client's cap.
-func ListGet(ctx context.Context, s *inventory.Session, step, rawURL string, header http.Header) (a connector.Answer, cut bool, err error) {
+// is never logged. cut reports a body longer than limit bytes.
+func ListGet(ctx context.Context, s *inventory.Session, step, rawURL string, header http.Header, limit int64) (a connector.Answer, cut bool, err error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return connector.Answer{}, false, err
@@ -39,7 +39,7 @@ func ListGet(ctx context.Context, s *inventory.Session, step, rawURL string, hea
 	if err != nil {
 		return connector.Answer{}, false, err
 	}
-	body, cut, err := transport.ReadBody(resp, ListBodyLimit)
+	body, cut, err := transport.ReadBody(resp, limit)
 	if err != nil {
 		if ctx.Err() != nil {
 			return connector.Answer{}, false, ctx.Err()
@@ -47,6 +47,28 @@ func ListGet(ctx context.Context, s *inventory.Session, step, rawURL string, hea
 		cut = true
 	}
 	return connector.Answer{Step: step, StatusCode: resp.StatusCode, Header: resp.Header, Body: body}, cut, nil
+}
+
+// ReadPage is ListGet for listers that want failures as findings: the
+// answer whatever its status, for the lister to parse or refuse, or a
+// finding on path for a request that failed or a 200 whose body could not
+// be read in full. what names the list in the finding ("Okta's app list").
+func ReadPage(ctx context.Context, s *inventory.Session, pageURL string, header http.Header, limit int64, what string, path finding.Path) (connector.Answer, *finding.Finding) {
+	fail := func(f finding.Finding) (connector.Answer, *finding.Finding) { return connector.Answer{}, &f }
+	if _, err := url.Parse(pageURL); err != nil {
+		return fail(finding.Errorf(finding.InvalidConfiguration, path, "The URL of %s is not valid", what))
+	}
+	a, cut, err := ListGet(ctx, s, probe.StepAPI, pageURL, header, limit)
+	switch {
+	case err != nil:
+		return fail(transport.Classify(err).At(path))
+	case a.StatusCode != http.StatusOK:
+		return a, nil
+	case cut:
+		return fail(finding.Errorf(finding.UnexpectedResponse, path, "A page of %s could not be read in full", what).
+			WithDetail("The page is larger than %d bytes, or the connection broke while it was read.", limit))
+	}
+	return a, nil
 }
 
 // SameOrigin reports whether two absolute URLs have the same scheme, host
@@ -132,6 +154,7 @@ func relNext(params string) bool {
 // setting; vendor names the API.
 func ForeignNextLink(vendor, next, base string, path finding.Path) finding.Finding {
 	return finding.Errorf(finding.UnexpectedResponse, path, "%s's next-page link points at another origin; the listing stopped", vendor).
+		WithCode("next_link_origin").
 		WithDetail("The answer's next-page link goes to %s, not to %s, where the listing started. Handshake does not send the admin credential to another origin, so the remaining pages were not read.",
 			originOf(next), originOf(base)).
 		WithFix(fmt.Sprintf("Check that the base URL is %s's own API endpoint and not a proxy that rewrites links, then run the query again.", vendor))

@@ -59,3 +59,32 @@ func TestForeignNextLink(t *testing.T) {
 		t.Errorf("detail %q: must name the origin and not the query", f.Detail)
 	}
 }
+
+// TestNextLinkOkta: Okta's Link headers (one header per link).
+func TestNextLinkOkta(t *testing.T) {
+	const page = "https://test-instance.oktapreview.com/api/v1/apps?limit=2"
+	for _, tc := range []struct {
+		name  string
+		links []string
+		want  string
+	}{
+		// source: Okta's paging example (developer.okta.com/docs/api#pagination), one header per link.
+		{"Okta's two headers", []string{`<https://test-instance.oktapreview.com/api/v1/apps?limit=2>; rel="self"`,
+			`<https://test-instance.oktapreview.com/api/v1/apps?after=0oav0t9spdHM3sWaO697&limit=2>; rel="next"`},
+			"https://test-instance.oktapreview.com/api/v1/apps?after=0oav0t9spdHM3sWaO697&limit=2"},
+		{"last page", []string{`<https://test-instance.oktapreview.com/api/v1/apps?after=0oav0t9spdHM3sWaO697&limit=2>; rel="self"`}, ""},
+		{"joined by a proxy", []string{`<https://a.okta.com/api/v1/apps?limit=2>; rel="self", <https://a.okta.com/api/v1/apps?after=x&limit=2>; rel="next"`},
+			"https://a.okta.com/api/v1/apps?after=x&limit=2"},
+		{"unquoted, several rels", []string{`<https://a.okta.com/p2>;rel=next`, `<https://a.okta.com/p9>; rel="last next"`}, "https://a.okta.com/p2"},
+		{"none", nil, ""},
+		{"garbage", []string{`rel="next"`, `<>`}, ""},
+	} {
+		h := http.Header{}
+		for _, l := range tc.links {
+			h.Add("Link", l)
+		}
+		if got := NextLink(h, page); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
@@ -63,7 +62,7 @@ func list(ctx context.Context, s *inventory.Session, yield func(inventory.App) b
 	for next != "" {
 		u, err := url.Parse(next)
 		if err != nil || !transport.SameOrigin(origin, u) {
-			return []finding.Finding{foreignLink(base, next, basePath)}
+			return []finding.Finding{kit.ForeignNextLink("Okta", next, base, basePath)}
 		}
 		if requested[u.String()] {
 			return []finding.Finding{finding.Errorf(finding.UnexpectedResponse, basePath, "Okta's next-page link repeats a page already read").
@@ -83,14 +82,7 @@ func list(ctx context.Context, s *inventory.Session, yield func(inventory.App) b
 				return nil
 			}
 		}
-		next = ""
-		if link != "" {
-			if ref, err := url.Parse(link); err == nil {
-				next = u.ResolveReference(ref).String()
-			} else {
-				next = link // refused as not same-origin above
-			}
-		}
+		next = link // resolved against this page's URL; checked for its origin above
 	}
 	return nil
 }
@@ -137,7 +129,7 @@ func appsPage(ctx context.Context, s *inventory.Session, pageURL, auth string, a
 			WithDetail("%s.", kit.Tidy(err.Error(), 200))
 		return nil, "", &f
 	}
-	return apps, nextLink(a.Header), nil
+	return apps, kit.NextLink(a.Header, pageURL), nil
 }
 
 // refusal classifies a refused page with Okta's decoder and says which
@@ -165,40 +157,4 @@ func refusal(s *inventory.Session, a connector.Answer, authPath, basePath findin
 		"Or list with a service app (client_id with private_key) granted okta.apps.read and a read-only admin role.",
 	}
 	return f
-}
-
-// foreignLink refuses a next-page link to another origin: following it
-// would send the admin credential there.
-func foreignLink(base, link string, basePath finding.Path) finding.Finding {
-	shown := "an unreadable URL"
-	if u, err := url.Parse(link); err == nil {
-		shown = transport.RedactURL((&url.URL{Scheme: u.Scheme, Host: u.Host}).String())
-	}
-	return finding.Errorf(finding.UnexpectedResponse, basePath, "Okta's next-page link points to another origin").
-		WithCode("next_link_origin").
-		WithDetail("The app list's Link header sends the next page to %s, not %s. Handshake does not follow it: the admin credential never leaves the configured org, so the listing stops here.", shown, transport.RedactURL(base)).
-		WithFix("Check okta.domain and base_url: a proxy or custom domain in front of the org may rewrite Link headers; point base_url at the origin that Okta's links name.")
-}
-
-var (
-	linkRE = regexp.MustCompile(`<([^>]*)>([^<]*)`)
-	relRE  = regexp.MustCompile(`(?i)\brel\s*=\s*(?:"([^"]*)"|([^\s;,]+))`)
-)
-
-// nextLink returns the target of the rel="next" link among a response's
-// Link headers (RFC 8288; Okta sends one header per link), "" when there
-// is none.
-func nextLink(h http.Header) string {
-	for _, v := range h.Values("Link") {
-		for _, m := range linkRE.FindAllStringSubmatch(v, -1) {
-			for _, rel := range relRE.FindAllStringSubmatch(m[2], -1) {
-				for _, r := range strings.Fields(rel[1] + " " + rel[2]) {
-					if strings.EqualFold(r, "next") {
-						return strings.TrimSpace(m[1])
-					}
-				}
-			}
-		}
-	}
-	return ""
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/inventory"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services/kit"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services/servicetest"
 )
 
@@ -118,33 +119,6 @@ func TestOktaParseApps(t *testing.T) {
 	}
 	if _, err := parseApps([]byte(`{"errorCode":"E0000006"}`)); err == nil {
 		t.Error("an object parsed as a page")
-	}
-}
-
-func TestOktaNextLink(t *testing.T) {
-	for _, tc := range []struct {
-		name  string
-		links []string
-		want  string
-	}{
-		// source: the paging fixture above (one header per link, as Okta sends them).
-		{"Okta's two headers", []string{`<https://test-instance.oktapreview.com/api/v1/apps?limit=2>; rel="self"`,
-			`<https://test-instance.oktapreview.com/api/v1/apps?after=0oav0t9spdHM3sWaO697&limit=2>; rel="next"`},
-			"https://test-instance.oktapreview.com/api/v1/apps?after=0oav0t9spdHM3sWaO697&limit=2"},
-		{"last page", []string{`<https://test-instance.oktapreview.com/api/v1/apps?after=0oav0t9spdHM3sWaO697&limit=2>; rel="self"`}, ""},
-		{"joined by a proxy", []string{`<https://a.okta.com/api/v1/apps?limit=2>; rel="self", <https://a.okta.com/api/v1/apps?after=x&limit=2>; rel="next"`},
-			"https://a.okta.com/api/v1/apps?after=x&limit=2"},
-		{"unquoted, several rels", []string{`<https://a.okta.com/p2>;rel=next`, `<https://a.okta.com/p9>; rel="last next"`}, "https://a.okta.com/p2"},
-		{"none", nil, ""},
-		{"garbage", []string{`rel="next"`, `<>`}, ""},
-	} {
-		h := http.Header{}
-		for _, l := range tc.links {
-			h.Add("Link", l)
-		}
-		if got := nextLink(h); got != tc.want {
-			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
-		}
 	}
 }
 
@@ -283,6 +257,6 @@ func FuzzOktaApps(f *testing.F) {
 				t.Errorf("listed without ids: %+v", got)
 			}
 		}
-		_ = nextLink(http.Header{"Link": {link}})
+		_ = kit.NextLink(http.Header{"Link": {link}}, "https://d.okta.com/api/v1/apps")
 	})
 }
