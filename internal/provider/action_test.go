@@ -84,7 +84,7 @@ resource "terraform_data" "rotation" {
 	// A failure is an error diagnostic with the vendor's code, and fails the apply.
 	out, code = invoke("revoked")
 	noSecrets(out)
-	if code == 0 || !invokeDiagnostic(out, "Error", "revoked_credentials") ||
+	if code != 1 || !invokeDiagnostic(out, "Error", "revoked_credentials") ||
 		!strings.Contains(out, "token_revoked") || !regexp.MustCompile(`revoked: api failed in \d+ ms \(revoked_credentials\)`).MatchString(out) {
 		t.Errorf("a revoked token: exit %d, want an error naming revoked_credentials and token_revoked:\n%s", code, out)
 	}
