@@ -85,6 +85,10 @@ if [ "$mode" = query ]; then
   tf="${TERRAFORM:-terraform}"
   cp "$root"/examples/query/*.tf "$root"/examples/query/*.tfquery.hcl "$work/"
   cd "$work"
+  # The sandbox's admin credentials, as a CI job would export them.
+  export DEMO_ENTRA_ADMIN_SECRET=sandbox-entra-ok-query DEMO_OKTA_ADMIN_TOKEN=healthy.00QueryOktaApiToken0123456789 \
+    DEMO_KEYCLOAK_ADMIN_SECRET=sbx-keycloak-Zx8s0mXwYwq3bq9VYwJ5f0Xr1tQe7ZkA
+  DEMO_GITHUB_APP_KEY=$(cat github-app.pem); export DEMO_GITHUB_APP_KEY
   echo "== terraform query examples/query   (sandbox $sandbox_url; $("$tf" version | head -1))"
   "$tf" query -no-color > query.txt 2>&1 || { cat query.txt; echo "demo-query: terraform query failed"; exit 1; }
   grep '^list\.' query.txt

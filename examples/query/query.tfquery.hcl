@@ -3,16 +3,9 @@ variable "sandbox_url" {
   type = string
 }
 
-# Admin credentials, as a CI job would pass them (TF_VAR_…).
-variable "admin_secrets" {
-  type      = map(string)
-  sensitive = true
-  default = {
-    entra    = "sandbox-entra-ok-query"
-    okta     = "healthy.00QueryOktaApiToken0123456789"
-    keycloak = "sbx-keycloak-Zx8s0mXwYwq3bq9VYwJ5f0Xr1tQe7ZkA"
-  }
-}
+# Admin secrets come from environment variables (tools/demo.sh exports the
+# sandbox's), read by the provider: terraform query -json prints list
+# blocks' arguments, so secrets stay out of them.
 
 # App registrations with a secret or certificate expiring within 30 days,
 # a redirect URI that breaks the rules, no owner, or a disabled account.
@@ -26,7 +19,7 @@ list "handshake_connector" "entra" {
       authority_url = "${var.sandbox_url}/entra"
       graph_url     = "${var.sandbox_url}/entra"
     }
-    auth            = { client_id = "0f3b1c2d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", client_secret = var.admin_secrets["entra"] }
+    auth            = { client_id = "0f3b1c2d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", client_secret_env = "DEMO_ENTRA_ADMIN_SECRET" }
     expiring_within = "720h"
   }
 }
@@ -37,7 +30,7 @@ list "handshake_connector" "okta" {
   config {
     service = "okta"
     okta    = { domain = "dev-123456.okta.com", base_url = "${var.sandbox_url}/okta" }
-    auth    = { token = var.admin_secrets["okta"] }
+    auth    = { token_env = "DEMO_OKTA_ADMIN_TOKEN" }
   }
 }
 
@@ -47,7 +40,7 @@ list "handshake_connector" "keycloak" {
   config {
     service  = "keycloak"
     keycloak = { base_url = "${var.sandbox_url}/keycloak", realm = "acme" }
-    auth     = { client_id = "healthy.inventory", client_secret = var.admin_secrets["keycloak"] }
+    auth     = { client_id = "healthy.inventory", client_secret_env = "DEMO_KEYCLOAK_ADMIN_SECRET" }
   }
 }
 
@@ -58,7 +51,7 @@ list "handshake_connector" "github" {
   config {
     service         = "github"
     github          = { base_url = "${var.sandbox_url}/github", app_type = "github_app", app_id = "123456" }
-    auth            = { private_key = file("${path.module}/github-app.pem") }
+    auth            = { private_key_env = "DEMO_GITHUB_APP_KEY" }
     include_healthy = true
   }
 }

@@ -41,6 +41,11 @@ func authFields(on surface) []field {
 			field{name: wo, writeOnly: true, description: s.description + " Write-only: never stored in state or plan. " +
 				"Terraform keeps no copy to compare, so bump `secret_version` when you rotate it to make the change visible in the plan."},
 		)
+		if on == listSurface {
+			fs = append(fs, field{name: s.name + "_env", on: listSurface, description: "The name of an environment variable that holds `" +
+				s.name + "`, read by the provider when the query runs. Prefer it to `" + s.name + "`: Terraform 1.14's " +
+				"`terraform query -json` prints each list block's arguments, sensitive variables' values included."})
+		}
 	}
 	return fs
 }

@@ -216,6 +216,19 @@ func (l *connectorList) query(ctx context.Context, req list.ListRequest, diags *
 	if diags.Append(d...); d.HasError() {
 		return nil, false
 	}
+	for _, sec := range []connector.Secret{admin.Auth.ClientSecret, admin.Auth.Token, admin.Auth.PrivateKey, admin.Auth.ServiceAccountKey, admin.Auth.Password} {
+		if !strings.HasSuffix(sec.Attr, "_env") || sec.Value != "" {
+			continue
+		}
+		var name types.String
+		at := path.Root("auth").AtName(sec.Attr)
+		diags.Append(req.Config.GetAttribute(ctx, at, &name)...)
+		diags.AddAttributeError(at, "Environment variable not set",
+			fmt.Sprintf("auth.%s names the environment variable %q, which is not set (or empty) where Terraform runs the provider.", sec.Attr, name.ValueString()))
+	}
+	if diags.HasError() {
+		return nil, false
+	}
 	profile, ok := l.catalog.Get(admin.Service)
 	if !ok || l.data.Listers[admin.Service] == nil {
 		diags.AddAttributeError(path.Root("service"), "Service cannot be listed",

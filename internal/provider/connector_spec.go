@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"os"
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -204,6 +205,16 @@ func readAuth(attrs map[string]tftypes.Value, s *connector.Spec) {
 		return v
 	}
 	secret := func(name string) connector.Secret {
+		// <name>_env (list blocks only) names an environment variable
+		// holding the secret. Unset, the secret counts as not known yet:
+		// `validate` may run without it, and List says what is missing.
+		if env, ok := stringValue(attrs[name+"_env"], "auth."+name+"_env", s.Unknown); ok {
+			v := os.Getenv(env)
+			if v == "" {
+				s.Unknown["auth."+name+"_env"] = true
+			}
+			return connector.Secret{Value: v, Attr: name + "_env"}
+		}
 		for _, n := range []string{name, name + "_wo"} {
 			v := attrs[n]
 			if v.Type() == nil || v.IsNull() {

@@ -61,7 +61,6 @@ var exampleFixtures = map[string]func(t *testing.T) string{
 // no default, as a user would pass them with TF_VAR_<name>.
 var exampleVariables = map[string]func() string{
 	"entra_client_secret": func() string { return "example-entra-secret-value-0123456789" },
-	"entra_admin_secret":  func() string { return "example-entra-admin-secret-0123456789" },
 	"client_secret":       func() string { return "example-client-secret-0123456789" },
 	"okta_token":          func() string { return "00exampleOktaApiToken0123456789abcdef" },
 	"okta_private_key":    testPrivateKeyPEM,

@@ -151,6 +151,8 @@ func TestAccQuery_adminCredentialRefused(t *testing.T) {
 		"entra_no_permission": {"entra", entra.SandboxSecretOK + "-query", entra.SandboxSecretLimited + "-query", `(?s)Application\.Read\.All.*Category: (access_denied|insufficient_scope)`},
 		"okta_no_apps_admin":  {"okta", "healthy.00Qquery", "no-apps-admin.00Qquery", `(?s)E0000006.*Category: access_denied`},
 		"keycloak_no_roles":   {"keycloak", "healthy.inventory", "no-roles.inventory", `(?s)view-clients.*Category: access_denied`},
+		"env_not_set": {"entra", fmt.Sprintf("client_secret = %q", entra.SandboxSecretOK+"-query"), `client_secret_env = "HANDSHAKE_TEST_NOT_SET"`,
+			`(?s)Environment variable not set.*HANDSHAKE_TEST_NOT_SET`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			query := strings.Replace(listBlock(srv, key, "x", tc.vendor, "", ""), tc.from, tc.to, 1)

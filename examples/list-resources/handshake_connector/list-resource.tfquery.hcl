@@ -1,10 +1,8 @@
 # The admin credential: an app registration with the Application.Read.All
-# application permission (admin consent granted). Pass the secret from the
-# environment: export TF_VAR_entra_admin_secret=…
-variable "entra_admin_secret" {
-  type      = string
-  sensitive = true
-}
+# application permission (admin consent granted). Its secret comes from the
+# environment (export ENTRA_ADMIN_SECRET=…) through client_secret_env, so it
+# is never part of the query's configuration: list arguments have no
+# sensitive flag, and terraform query -json prints them.
 
 # Every app registration in the tenant with a problem: a secret or
 # certificate expiring within 30 days (or expired), a redirect URI that
@@ -17,7 +15,7 @@ list "handshake_connector" "entra_apps" {
   config {
     service         = "entra_id"
     entra_id        = { tenant_id = "8b5f1c2e-6f7a-4d3b-9c1e-2a4b6c8d0e1f" }
-    auth            = { client_id = "3f2a9c4e-1b7d-4e8f-a6c5-0d9e8f7a6b5c", client_secret = var.entra_admin_secret }
+    auth            = { client_id = "3f2a9c4e-1b7d-4e8f-a6c5-0d9e8f7a6b5c", client_secret_env = "ENTRA_ADMIN_SECRET" }
     expiring_within = "720h"
   }
 }
@@ -28,7 +26,7 @@ list "handshake_connector" "payroll" {
   config {
     service         = "entra_id"
     entra_id        = { tenant_id = "8b5f1c2e-6f7a-4d3b-9c1e-2a4b6c8d0e1f" }
-    auth            = { client_id = "3f2a9c4e-1b7d-4e8f-a6c5-0d9e8f7a6b5c", client_secret = var.entra_admin_secret }
+    auth            = { client_id = "3f2a9c4e-1b7d-4e8f-a6c5-0d9e8f7a6b5c", client_secret_env = "ENTRA_ADMIN_SECRET" }
     name_prefix     = "payroll"
     include_healthy = true
   }
