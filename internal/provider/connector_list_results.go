@@ -74,6 +74,7 @@ func (q *query) problems(app inventory.App) []finding.Finding {
 	}
 	for _, f := range connector.Validate(q.l.catalog, q.appSpec(app)) {
 		if f.Category == finding.RedirectURIInvalid {
+			f.Path = nil // list results have no configuration to point at
 			out = append(out, f)
 		}
 	}

@@ -1,0 +1,77 @@
+package provider
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/inventory"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/services"
+)
+
+func testQuery(service string) *query {
+	c := services.Catalog()
+	p, _ := c.Get(service)
+	return &query{l: &connectorList{catalog: c}, admin: &connector.Spec{Service: service}, profile: p,
+		window: 30 * 24 * time.Hour, now: time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC), names: map[string]int{}}
+}
+
+func TestConnectorName(t *testing.T) {
+	q := testQuery("entra_id")
+	for _, tc := range []struct{ display, want string }{
+		{"Payroll sync", "Payroll sync"},
+		{"Payroll sync", "Payroll sync (2)"}, // a second app of the same name
+		{"HR/Export", "HR-Export"},           // "/" separates the import id's halves
+		{"  padded\t", "padded"},
+		{"line\nbreak", "line break"},
+		{"/", "-"},
+		{"\t", "app"},
+	} {
+		if got := q.connectorName(tc.display); got != tc.want || !connectorNameRE.MatchString(got) {
+			t.Errorf("connectorName(%q) = %q, want %q (and a valid connector name)", tc.display, got, tc.want)
+		}
+	}
+}
+
+func TestListProblems(t *testing.T) {
+	q := testQuery("entra_id")
+	at := func(days int) *time.Time { v := q.now.AddDate(0, 0, days); return &v }
+	for _, tc := range []struct {
+		name string
+		app  inventory.App
+		want []string // each problem's category and the start of its summary
+	}{
+		{"healthy", inventory.App{ClientID: "c", Owners: 2, RedirectURIs: []string{"https://app.example.com/cb"},
+			Credentials: []inventory.Credential{{Kind: "client_secret", Name: "prod", ExpiresAt: at(200)}}}, nil},
+		{"owners unknown is not a problem", inventory.App{Owners: -1}, nil},
+		{"expiring and expired", inventory.App{Owners: 1, Credentials: []inventory.Credential{
+			{Kind: "client_secret", Name: "prod", ExpiresAt: at(10)},
+			{Kind: "certificate", ExpiresAt: at(-3)},
+			{Kind: "client_secret", Name: "rotated client secret"}, // no date: nothing to judge
+		}}, []string{`expiring_credentials:The client secret "prod" expires on`, "expired_credentials:The certificate expired on"}},
+		{"the vendor's words name the kind", inventory.App{Owners: 1, Credentials: []inventory.Credential{
+			{Kind: "client_secret", Name: "rotated client secret (accepted until it expires)", ExpiresAt: at(2)}}},
+			[]string{"expiring_credentials:The rotated client secret (accepted until it expires) expires on"}},
+		{"redirect rules only", inventory.App{Owners: 1, RedirectURIs: []string{"http://crm.example.com/cb"}},
+			[]string{"redirect_uri_invalid:Redirect URI must use https"}},
+		{"no owner", inventory.App{Owners: 0}, []string{"invalid_configuration:The app has no owner"}},
+		{"vendor finding loses its path", inventory.App{Owners: 1, Findings: []finding.Finding{
+			finding.Errorf(finding.AccountDisabled, finding.Attr("auth", "client_id"), "The app is disabled")}},
+			[]string{"account_disabled:The app is disabled"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := q.problems(tc.app)
+			if len(got) != len(tc.want) {
+				t.Fatalf("%d problems, want %d: %+v", len(got), len(tc.want), got)
+			}
+			for i, f := range got {
+				cat, summary, _ := strings.Cut(tc.want[i], ":")
+				if string(f.Category) != cat || !strings.HasPrefix(f.Summary, summary) || len(f.Path) != 0 {
+					t.Errorf("problem %d = %s %q at %v, want %s %q… with no path", i, f.Category, f.Summary, f.Path, cat, summary)
+				}
+			}
+		})
+	}
+}
