@@ -31,6 +31,7 @@ action "handshake_test_connection" %q {
 }
 
 func TestAccAction_testConnectionInvoke(t *testing.T) {
+	t.Parallel()
 	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)
@@ -116,6 +117,7 @@ func invokeDiagnostic(out, kind, category string) bool {
 // TestAccAction_tokenFlowProgress: a connector with a token flow reports the
 // token step with its duration, and the client secret stays out of the output.
 func TestAccAction_tokenFlowProgress(t *testing.T) {
+	t.Parallel()
 	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)

@@ -97,6 +97,17 @@ func defaultProviderFactory() tfprotov6.ProviderServer {
 	return providerserver.NewProtocol6(New("test")())()
 }
 
+// offline turns live checks off for every later command: provider.tf, next
+// to the main.tf that run writes, holds offlineProvider, so the in-process
+// provider needs no HANDSHAKE_LIVE_CHECKS (process-wide, which would forbid
+// t.Parallel) and main.tf's line numbers stay as the test wrote them.
+func (c *terraformCLI) offline() {
+	c.t.Helper()
+	if err := os.WriteFile(filepath.Join(c.dir, "provider.tf"), []byte(offlineProvider), 0o600); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
 // run writes config (when not empty) and runs terraform with args; it returns
 // the combined output and the exit code.
 func (c *terraformCLI) run(config string, args ...string) (string, int) {

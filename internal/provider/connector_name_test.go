@@ -36,7 +36,7 @@ func TestConnectorNameRE(t *testing.T) {
 // A bad name fails at validate time on the attribute, on every surface,
 // instead of at apply with an unknown id.
 func TestAccConnector_invalidName(t *testing.T) {
-	offlineOnly(t)
+	t.Parallel()
 	body := `  service = "okta"
   okta = { domain = "dev-1.okta.com" }
   auth = { token = "00s3cr3t-value-from-okta-admin-console-xyz" }`
@@ -52,10 +52,10 @@ func TestAccConnector_invalidName(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config:      fmt.Sprintf("%s \"test\" {\n  name = %q\n%s\n}\n", tt.block, tt.value, body),
+					Config:      offlineProvider + fmt.Sprintf("%s \"test\" {\n  name = %q\n%s\n}\n", tt.block, tt.value, body),
 					PlanOnly:    true,
 					ExpectError: regexp.MustCompile(tt.want),
 				}},

@@ -25,8 +25,7 @@ func connectorConfig(body string) string {
 }
 
 func TestAccConnector_validLifecycleImport(t *testing.T) {
-	offlineOnly(t)
-	config := connectorConfig(`
+	config := offline(connectorConfig(`
   service = "okta"
   okta = {
     domain = "dev-123456.okta.com"
@@ -35,8 +34,8 @@ func TestAccConnector_validLifecycleImport(t *testing.T) {
     token_wo = "00s3cr3t-value-from-okta-admin-console-xyz"
   }
   required_scopes = ["okta.users.read", "okta.groups.read"]
-  redirect_uris   = ["https://governance.example.com/oauth/callback", "http://127.0.0.1:8250/callback"]`)
-	resource.Test(t, resource.TestCase{
+  redirect_uris   = ["https://governance.example.com/oauth/callback", "http://127.0.0.1:8250/callback"]`))
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -75,17 +74,17 @@ func TestAccConnector_validLifecycleImport(t *testing.T) {
 }
 
 func TestAccConnector_importInvalidID(t *testing.T) {
-	offlineOnly(t)
+	t.Parallel()
 	for id, want := range map[string]string{
 		"nosuchservice/test": `Expected <service>/<name>`,
 		// The name follows the same rule as the name argument's validators.
 		"okta/ test": `(?s)Expected <service>/<name>, got "okta/ test".*white space at either end`,
 	} {
 		t.Run(id, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config:        connectorConfig(`  service = "okta"` + "\n" + `  okta = { domain = "dev-1.okta.com" }`),
+					Config:        offline(connectorConfig(`  service = "okta"` + "\n" + `  okta = { domain = "dev-1.okta.com" }`)),
 					ResourceName:  "handshake_connector.test",
 					ImportState:   true,
 					ImportStateId: id,
@@ -266,8 +265,9 @@ var offlineRuleCases = []offlineRuleCase{
 // the plan fails, and one of its errors names the category and shows the
 // offending line.
 func TestAccConnector_offlineRules(t *testing.T) {
-	offlineOnly(t)
+	t.Parallel()
 	cli := newTerraformCLI(t, defaultProviderFactory)
+	cli.offline()
 	cli.init()
 	for _, tc := range offlineRuleCases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -285,14 +285,13 @@ func TestAccConnector_offlineRules(t *testing.T) {
 // TestAccConnector_onFailureWarn: the same broken connector plans with
 // on_failure = "warn", and its findings are recorded.
 func TestAccConnector_onFailureWarn(t *testing.T) {
-	offlineOnly(t)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: connectorConfig(`
+			Config: offline(connectorConfig(`
   service    = "okta"
   okta       = { domain = "https://dev-123456.okta.com" }
-  on_failure = "warn"`),
+  on_failure = "warn"`)),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("handshake_connector.test", tfjsonpath.New("findings").AtSliceIndex(0).AtMapKey("category"),
 					knownvalue.StringExact("invalid_configuration")),
@@ -307,12 +306,13 @@ func TestAccConnector_onFailureWarn(t *testing.T) {
 // per service applies through the real CLI with no error and no warning
 // (terraform-plugin-testing cannot see warnings).
 func TestAccConnector_validConfigsPlanCleanly(t *testing.T) {
-	offlineOnly(t)
+	t.Parallel()
 	var b strings.Builder
 	for i, body := range validConnectorBodies() {
 		fmt.Fprintf(&b, "resource \"handshake_connector\" \"c%d\" {\n  name = \"c%d\"\n%s\n}\n", i, i, body)
 	}
 	cli := newTerraformCLI(t, defaultProviderFactory)
+	cli.offline()
 	cli.skipBelow(tfversion.Version1_11_0)
 	cli.initWith(b.String())
 	out, code := cli.run("", "apply", "-auto-approve", "-no-color", "-input=false")

@@ -10,8 +10,9 @@ import (
 // the plan succeeds, and the warning names its category and points at the
 // offending line.
 func TestAccConnector_warningsThroughCLI(t *testing.T) {
-	offlineOnly(t)
+	t.Parallel()
 	cli := newTerraformCLI(t, defaultProviderFactory)
+	cli.offline()
 	cli.init()
 	tests := []struct {
 		name     string

@@ -26,6 +26,7 @@ func jwtExpiring(at time.Time) string {
 func credentialAddr(name string) string { return "handshake_credential." + name }
 
 func TestAccCredential_basicImportAndStableRefresh(t *testing.T) {
+	t.Parallel()
 	const secret = "Q~8Rk3.test-secret-value-0123456789abcdef"
 	config := fmt.Sprintf(`
 resource "handshake_credential" "entra" {
@@ -62,6 +63,7 @@ resource "handshake_credential" "entra" {
 	})
 }
 
+// Serial: traceLog sets TF_LOG and TF_ACC_LOG_PATH, read from the process environment.
 func TestAccCredential_writeOnlyNeverStored(t *testing.T) {
 	exp := time.Now().Add(400 * 24 * time.Hour).Truncate(time.Second).UTC()
 	secret := jwtExpiring(exp)
@@ -115,6 +117,7 @@ resource "handshake_credential" "sync" {
 }
 
 func TestAccCredential_expiryDrift(t *testing.T) {
+	t.Parallel()
 	clock := &testClock{}
 	clock.Set(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
 	config := `
@@ -152,6 +155,7 @@ resource "handshake_credential" "okta" {
 // and say what is expected (times: timetypes' diagnostics and
 // positiveDuration's).
 func TestAccCredential_invalidValues(t *testing.T) {
+	t.Parallel()
 	const secret = "Q~8Rk3.aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456"
 	tests := []struct {
 		name, typ, value, extra string
@@ -169,7 +173,7 @@ func TestAccCredential_invalidValues(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config: fmt.Sprintf(`

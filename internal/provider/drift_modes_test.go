@@ -83,6 +83,7 @@ var (
 // ordinary plan exits 2 for the write-only one (on_failure = "warn"; with
 // "error" the plan fails, see TestAccLive_writeOnlyTestedAtPlan).
 func TestAccDrift_bothModes(t *testing.T) {
+	t.Parallel()
 	srv := oidcserver.Start(t, liveClients())
 	cli := newTerraformCLI(t, defaultProviderFactory)
 	cli.run(driftFleet(srv, "warn"), "init", "-no-color", "-input=false")
@@ -129,6 +130,7 @@ const driftCheckScript = "../../examples/ci/drift-check.sh"
 // on_failure = "error" fails, and 2 when only a check block fails, although
 // refresh-only exits 0 then and an ordinary plan exits 2 on every run.
 func TestAccDrift_ciScript(t *testing.T) {
+	t.Parallel()
 	srv := oidcserver.Start(t, liveClients())
 	checkBlock := fmt.Sprintf(`
 check "sync_healthy" {
@@ -183,6 +185,7 @@ check "sync_healthy" {
 // TestAccDrift_onlyACheckFails: a failing check block is a warning, so
 // refresh-only exits 0; the script still reports it.
 func TestAccDrift_onlyACheckFails(t *testing.T) {
+	t.Parallel()
 	srv := oidcserver.Start(t, liveClients())
 	cli := newTerraformCLI(t, defaultProviderFactory)
 	cli.run(fmt.Sprintf(`
@@ -216,8 +219,9 @@ check "legacy_healthy" {
 // random order and compared in order). The script reads the plan's
 // resource_drift, which compares values, so it stays at 0.
 func TestAccDrift_ciScriptIgnoresSensitivePathOrder(t *testing.T) {
-	offlineOnly(t)
+	t.Parallel()
 	cli := newTerraformCLI(t, defaultProviderFactory)
+	cli.offline()
 	cli.run(`
 variable "entra_client_secret" {
   type      = string
@@ -245,12 +249,13 @@ resource "handshake_credential" "entra" {
 // but the script reads it from resource_drift; once expired, the plan fails
 // and the script reports breakage.
 func TestAccDrift_ciScriptCredentialWindow(t *testing.T) {
-	offlineOnly(t)
+	t.Parallel()
 	clock := &testClock{}
 	clock.Set(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
 	cli := newTerraformCLI(t, func() tfprotov6.ProviderServer {
 		return providerserver.NewProtocol6(&handshakeProvider{version: "test", now: clock.Now})()
 	})
+	cli.offline()
 	cli.run(`
 resource "handshake_credential" "entra" {
   type             = "client_secret"

@@ -17,12 +17,13 @@ import (
 // `terraform plan -refresh-only -detailed-exitcode` exits 0 while nothing
 // changed and 2 once a credential crosses into its warning window.
 func TestAccDrift_refreshOnlyExitCodes(t *testing.T) {
-	offlineOnly(t)
+	t.Parallel()
 	clock := &testClock{}
 	clock.Set(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
 	cli := newTerraformCLI(t, func() tfprotov6.ProviderServer {
 		return providerserver.NewProtocol6(&handshakeProvider{version: "test", now: clock.Now})()
 	})
+	cli.offline()
 	cli.skipBelow(tfversion.Version1_11_0)
 	// Every version attribute is set: as numbers they made every
 	// refresh-only plan exit 2 on Terraform 1.11 (see state_upgrade.go).

@@ -95,6 +95,7 @@ var (
 )
 
 func TestAccDocExamples(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("set TF_ACC=1 to run the documentation's examples through the Terraform CLI")
 	}

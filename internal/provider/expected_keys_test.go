@@ -12,11 +12,11 @@ import (
 // without an error, so `client_secret_wo` here arrives as an empty auth
 // block. The error must say which keys the provider reads.
 func TestAccConnectionTest_writeOnlyKeyDropped(t *testing.T) {
-	offlineOnly(t)
+	t.Parallel()
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: `
+			Config: offlineProvider + `
 data "handshake_connection_test" "api" {
   name          = "api"
   service       = "oauth2"

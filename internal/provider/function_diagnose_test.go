@@ -48,6 +48,7 @@ func diagnoseVars(service string, status int, message string) config.Variables {
 }
 
 func TestAccDiagnoseFunction_entraBody(t *testing.T) {
+	t.Parallel()
 	resource.UnitTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -70,6 +71,7 @@ func TestAccDiagnoseFunction_entraBody(t *testing.T) {
 }
 
 func TestAccDiagnoseFunction_inferredService(t *testing.T) {
+	t.Parallel()
 	// An Okta OAuth body wrapped in a Java client's exception text, with no
 	// service and no status: the vendor is inferred or the generic OAuth
 	// decoder classifies it.
@@ -96,6 +98,7 @@ func TestAccDiagnoseFunction_inferredService(t *testing.T) {
 }
 
 func TestAccDiagnoseFunction_transportError(t *testing.T) {
+	t.Parallel()
 	resource.UnitTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -123,6 +126,7 @@ output "why" {
 }
 
 func TestAccDiagnoseFunction_secretsNotEchoed(t *testing.T) {
+	t.Parallel()
 	msg := "Authorization: Bearer ghp_16C7e42F292c6912E7710c838347Ae178B4a\r\nHTTP/1.1 401 Unauthorized\r\n\r\n" +
 		`{"message":"Bad credentials","documentation_url":"https://docs.github.com/rest"}`
 	resource.UnitTest(t, resource.TestCase{
@@ -146,6 +150,7 @@ func TestAccDiagnoseFunction_secretsNotEchoed(t *testing.T) {
 }
 
 func TestAccDiagnoseFunction_argumentErrors(t *testing.T) {
+	t.Parallel()
 	resource.UnitTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -178,6 +183,7 @@ output "why" {
 }
 
 func TestAccDiagnoseFunction_unknownArgument(t *testing.T) {
+	t.Parallel()
 	resource.UnitTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

@@ -13,15 +13,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
-// offlineProvider turns live checks off in the configuration itself, so a
-// test needs no process environment and can run in parallel.
-const offlineProvider = "provider \"handshake\" {\n  live_checks = false\n}\n"
-
 func TestAccConnector_identity(t *testing.T) {
-	config := offlineProvider + connectorConfig(`
+	config := offline(connectorConfig(`
   service = "okta"
   okta = { domain = "dev-123456.okta.com" }
-  auth = { token_wo = "00s3cr3t-value-from-okta-admin-console-xyz" }`)
+  auth = { token_wo = "00s3cr3t-value-from-okta-admin-console-xyz" }`))
 	renamed := strings.Replace(config, `name = "test"`, `name = "okta-admin"`, 1)
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
@@ -71,9 +67,9 @@ func TestAccConnector_identity(t *testing.T) {
 }
 
 func TestAccConnector_importIdentityInvalid(t *testing.T) {
-	config := offlineProvider + connectorConfig(`  service = "okta"
+	config := offline(connectorConfig(`  service = "okta"
   okta = { domain = "dev-1.okta.com" }
-  auth = { token_wo = "00s3cr3t-value-from-okta-admin-console-xyz" }`) + `
+  auth = { token_wo = "00s3cr3t-value-from-okta-admin-console-xyz" }`)) + `
 import {
   to       = handshake_connector.test
   identity = { service = "nosuchservice", name = "test" }

@@ -42,6 +42,7 @@ var atlassianSecrets = map[string]string{
 }
 
 func TestAccLive_atlassianFailuresThroughPlan(t *testing.T) {
+	t.Parallel()
 	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)

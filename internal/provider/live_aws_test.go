@@ -20,6 +20,7 @@ var awsSecrets = map[string]string{
 }
 
 func TestAccLive_awsFailuresThroughPlan(t *testing.T) {
+	t.Parallel()
 	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)

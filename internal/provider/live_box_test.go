@@ -77,6 +77,7 @@ func writeBoxConfig(t *testing.T, dir, name, secret, passphrase string) string {
 }
 
 func TestAccLive_boxFailuresThroughPlan(t *testing.T) {
+	t.Parallel()
 	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)

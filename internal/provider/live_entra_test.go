@@ -115,6 +115,7 @@ func diagnosticOf(out, kind, resource, category, line string) (string, bool) {
 }
 
 func TestAccLive_entraFailuresThroughPlan(t *testing.T) {
+	t.Parallel()
 	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)
@@ -236,6 +237,7 @@ func TestAccLive_entraFailuresThroughPlan(t *testing.T) {
 // a scheduled `plan -refresh-only -detailed-exitcode` exits 2 and names
 // AADSTS7000215 on the secret.
 func TestAccLive_entraDrift(t *testing.T) {
+	t.Parallel()
 	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)

@@ -122,6 +122,7 @@ var githubSecrets = map[string]string{
 }
 
 func TestAccLive_githubFailuresThroughPlan(t *testing.T) {
+	t.Parallel()
 	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)

@@ -63,6 +63,7 @@ func googleConnectorTF(sb *sandbox.Server, name, scenario, keyAttr, file string,
 }
 
 func TestAccLive_googleWorkspaceThroughPlan(t *testing.T) {
+	t.Parallel()
 	sb := sandbox.Start(services.Emulations()...)
 	t.Cleanup(sb.Close)
 	cli := newTerraformCLI(t, defaultProviderFactory)
@@ -133,6 +134,7 @@ func TestAccLive_googleWorkspaceThroughPlan(t *testing.T) {
 // TestAccLive_googleWorkspaceDrift: a key deleted after it worked turns a
 // scheduled refresh-only plan into exit 2, naming the cause.
 func TestAccLive_googleWorkspaceDrift(t *testing.T) {
+	t.Parallel()
 	sb := sandbox.Start(services.Emulations()...)
 	t.Cleanup(sb.Close)
 	cli := newTerraformCLI(t, defaultProviderFactory)
@@ -163,6 +165,7 @@ func TestAccLive_googleWorkspaceDrift(t *testing.T) {
 // to read activity records", shared seed 003) is access_denied on
 // impersonate, naming the user and the privilege, not a bad key.
 func TestAccLive_googleReportsNonAdmin(t *testing.T) {
+	t.Parallel()
 	sb := sandbox.Start(services.Emulations()...)
 	t.Cleanup(sb.Close)
 	cli := newTerraformCLI(t, defaultProviderFactory)

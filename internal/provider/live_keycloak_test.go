@@ -29,6 +29,7 @@ func keycloakSecrets() map[string]string {
 }
 
 func TestAccLive_keycloakFailuresThroughPlan(t *testing.T) {
+	t.Parallel()
 	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)

@@ -50,6 +50,7 @@ func redeemRefreshToken(t *testing.T, srv *oidcserver.Server, rt string) (*oauth
 }
 
 func TestAccLive_oauth2AuthorizationCodeClient(t *testing.T) {
+	t.Parallel()
 	srv := clientsServer(t, false)
 	connector := func(secret string) string {
 		return fmt.Sprintf(`
@@ -110,6 +111,7 @@ output "token_step" {
 // fosite (ORY Hydra) gives the same invalid_client for a wrong secret and
 // an unknown client; the plan names the right one.
 func TestAccLive_oauth2AmbiguousInvalidClient(t *testing.T) {
+	t.Parallel()
 	srv := clientsServer(t, false)
 	base := srv.FositeProxy(t)
 	connector := func(clientID, secret string) string {
@@ -137,6 +139,7 @@ resource "handshake_connector" "idp" {
 // TestAccLive_oauth2RefreshTokenNotSpent: with a server that rotates every
 // refresh token, plan and apply leave the configured one valid.
 func TestAccLive_oauth2RefreshTokenNotSpent(t *testing.T) {
+	t.Parallel()
 	srv := clientsServer(t, true)
 	rt := srv.RefreshToken(t, "app", appSecret, liveWebURI, "openid offline_access api:read")
 	cli := newTerraformCLI(t, defaultProviderFactory)
@@ -179,6 +182,7 @@ resource "handshake_connector" "app" {
 
 // TestAccLive_oauth2RefreshURL: refresh grants go to refresh_url, not token_url.
 func TestAccLive_oauth2RefreshURL(t *testing.T) {
+	t.Parallel()
 	srv := clientsServer(t, false)
 	rt := srv.RefreshToken(t, "app", appSecret, liveWebURI, "openid offline_access api:read")
 	config := func(refreshURL string) string {
@@ -209,6 +213,7 @@ resource "handshake_connector" "app" {
 // TestAccLive_oauth2NoExpiresIn: a token response without expires_in warns
 // and says what follows.
 func TestAccLive_oauth2NoExpiresIn(t *testing.T) {
+	t.Parallel()
 	srv := oidcserver.Start(t, oidcserver.Config{OmitExpiresIn: true, Clients: liveClients().Clients})
 	cli := newTerraformCLI(t, defaultProviderFactory)
 	cli.init()
@@ -225,6 +230,7 @@ func TestAccLive_oauth2NoExpiresIn(t *testing.T) {
 // and again in apply, so against a rotating server the second opening would
 // present a token the first one spent; the guide says so.)
 func TestAccLive_accessTokenRedeemsOnlyWhenAllowed(t *testing.T) {
+	t.Parallel()
 	srv := clientsServer(t, false)
 	rt := srv.RefreshToken(t, "app", appSecret, liveWebURI, "openid offline_access api:read")
 	config := func(redeem bool) string {

@@ -52,18 +52,21 @@ resource "handshake_connector" "idp" {
 
 // secretFromVariable moves the connector's secret literal into a sensitive
 // variable, the way users pass secrets: then no copy of the secret is
-// Terraform's to print, and any in the output is a leak.
-func secretFromVariable(t *testing.T, config, secret string) string {
+// Terraform's to print, and any in the output is a leak. It returns the
+// configuration and the arguments that set the variable (-var, not
+// TF_VAR_secret: process-wide, that would forbid t.Parallel).
+func secretFromVariable(t *testing.T, config, secret string) (string, []string) {
 	t.Helper()
 	literal := strconv.Quote(secret)
 	if !strings.Contains(config, literal) {
 		t.Fatalf("the configuration holds no %s", literal)
 	}
-	t.Setenv("TF_VAR_secret", secret)
-	return "variable \"secret\" {\n  type      = string\n  sensitive = true\n}\n" + strings.Replace(config, literal, "var.secret", 1)
+	return "variable \"secret\" {\n  type      = string\n  sensitive = true\n}\n" + strings.Replace(config, literal, "var.secret", 1),
+		[]string{"-var", "secret=" + secret}
 }
 
 func TestAccLive_oauth2FailuresThroughPlan(t *testing.T) {
+	t.Parallel()
 	srv := oidcserver.Start(t, liveClients())
 	cli := newTerraformCLI(t, defaultProviderFactory)
 	cli.init()
@@ -86,7 +89,8 @@ func TestAccLive_oauth2FailuresThroughPlan(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, code := cli.run(secretFromVariable(t, tt.config, tt.secret), "plan", "-no-color", "-input=false")
+			config, vars := secretFromVariable(t, tt.config, tt.secret)
+			out, code := cli.run(config, append([]string{"plan", "-no-color", "-input=false"}, vars...)...)
 			if code == 0 {
 				t.Fatalf("plan succeeded, want an error:\n%s", out)
 			}
@@ -106,6 +110,7 @@ func TestAccLive_oauth2FailuresThroughPlan(t *testing.T) {
 // drift; once its client is removed from the server (revoked), a scheduled
 // `plan -refresh-only -detailed-exitcode` exits 2 and says why.
 func TestAccLive_oauth2DriftRefreshOnly(t *testing.T) {
+	t.Parallel()
 	srv := oidcserver.Start(t, liveClients())
 	cli := newTerraformCLI(t, defaultProviderFactory)
 	cli.initWith(oauth2Connector(srv, "client_secret", liveSecret, `  required_scopes = ["api:read"]`))
@@ -137,6 +142,7 @@ func TestAccLive_oauth2DriftRefreshOnly(t *testing.T) {
 // TestAccLive_writeOnlyTestedAtPlan: a connector whose secret is write-only
 // cannot be re-tested on refresh, so every ordinary plan tests it.
 func TestAccLive_writeOnlyTestedAtPlan(t *testing.T) {
+	t.Parallel()
 	srv := oidcserver.Start(t, liveClients())
 	cli := newTerraformCLI(t, defaultProviderFactory)
 	cli.skipBelow(tfversion.Version1_11_0)
@@ -158,6 +164,7 @@ func TestAccLive_writeOnlyTestedAtPlan(t *testing.T) {
 
 // TestAccLive_connectionTestDataSource: failures are data for check blocks.
 func TestAccLive_connectionTestDataSource(t *testing.T) {
+	t.Parallel()
 	srv := oidcserver.Start(t, liveClients())
 	config := func(secret string) string {
 		return fmt.Sprintf(`
@@ -199,6 +206,7 @@ data "handshake_connection_test" "idp" {
 // TestAccLive_checkBlock: a check block with the data source warns on an
 // unhealthy connector and never blocks the apply.
 func TestAccLive_checkBlock(t *testing.T) {
+	t.Parallel()
 	srv := oidcserver.Start(t, liveClients())
 	cli := newTerraformCLI(t, defaultProviderFactory)
 	cli.skipBelow(tfversion.Version1_5_0)
@@ -227,6 +235,7 @@ check "idp_healthy" {
 // TestAccLive_accessTokenEphemeral: the token flows to another provider's
 // configuration and is never stored.
 func TestAccLive_accessTokenEphemeral(t *testing.T) {
+	t.Parallel()
 	srv := oidcserver.Start(t, liveClients())
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},

@@ -76,6 +76,7 @@ func oktaConnectorTF(sb *sandbox.Server, name, scenario string, auth []string, e
 }
 
 func TestAccLive_oktaThroughPlan(t *testing.T) {
+	t.Parallel()
 	sb := sandbox.Start(services.Emulations()...)
 	t.Cleanup(sb.Close)
 	cli := newTerraformCLI(t, defaultProviderFactory)
@@ -158,6 +159,7 @@ func TestAccLive_oktaThroughPlan(t *testing.T) {
 // TestAccLive_oktaDrift: an API token that worked is revoked (its owner
 // deactivated): a scheduled refresh-only plan exits 2 and names the cause.
 func TestAccLive_oktaDrift(t *testing.T) {
+	t.Parallel()
 	sb := sandbox.Start(services.Emulations()...)
 	t.Cleanup(sb.Close)
 	cli := newTerraformCLI(t, defaultProviderFactory)

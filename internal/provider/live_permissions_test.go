@@ -15,6 +15,7 @@ import (
 // with the roles admin consent granted, and a missing one fails the plan on
 // its own list element.
 func TestAccLive_entraRequiredPermissions(t *testing.T) {
+	t.Parallel()
 	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)

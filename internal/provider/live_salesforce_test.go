@@ -34,6 +34,7 @@ var salesforceSecrets = map[string]string{
 func sfKey(scenario string) string { return "3MVG9.sandbox." + scenario + ".A1b2C3d4E5f6G7h8" }
 
 func TestAccLive_salesforceFailuresThroughPlan(t *testing.T) {
+	t.Parallel()
 	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)

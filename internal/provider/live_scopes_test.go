@@ -23,6 +23,7 @@ import (
 // x-oauth-scopes, a GitHub App installation's permissions, an Entra token's
 // roles claim. A refresh of the unchanged connectors plans nothing.
 func TestAccLive_grantedScopesFromVendors(t *testing.T) {
+	t.Parallel()
 	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	appKey, err := github.SandboxAppPrivateKey(context.Background(), srv.VendorURL("github"))
@@ -92,6 +93,7 @@ resource "handshake_connector" "entra" {
 // `plan -refresh-only -detailed-exitcode` exits 2, shows the scope leaving
 // granted_scopes, and names it as insufficient_scope.
 func TestAccLive_removedScopeDrift(t *testing.T) {
+	t.Parallel()
 	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)

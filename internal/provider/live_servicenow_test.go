@@ -24,6 +24,7 @@ var servicenowSecrets = map[string]string{
 }
 
 func TestAccLive_servicenowFailuresThroughPlan(t *testing.T) {
+	t.Parallel()
 	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)

@@ -32,6 +32,7 @@ var slackSecrets = map[string]string{
 }
 
 func TestAccLive_slackFailuresThroughPlan(t *testing.T) {
+	t.Parallel()
 	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)
@@ -83,6 +84,7 @@ func TestAccLive_slackFailuresThroughPlan(t *testing.T) {
 // revoked them), a scheduled `plan -refresh-only -detailed-exitcode` exits 2
 // and names the cause of each.
 func TestAccLive_vendorDriftRefreshOnly(t *testing.T) {
+	t.Parallel()
 	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)

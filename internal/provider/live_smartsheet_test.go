@@ -33,6 +33,7 @@ var smartsheetSecrets = map[string]string{
 }
 
 func TestAccLive_smartsheetFailuresThroughPlan(t *testing.T) {
+	t.Parallel()
 	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)

@@ -33,6 +33,7 @@ var snowflakeSecrets = map[string]string{
 }
 
 func TestAccLive_snowflakeFailuresThroughPlan(t *testing.T) {
+	t.Parallel()
 	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)

@@ -28,6 +28,7 @@ func workdaySecrets() map[string]string {
 }
 
 func TestAccLive_workdayFailuresThroughPlan(t *testing.T) {
+	t.Parallel()
 	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	cli := newTerraformCLI(t, defaultProviderFactory)

@@ -36,6 +36,7 @@ func zendeskSecrets() map[string]string {
 }
 
 func TestAccLive_zendeskFailuresThroughPlan(t *testing.T) {
+	t.Parallel()
 	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	// A fixed clock: the healthy API-token case must not start warning as

@@ -27,7 +27,7 @@ func windowProbeClock() *testClock {
 }
 
 func TestAccProvider_expiryWarningArgument(t *testing.T) {
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factoriesWithClock(windowProbeClock()),
 		Steps: []resource.TestStep{
 			{
@@ -46,6 +46,7 @@ func TestAccProvider_expiryWarningArgument(t *testing.T) {
 	})
 }
 
+// Serial: it is about the environment variable, process-wide by design.
 func TestAccProvider_expiryWarningEnvironment(t *testing.T) {
 	t.Setenv(envExpiryWarning, "240h")
 	resource.Test(t, resource.TestCase{
@@ -59,30 +60,42 @@ func TestAccProvider_expiryWarningEnvironment(t *testing.T) {
 	})
 }
 
-func TestAccProvider_invalidSettings(t *testing.T) {
-	tests := []struct {
-		name, config, env, envValue, want string
-	}{
-		{"expiry_warning not a duration", `provider "handshake" { expiry_warning = "30 days" }`, "", "", `(?s)Invalid Time Duration String Value.*expiry_warning = "30 days".*not a valid Go Time Duration.*"2h45m".*Given Value: 30 days`},
-		{"timeout negative", `provider "handshake" { timeout = "-5s" }`, "", "", `(?s)Invalid duration.*greater than zero`},
-		{"ca_bundle not PEM", `provider "handshake" { ca_bundle = "not a certificate" }`, "", "", `(?s)Invalid CA bundle.*BEGIN CERTIFICATE`},
-		{"timeout environment", ``, envTimeout, "soon", `(?s)Invalid duration.*environment variable HANDSHAKE_TIMEOUT`},
-		{"live_checks environment", ``, envLiveChecks, "maybe", `(?s)Invalid HANDSHAKE_LIVE_CHECKS.*true or false`},
-		{"ca_bundle environment", ``, envCABundle, "nope", `(?s)Invalid HANDSHAKE_CA_BUNDLE.*no PEM-encoded\s+certificate`},
+// invalidSetting plans the probe credential under a provider block (config,
+// possibly empty) and wants the error want.
+func invalidSetting(config, want string) resource.TestCase {
+	return resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      config + windowProbeCredential,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(want),
+		}},
 	}
-	for _, tt := range tests {
+}
+
+func TestAccProvider_invalidArguments(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ name, config, want string }{
+		{"expiry_warning not a duration", `provider "handshake" { expiry_warning = "30 days" }`, `(?s)Invalid Time Duration String Value.*expiry_warning = "30 days".*not a valid Go Time Duration.*"2h45m".*Given Value: 30 days`},
+		{"timeout negative", `provider "handshake" { timeout = "-5s" }`, `(?s)Invalid duration.*greater than zero`},
+		{"ca_bundle not PEM", `provider "handshake" { ca_bundle = "not a certificate" }`, `(?s)Invalid CA bundle.*BEGIN CERTIFICATE`},
+	} {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.env != "" {
-				t.Setenv(tt.env, tt.envValue)
-			}
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      tt.config + windowProbeCredential,
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(tt.want),
-				}},
-			})
+			resource.ParallelTest(t, invalidSetting(tt.config, tt.want))
+		})
+	}
+}
+
+// Serial: it is about the environment variables, process-wide by design.
+func TestAccProvider_invalidEnvironment(t *testing.T) {
+	for _, tt := range []struct{ name, env, value, want string }{
+		{"timeout environment", envTimeout, "soon", `(?s)Invalid duration.*environment variable HANDSHAKE_TIMEOUT`},
+		{"live_checks environment", envLiveChecks, "maybe", `(?s)Invalid HANDSHAKE_LIVE_CHECKS.*true or false`},
+		{"ca_bundle environment", envCABundle, "nope", `(?s)Invalid HANDSHAKE_CA_BUNDLE.*no PEM-encoded\s+certificate`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv(tt.env, tt.value)
+			resource.Test(t, invalidSetting("", tt.want))
 		})
 	}
 }

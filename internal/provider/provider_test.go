@@ -16,12 +16,13 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 	"handshake": providerserver.NewProtocol6WithError(New("test")()),
 }
 
-// offlineOnly turns live checks off for a test about the offline rules, as
-// a user would with HANDSHAKE_LIVE_CHECKS=false.
-func offlineOnly(t *testing.T) {
-	t.Helper()
-	t.Setenv(envLiveChecks, "false")
-}
+// offlineProvider turns live checks off for a test about the offline rules.
+// It is configuration, not HANDSHAKE_LIVE_CHECKS, so that such tests can run
+// in parallel (t.Setenv forbids t.Parallel).
+const offlineProvider = "provider \"handshake\" {\n  live_checks = false\n}\n"
+
+// offline prepends offlineProvider to a terraform-plugin-testing config.
+func offline(config string) string { return offlineProvider + config }
 
 // testClock is a settable clock for tests that cross expiry thresholds.
 type testClock struct {

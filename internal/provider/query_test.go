@@ -72,6 +72,7 @@ func identity(service, name string) map[string]knownvalue.Check {
 // vendor's order, each with its identity and a display name that says what
 // is wrong; with include_healthy all of them.
 func TestAccQuery_listsEveryVendor(t *testing.T) {
+	t.Parallel() // first: the sandbox starts only when the test runs
 	srv, key := querySandbox(t)
 	query :=
 		listBlock(srv, key, "entra", "entra", "  include_resource = true\n", "") +
@@ -83,7 +84,7 @@ func TestAccQuery_listsEveryVendor(t *testing.T) {
 			listBlock(srv, key, "prefix", "entra", "", "    name_prefix = \"HR-\"\n    include_healthy = true\n") +
 			// A 400-day window makes every dated credential expiring.
 			listBlock(srv, key, "window", "entra", "", "    name_prefix = \"payroll\"\n    expiring_within = \"9600h\"\n")
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -145,6 +146,7 @@ func TestAccQuery_listsEveryVendor(t *testing.T) {
 // TestAccQuery_adminCredentialRefused: a wrong admin credential fails the
 // query with the diagnostics a connector with it would get.
 func TestAccQuery_adminCredentialRefused(t *testing.T) {
+	t.Parallel()
 	srv, key := querySandbox(t)
 	for name, tc := range map[string]struct{ vendor, from, to, want string }{
 		"entra_wrong_secret":  {"entra", entra.SandboxSecretOK + "-query", "Qx58Q~kT0pZ3rVt1WcYe8HbNa4SdUg6J.aBcDeF", `(?s)AADSTS7000215.*Category: invalid_credentials`},
@@ -173,6 +175,7 @@ func TestAccQuery_adminCredentialRefused(t *testing.T) {
 // the connectors warn until their secrets are filled in) without a secret
 // in the output.
 func TestAccQuery_generateConfigPlans(t *testing.T) {
+	t.Parallel()
 	srv, key := querySandbox(t)
 	cli := newTerraformCLI(t, defaultProviderFactory)
 	cli.skipBelow(tfversion.Version1_14_0)

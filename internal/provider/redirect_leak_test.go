@@ -19,6 +19,7 @@ import (
 // followed redirect would pass; the plan must fail on each URL's line, name
 // the redirect, and the other host must receive nothing.
 func TestAccRedirect_credentialsStayHome(t *testing.T) {
+	t.Parallel()
 	const (
 		secret = "leak-check-secret-0123456789"
 		apiKey = "leak-check-key-0123456789"

@@ -90,6 +90,7 @@ func stateStatus(t *testing.T, cli *terraformCLI) string {
 }
 
 func TestAccSavedPlan_connectorWorldChangesBeforeApply(t *testing.T) {
+	t.Parallel()
 	srv := oidcserver.Start(t, liveClients())
 	tests := []struct {
 		name      string
@@ -166,6 +167,7 @@ func (f worldChange) CheckPlan(context.Context, plancheck.CheckPlanRequest, *pla
 // TestAccSavedPlan_retryCuredAtApply: a 503 that a retry cures during apply
 // neither fails the apply nor lands in state (it would differ run to run).
 func TestAccSavedPlan_retryCuredAtApply(t *testing.T) {
+	t.Parallel()
 	var failNext atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if failNext.Add(-1) >= 0 {
@@ -215,6 +217,7 @@ func (c retriedOnce) CheckState(_ context.Context, _ statecheck.CheckStateReques
 // valid and applied inside its rotation window stores "expiring", and the
 // saved plan applies.
 func TestAccSavedPlan_credentialCrossesWindow(t *testing.T) {
+	t.Parallel()
 	clock := &testClock{}
 	clock.Set(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
 	addr := credentialAddr("entra")

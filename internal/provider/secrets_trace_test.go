@@ -17,6 +17,9 @@ import (
 // connection-test data source through plan and apply with TF_LOG=trace for
 // both Terraform and the provider, then searches every log line, the plan
 // output and the state file for the secrets.
+//
+// Serial: the in-process provider's log sink reads TF_LOG and TF_ACC_LOG_PATH
+// from the process environment.
 func TestAccSecrets_neverInTraceLogsPlanOrState(t *testing.T) {
 	srv := oidcserver.Start(t, liveClients())
 	logs := t.TempDir()

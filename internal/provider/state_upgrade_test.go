@@ -12,8 +12,9 @@ import (
 // version attributes were numbers (schema version 0) is upgraded in place:
 // the next plan has no changes, and the state then holds strings.
 func TestAccStateUpgrade_versionNumbersBecomeStrings(t *testing.T) {
-	offlineOnly(t)
+	t.Parallel()
 	cli := newTerraformCLI(t, defaultProviderFactory)
+	cli.offline()
 	config := `
 resource "handshake_credential" "c" {
   type             = "client_secret"
