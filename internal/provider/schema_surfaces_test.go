@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -67,7 +68,7 @@ func attrFacts(a surfaceAttr) map[string]string {
 	}
 }
 
-// connectorSurfaces returns the three schemas as the provider serves them.
+// connectorSurfaces returns the four schemas as the provider serves them.
 func connectorSurfaces(t *testing.T) map[string]map[string]surfaceAttr {
 	ctx := context.Background()
 	var r resource.SchemaResponse
@@ -76,13 +77,16 @@ func connectorSurfaces(t *testing.T) map[string]map[string]surfaceAttr {
 	NewConnectionTestDataSource().Schema(ctx, datasource.SchemaRequest{}, &d)
 	var e ephemeral.SchemaResponse
 	NewAccessTokenEphemeralResource().Schema(ctx, ephemeral.SchemaRequest{}, &e)
-	if r.Diagnostics.HasError() || d.Diagnostics.HasError() || e.Diagnostics.HasError() {
-		t.Fatalf("schema diagnostics: %v %v %v", r.Diagnostics, d.Diagnostics, e.Diagnostics)
+	var a action.SchemaResponse
+	NewTestConnectionAction().Schema(ctx, action.SchemaRequest{}, &a)
+	if r.Diagnostics.HasError() || d.Diagnostics.HasError() || e.Diagnostics.HasError() || a.Diagnostics.HasError() {
+		t.Fatalf("schema diagnostics: %v %v %v %v", r.Diagnostics, d.Diagnostics, e.Diagnostics, a.Diagnostics)
 	}
-	out := map[string]map[string]surfaceAttr{"resource": {}, "data source": {}, "ephemeral": {}}
+	out := map[string]map[string]surfaceAttr{"resource": {}, "data source": {}, "ephemeral": {}, "action": {}}
 	flattenAttrs("", r.Schema.Attributes, out["resource"])
 	flattenAttrs("", d.Schema.Attributes, out["data source"])
 	flattenAttrs("", e.Schema.Attributes, out["ephemeral"])
+	flattenAttrs("", a.Schema.Attributes, out["action"])
 	return out
 }
 
@@ -93,8 +97,9 @@ func intendedDifferences() map[string][]string {
 		// What the name is used for (the import id exists on the resource only).
 		"name": {"description"},
 		// How secrets are kept differs: state, plan, or nothing at all; the
-		// object type differs by the resource's write-only twins.
-		"auth":                {"description", "type"},
+		// object type differs by the resource's write-only twins; action
+		// schemas have no sensitive flag (see testConnectionSchema).
+		"auth":                {"description", "type", "sensitive"},
 		"auth.secret_version": {"description"},
 		// The resource's default ("error") makes it computed there; the
 		// other surfaces say it has no effect.
@@ -116,7 +121,7 @@ func intendedDifferences() map[string][]string {
 // cannot go stale).
 func TestConnectorSurfacesAgree(t *testing.T) {
 	surfaces := connectorSurfaces(t)
-	names := []string{"resource", "data source", "ephemeral"}
+	names := []string{"resource", "data source", "ephemeral", "action"}
 	intended := intendedDifferences()
 	seen := map[string]bool{}
 	for i, a := range names {
@@ -167,11 +172,12 @@ func TestConnectorSurfacesShareArguments(t *testing.T) {
 	resourceArgs := arguments("resource", func(_ string, a surfaceAttr) bool { return a.IsWriteOnly() })
 	dataArgs := arguments("data source", func(p string, _ surfaceAttr) bool { return p == "fail_on_error" })
 	ephemeralArgs := arguments("ephemeral", func(string, surfaceAttr) bool { return false })
+	actionArgs := arguments("action", func(string, surfaceAttr) bool { return false })
 	if len(resourceArgs) < 20 {
 		t.Fatalf("only %d arguments on the resource: %v", len(resourceArgs), resourceArgs)
 	}
-	if !slices.Equal(resourceArgs, dataArgs) || !slices.Equal(resourceArgs, ephemeralArgs) {
-		t.Errorf("arguments differ:\n resource:    %v\n data source: %v\n ephemeral:   %v", resourceArgs, dataArgs, ephemeralArgs)
+	if !slices.Equal(resourceArgs, dataArgs) || !slices.Equal(resourceArgs, ephemeralArgs) || !slices.Equal(resourceArgs, actionArgs) {
+		t.Errorf("arguments differ:\n resource:    %v\n data source: %v\n ephemeral:   %v\n action:      %v", resourceArgs, dataArgs, ephemeralArgs, actionArgs)
 	}
 	wo := 0
 	for path, a := range surfaces["resource"] {
