@@ -44,7 +44,7 @@ func (q *query) result(ctx context.Context, req list.ListRequest, app inventory.
 	r.Diagnostics.Append(r.Identity.SetAttribute(ctx, path.Root("service"), q.admin.Service)...)
 	r.Diagnostics.Append(r.Identity.SetAttribute(ctx, path.Root("name"), name)...)
 	if req.IncludeResource {
-		r.Diagnostics.Append(q.fill(ctx, r.Resource, name, app)...)
+		r.Diagnostics.Append(q.fill(ctx, r.Resource, name, app, problems)...)
 	}
 	// A query never fails because an app has a problem: each is a warning
 	// that names the app.
@@ -128,10 +128,10 @@ func (q *query) connectorName(display string) string {
 
 // fill writes the connector an app would be into a list result's resource:
 // what import restores (id, service, name), the arguments the vendor
-// reveals, and on_failure = "warn", so that the generated configuration
+// reveals, the problems as findings, and on_failure = "warn", so that the generated configuration
 // plans, with warnings, until someone adds the secret. Terraform writes the
 // auth object, which is sensitive, as `auth = {}` in generated configuration.
-func (q *query) fill(ctx context.Context, res *tfsdk.Resource, name string, app inventory.App) diag.Diagnostics {
+func (q *query) fill(ctx context.Context, res *tfsdk.Resource, name string, app inventory.App, problems []finding.Finding) diag.Diagnostics {
 	var diags diag.Diagnostics
 	set := func(p path.Path, v any) { diags.Append(res.SetAttribute(ctx, p, v)...) }
 	service := q.admin.Service
@@ -141,6 +141,10 @@ func (q *query) fill(ctx context.Context, res *tfsdk.Resource, name string, app 
 	set(path.Root("status"), "unknown")
 	set(path.Root("on_failure"), "warn")
 	set(path.Root("granted_scopes"), []string{})
+	// What the listing found (expiry dates among it), as the connector's
+	// findings: shown by terraform query -json, computed so never written
+	// into generated configuration.
+	set(path.Root("findings"), findingsValue(problems))
 	if app.ClientID != "" {
 		set(path.Root("auth").AtName("client_id"), app.ClientID)
 	}

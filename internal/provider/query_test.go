@@ -110,6 +110,9 @@ func TestAccQuery_listsEveryVendor(t *testing.T) {
 							{Path: tfjsonpath.New("entra_id").AtMapKey("tenant_id"), KnownValue: knownvalue.StringExact(entra.SandboxTenantID)},
 							{Path: tfjsonpath.New("required_permissions"), KnownValue: knownvalue.ListExact([]knownvalue.Check{
 								knownvalue.StringExact("User.Read.All"), knownvalue.StringExact("GroupMember.Read.All")})},
+							{Path: tfjsonpath.New("findings").AtSliceIndex(0).AtMapKey("category"), KnownValue: knownvalue.StringExact("expiring_credentials")},
+							{Path: tfjsonpath.New("findings").AtSliceIndex(0).AtMapKey("summary"),
+								KnownValue: knownvalue.StringRegexp(regexp.MustCompile(`client secret "hr-export-2025[^"]*" expires on \d{4}-`))},
 						}),
 					querycheck.ExpectLength("handshake_connector.entra_all", 7),
 					querycheck.ExpectIdentity("handshake_connector.entra_all", identity("entra_id", "payroll-sync")),
