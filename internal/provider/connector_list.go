@@ -22,6 +22,7 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/inventory"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/probe"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/redact"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services"
 )
 
@@ -163,6 +164,16 @@ func (l *connectorList) List(ctx context.Context, req list.ListRequest, stream *
 			return
 		}
 		ctx = maskSecrets(ctx, q.admin)
+		// A lister's bug must end the query with an error, not crash the
+		// provider (the live check has the same guard).
+		defer func() {
+			if p := recover(); p != nil {
+				var d diag.Diagnostics
+				d.AddError("Listing failed with an internal error",
+					redact.Values(fmt.Sprintf("Listing %s stopped: %v. This is a bug in the provider; please report it.", q.profile.DisplayName, p), q.admin.Secrets()))
+				push(list.ListResult{Diagnostics: d})
+			}
+		}()
 		session, res := probe.Open(ctx, l.data.probeOptions(q.admin.Service), q.admin)
 		if session == nil {
 			if !finding.HasErrors(res.Findings) {

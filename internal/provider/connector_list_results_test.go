@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -8,7 +9,13 @@ import (
 	"github.com/handshake-tf/terraform-provider-handshake/internal/connector"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/finding"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/inventory"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/sandbox"
 	"github.com/handshake-tf/terraform-provider-handshake/internal/services"
+	"github.com/handshake-tf/terraform-provider-handshake/internal/transport"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 func testQuery(service string) *query {
@@ -73,5 +80,48 @@ func TestListProblems(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestListRecoversFromALister: a lister that panics ends the query with an
+// error diagnostic; the provider keeps running.
+func TestListRecoversFromALister(t *testing.T) {
+	srv := sandbox.Start(services.Emulations()...)
+	defer srv.Close()
+	ctx := context.Background()
+	l := NewConnectorListResource().(*connectorList)
+	var sr list.ListResourceSchemaResponse
+	l.ListResourceConfigSchema(ctx, list.ListResourceSchemaRequest{}, &sr)
+	client, err := transport.New(transport.Options{Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.data = &providerData{LiveChecks: true, Timeout: 5 * time.Second, Now: time.Now, Client: client,
+		Planners: services.Planners(), Catalog: services.Catalog(),
+		Listers: map[string]inventory.Lister{"okta": func(context.Context, *inventory.Session, func(inventory.App) bool) []finding.Finding {
+			var apps []inventory.App
+			_ = apps[3] // index out of range
+			return nil
+		}}}
+	// A State builds the configuration's value (a Config cannot be set).
+	cfg := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(sr.Schema.Type().TerraformType(ctx), nil)}
+	diags := cfg.SetAttribute(ctx, path.Root("service"), "okta")
+	diags.Append(cfg.SetAttribute(ctx, path.Root("okta").AtName("domain"), "dev-123456.okta.com")...)
+	diags.Append(cfg.SetAttribute(ctx, path.Root("okta").AtName("base_url"), srv.VendorURL("okta"))...)
+	diags.Append(cfg.SetAttribute(ctx, path.Root("auth").AtName("token"), "healthy.00Qpanic")...)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	var stream list.ListResultsStream
+	l.List(ctx, list.ListRequest{Config: tfsdk.Config{Schema: sr.Schema, Raw: cfg.Raw}, Limit: 10}, &stream)
+	var got []string
+	for r := range stream.Results {
+		for _, d := range r.Diagnostics {
+			got = append(got, d.Severity().String()+": "+d.Summary()+": "+d.Detail())
+		}
+	}
+	if len(got) != 1 || !strings.Contains(got[0], "Error: Listing failed with an internal error") || !strings.Contains(got[0], "index out of range") ||
+		strings.Contains(got[0], "healthy.00Qpanic") {
+		t.Fatalf("diagnostics: %q", got)
 	}
 }
