@@ -75,9 +75,9 @@ type App struct {
 	// (the vendor has no such notion, or the admin may not read it).
 	Owners int
 	// Findings are vendor-specific problems (a disabled client, a suspended
-	// installation), with the same categories, causes and fixes as the live
-	// check's. Expiry, redirect-URI rules and missing owners are judged by
-	// the provider from the fields above.
+	// installation, no owner), with the same categories, causes and fixes as
+	// the live check's. Expiry and redirect-URI rules are judged by the
+	// provider from the fields above, with the connector's own rules.
 	Findings []finding.Finding
 }
 

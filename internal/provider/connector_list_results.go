@@ -56,8 +56,9 @@ func (q *query) result(ctx context.Context, req list.ListRequest, app inventory.
 }
 
 // problems are what is wrong with an app: its credentials' expiry, redirect
-// URIs that break the rules (the connector's offline rules), no owner, and
-// what the vendor reported.
+// URIs that break the rules (the connector's offline rules), and what the
+// vendor reported (no owner, disabled, suspended: vendor knowledge stays in
+// the vendor's lister).
 func (q *query) problems(app inventory.App) []finding.Finding {
 	var out []finding.Finding
 	for _, c := range app.Credentials {
@@ -77,13 +78,6 @@ func (q *query) problems(app inventory.App) []finding.Finding {
 			f.Path = nil // list results have no configuration to point at
 			out = append(out, f)
 		}
-	}
-	if app.Owners == 0 {
-		out = append(out, finding.Warnf(finding.InvalidConfiguration, nil, "The app has no owner").
-			WithCode("APP-NO-OWNER").
-			WithDetail("%s lists nobody as its owner, so nobody is asked before it changes and nobody answers for its secrets.", q.profile.DisplayName).
-			WithFix("Add an owner to the app in "+q.profile.DisplayName+" (Entra admin center: App registrations > the app > Owners).",
-				"Prefer a team's group or two people over one, so the app outlives a departure."))
 	}
 	for _, f := range app.Findings {
 		f.Path = nil // list results have no configuration to point at

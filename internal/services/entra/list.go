@@ -117,6 +117,15 @@ func (l *entraLister) app(ctx context.Context, ga graphListedApp) inventory.App 
 			}
 		}
 	}
+	if app.Owners == 0 {
+		// Graph lists owners (at most 20 expanded); none means nobody is
+		// asked before the app changes or answers for its secrets.
+		app.Findings = append(app.Findings, finding.Warnf(finding.InvalidConfiguration, nil, "The app registration has no owner").
+			WithCode("APP-NO-OWNER").
+			WithDetail("Microsoft Graph lists no owner for %s, so nobody is notified about it or answers for its secrets.", ga.AppID).
+			WithFix("Add an owner in the Entra admin center: App registrations > the app > Owners > Add owners.",
+				"Prefer two people or a team's group over one person, so the app outlives a departure."))
+	}
 	if l.disabled[ga.AppID] {
 		k := entraAADSTS["7000112"]
 		app.Findings = append(app.Findings, finding.Errorf(k.cat, finding.Attr("auth", "client_id"), "%s (AADSTS7000112)", k.title).

@@ -134,8 +134,9 @@ func TestEntraListSandbox(t *testing.T) {
 	}
 
 	orphan := byName["orphaned-reporting"]
-	if orphan.Owners != 0 || len(orphan.Credentials) != 1 || daysLeft(orphan.Credentials[0]) != -3 {
-		t.Errorf("orphaned-reporting: owners %d, credentials %+v", orphan.Owners, orphan.Credentials)
+	if orphan.Owners != 0 || len(orphan.Credentials) != 1 || daysLeft(orphan.Credentials[0]) != -3 ||
+		len(orphan.Findings) != 1 || orphan.Findings[0].Code != "APP-NO-OWNER" || orphan.Findings[0].Severity != finding.Warning {
+		t.Errorf("orphaned-reporting: owners %d, credentials %+v, findings %+v", orphan.Owners, orphan.Credentials, orphan.Findings)
 	}
 
 	retired := byName["retired-integration"]
@@ -152,7 +153,7 @@ func TestEntraListSandbox(t *testing.T) {
 		t.Errorf("field-mobile: %+v", mobile)
 	}
 	for _, a := range apps {
-		if a.DisplayName != "retired-integration" && len(a.Findings) != 0 {
+		if a.DisplayName != "retired-integration" && a.DisplayName != "orphaned-reporting" && len(a.Findings) != 0 {
 			t.Errorf("%s: unexpected findings %+v", a.DisplayName, a.Findings)
 		}
 	}
