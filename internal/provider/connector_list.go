@@ -183,6 +183,17 @@ func (l *connectorList) List(ctx context.Context, req list.ListRequest, stream *
 			push(list.ListResult{Diagnostics: diags})
 			return
 		}
+		// The admin's access token is a secret too: masked in logs, and
+		// redacted from what the vendor's answers put into findings.
+		q.secrets = q.admin.Secrets()
+		if t := session.Token; t != nil {
+			for _, v := range []string{t.AccessToken, t.RefreshToken} {
+				if v != "" {
+					q.secrets = append(q.secrets, v)
+				}
+			}
+			ctx = tflog.MaskMessageStrings(tflog.MaskAllFieldValuesStrings(ctx, q.secrets...), q.secrets...)
+		}
 		// Warnings about the admin credential itself (expiring soon) come first.
 		appendFindings(&diags, path.Empty(), res.Findings)
 		if len(diags) > 0 && !push(list.ListResult{Diagnostics: diags}) {
@@ -200,7 +211,7 @@ func (l *connectorList) List(ctx context.Context, req list.ListRequest, stream *
 		tflog.Debug(ctx, "handshake: listed connectors", map[string]any{"service": q.admin.Service, "results": pushed, "findings": len(fs)})
 		if len(fs) > 0 {
 			var end diag.Diagnostics
-			appendFindings(&end, path.Empty(), fs)
+			appendFindings(&end, path.Empty(), q.redacted(fs))
 			push(list.ListResult{Diagnostics: end})
 		}
 	}
@@ -216,6 +227,21 @@ type query struct {
 	includeHealthy bool
 	now            time.Time
 	names          map[string]int // connector names given so far, to keep them unique
+	secrets        []string       // the admin's secrets and access token
+}
+
+// redacted are findings with every secret of the admin session replaced.
+func (q *query) redacted(fs []finding.Finding) []finding.Finding {
+	out := make([]finding.Finding, len(fs))
+	for i, f := range fs {
+		f.Summary, f.Detail, f.Code = redact.Values(f.Summary, q.secrets), redact.Values(f.Detail, q.secrets), redact.Values(f.Code, q.secrets)
+		f.Remediation = slices.Clone(f.Remediation)
+		for j := range f.Remediation {
+			f.Remediation[j] = redact.Values(f.Remediation[j], q.secrets)
+		}
+		out[i] = f
+	}
+	return out
 }
 
 func (l *connectorList) query(ctx context.Context, req list.ListRequest, diags *diag.Diagnostics) (*query, bool) {

@@ -79,7 +79,7 @@ func (q *query) problems(app inventory.App) []finding.Finding {
 			out = append(out, f)
 		}
 	}
-	for _, f := range app.Findings {
+	for _, f := range q.redacted(app.Findings) {
 		f.Path = nil // list results have no configuration to point at
 		out = append(out, f)
 	}

@@ -83,9 +83,10 @@ func TestListProblems(t *testing.T) {
 	}
 }
 
-// TestListRecoversFromALister: a lister that panics ends the query with an
-// error diagnostic; the provider keeps running.
-func TestListRecoversFromALister(t *testing.T) {
+// listWith runs the okta list resource against the sandbox with lister in
+// place of Okta's, and returns every diagnostic as "Severity: summary: detail".
+func listWith(t *testing.T, lister inventory.Lister) []string {
+	t.Helper()
 	srv := sandbox.Start(services.Emulations()...)
 	defer srv.Close()
 	ctx := context.Background()
@@ -97,31 +98,57 @@ func TestListRecoversFromALister(t *testing.T) {
 		t.Fatal(err)
 	}
 	l.data = &providerData{LiveChecks: true, Timeout: 5 * time.Second, Now: time.Now, Client: client,
-		Planners: services.Planners(), Catalog: services.Catalog(),
-		Listers: map[string]inventory.Lister{"okta": func(context.Context, *inventory.Session, func(inventory.App) bool) []finding.Finding {
-			var apps []inventory.App
-			_ = apps[3] // index out of range
-			return nil
-		}}}
+		Planners: services.Planners(), Catalog: services.Catalog(), Listers: map[string]inventory.Lister{"okta": lister}}
 	// A State builds the configuration's value (a Config cannot be set).
 	cfg := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(sr.Schema.Type().TerraformType(ctx), nil)}
 	diags := cfg.SetAttribute(ctx, path.Root("service"), "okta")
 	diags.Append(cfg.SetAttribute(ctx, path.Root("okta").AtName("domain"), "dev-123456.okta.com")...)
 	diags.Append(cfg.SetAttribute(ctx, path.Root("okta").AtName("base_url"), srv.VendorURL("okta"))...)
-	diags.Append(cfg.SetAttribute(ctx, path.Root("auth").AtName("token"), "healthy.00Qpanic")...)
+	diags.Append(cfg.SetAttribute(ctx, path.Root("auth").AtName("token"), listAdminToken)...)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
 	var stream list.ListResultsStream
-	l.List(ctx, list.ListRequest{Config: tfsdk.Config{Schema: sr.Schema, Raw: cfg.Raw}, Limit: 10}, &stream)
+	l.List(ctx, list.ListRequest{Config: tfsdk.Config{Schema: sr.Schema, Raw: cfg.Raw}, Limit: 10,
+		ResourceSchema: connectorResourceSchema(l.catalog), ResourceIdentitySchema: connectorIdentitySchema()}, &stream)
 	var got []string
 	for r := range stream.Results {
+		if r.DisplayName != "" {
+			got = append(got, r.DisplayName)
+		}
 		for _, d := range r.Diagnostics {
 			got = append(got, d.Severity().String()+": "+d.Summary()+": "+d.Detail())
 		}
 	}
-	if len(got) != 1 || !strings.Contains(got[0], "Error: Listing failed with an internal error") || !strings.Contains(got[0], "index out of range") ||
-		strings.Contains(got[0], "healthy.00Qpanic") {
+	return got
+}
+
+const listAdminToken = "healthy.00QlistAdminTokenValue"
+
+// TestListRecoversFromALister: a lister that panics ends the query with an
+// error diagnostic; the provider keeps running.
+func TestListRecoversFromALister(t *testing.T) {
+	got := listWith(t, func(context.Context, *inventory.Session, func(inventory.App) bool) []finding.Finding {
+		var apps []inventory.App
+		_ = apps[3] // index out of range
+		return nil
+	})
+	if len(got) != 1 || !strings.Contains(got[0], "Error: Listing failed with an internal error") || !strings.Contains(got[0], "index out of range") {
 		t.Fatalf("diagnostics: %q", got)
+	}
+}
+
+// TestListRedactsVendorText: a vendor answer that echoes the admin
+// credential reaches no diagnostic, whether in an app's finding or in the
+// lister's own.
+func TestListRedactsVendorText(t *testing.T) {
+	got := listWith(t, func(_ context.Context, s *inventory.Session, yield func(inventory.App) bool) []finding.Finding {
+		echo := "the vendor said: bad token " + s.Spec.Auth.Token.Value
+		yield(inventory.App{DisplayName: "echo", Owners: -1, Findings: []finding.Finding{finding.Warnf(finding.AccessDenied, nil, "%s", echo).WithDetail("%s", echo)}})
+		return []finding.Finding{finding.Errorf(finding.AccessDenied, nil, "page refused").WithDetail("%s", echo).WithFix(echo)}
+	})
+	all := strings.Join(got, "\n")
+	if strings.Contains(all, listAdminToken) || strings.Count(all, "[REDACTED]") < 4 || !strings.Contains(all, "page refused") {
+		t.Fatalf("diagnostics:\n%s", all)
 	}
 }
