@@ -85,20 +85,14 @@ func keycloakBaseURL(s *connector.Spec) []finding.Finding {
 }
 
 func keycloakRealm(s *connector.Spec) []finding.Finding {
-	if s.SettingUnknown("realm") {
-		return nil
-	}
-	v, present := s.Settings["realm"]
-	if !present {
-		return nil // the schema marks it required
+	v, fs, ok := kit.NameSetting(s, "realm", "KEYCLOAK-REALM",
+		"The realm name is part of every endpoint URL (/realms/<realm>/…)",
+		"Set realm to the realm's name, shown in the realm selector of the admin console.")
+	if !ok {
+		return fs
 	}
 	path := s.SettingPath("realm")
 	switch {
-	case strings.TrimSpace(v) == "":
-		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, path, "keycloak.realm is empty").
-			WithCode("KEYCLOAK-REALM").
-			WithDetail("The realm name is part of every endpoint URL (/realms/<realm>/…); an empty value usually means a variable was not set.").
-			WithFix("Set realm to the realm's name, shown in the realm selector of the admin console.")}
 	case strings.ContainsAny(v, "/?#"):
 		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, path,
 			"keycloak.realm must be a realm name, not a URL or path").

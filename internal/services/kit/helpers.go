@@ -241,3 +241,25 @@ func ContainsFold(list []string, v string) bool {
 func TextDecoder(fn func(status int, body string) (finding.Finding, bool)) connector.Decoder {
 	return func(a connector.Answer) (finding.Finding, bool) { return fn(a.StatusCode, string(a.Body)) }
 }
+
+// NameSetting is the start every rule on a naming setting shares (a realm,
+// tenant, instance, subdomain or account that goes into the service's URLs
+// whole): ok is false when the value is unknown at plan time or not set
+// (the schema says whether it is required), and when it is blank, fs is the
+// finding for that. usedFor says what the value is part of; fix how to set it.
+func NameSetting(s *connector.Spec, name, code, usedFor, fix string) (v string, fs []finding.Finding, ok bool) {
+	if s.SettingUnknown(name) {
+		return "", nil, false
+	}
+	v, present := s.Settings[name]
+	if !present {
+		return "", nil, false
+	}
+	if strings.TrimSpace(v) == "" {
+		return v, []finding.Finding{finding.Errorf(finding.InvalidConfiguration, s.SettingPath(name), "%s.%s is empty", s.Service, name).
+			WithCode(code).
+			WithDetail("%s; an empty value usually means a variable was not set.", usedFor).
+			WithFix(fix)}, false
+	}
+	return v, nil, true
+}

@@ -45,20 +45,14 @@ func profile() *connector.Profile {
 var servicenowInstanceRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$`)
 
 func servicenowInstance(s *connector.Spec) []finding.Finding {
-	if s.SettingUnknown("instance") {
-		return nil
-	}
-	v, present := s.Settings["instance"]
-	if !present {
-		return nil // the schema marks it required
+	v, fs, ok := kit.NameSetting(s, "instance", "SERVICENOW-INSTANCE",
+		"The instance name is the first part of the instance's address (dev12345 in dev12345.service-now.com)",
+		"Set instance to the instance name or host name.")
+	if !ok {
+		return fs
 	}
 	path := s.SettingPath("instance")
 	switch {
-	case strings.TrimSpace(v) == "":
-		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, path, "servicenow.instance is empty").
-			WithCode("SERVICENOW-INSTANCE").
-			WithDetail("The instance name is the first part of the instance's address (dev12345 in dev12345.service-now.com); an empty value usually means a variable was not set.").
-			WithFix("Set instance to the instance name or host name.")}
 	case strings.ContainsAny(v, "/?#"):
 		return kit.NotURL(s, "instance", "SERVICENOW-INSTANCE", "the instance name or host name")
 	case kit.HasSpace(v):

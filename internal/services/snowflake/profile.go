@@ -69,20 +69,14 @@ var (
 )
 
 func snowflakeAccount(s *connector.Spec) []finding.Finding {
-	if s.SettingUnknown("account") {
-		return nil
-	}
-	v, present := s.Settings["account"]
-	if !present {
-		return nil // the schema marks it required
+	v, fs, ok := kit.NameSetting(s, "account", "251001",
+		"Every Snowflake URL and login starts from the account identifier; drivers stop with 251001 (Account must be specified) without it.",
+		"Set account to the identifier shown in Snowsight under your name > Account > View account details (orgname-accountname).")
+	if !ok {
+		return fs
 	}
 	path := s.SettingPath("account")
 	switch {
-	case strings.TrimSpace(v) == "":
-		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, path, "snowflake.account is empty").
-			WithCode("251001").
-			WithDetail("Every Snowflake URL and login starts from the account identifier; drivers stop with 251001 (Account must be specified) without it. An empty value usually means a variable was not set.").
-			WithFix("Set account to the identifier shown in Snowsight under your name > Account > View account details (orgname-accountname).")}
 	case strings.Contains(v, "://") || strings.Contains(strings.ToLower(v), "snowflakecomputing"):
 		want := strings.TrimSuffix(kit.StripURL(v), ".snowflakecomputing.com")
 		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, path,

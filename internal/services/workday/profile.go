@@ -47,20 +47,14 @@ func profile() *connector.Profile {
 var tenantRE = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
 
 func tenantRule(s *connector.Spec) []finding.Finding {
-	if s.SettingUnknown("tenant") {
-		return nil
-	}
-	v, present := s.Settings["tenant"]
-	if !present {
-		return nil // the schema marks it required
+	v, fs, ok := kit.NameSetting(s, "tenant", "WORKDAY-TENANT",
+		"The tenant name is part of the token endpoint (/ccx/oauth2/<tenant>/token)",
+		"Copy the tenant name from the token endpoint shown by the View API Clients report.")
+	if !ok {
+		return fs
 	}
 	path := s.SettingPath("tenant")
 	switch {
-	case strings.TrimSpace(v) == "":
-		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, path, "workday.tenant is empty").
-			WithCode("WORKDAY-TENANT").
-			WithDetail("The tenant name is part of the token endpoint (/ccx/oauth2/<tenant>/token); an empty value usually means a variable was not set.").
-			WithFix("Copy the tenant name from the token endpoint shown by the View API Clients report.")}
 	case strings.ContainsAny(v, "/?#:"):
 		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, path,
 			"workday.tenant must be the tenant name, not a URL or path").

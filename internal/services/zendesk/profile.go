@@ -56,21 +56,15 @@ var (
 )
 
 func zendeskSubdomain(s *connector.Spec) []finding.Finding {
-	if s.SettingUnknown("subdomain") {
-		return nil
-	}
-	v, present := s.Settings["subdomain"]
-	if !present {
-		return nil // the schema marks it required
+	v, fs, ok := kit.NameSetting(s, "subdomain", "ZENDESK-SUBDOMAIN",
+		"Every Zendesk API URL starts with https://<subdomain>.zendesk.com",
+		"Set subdomain to the first part of your Zendesk address (acme for acme.zendesk.com).")
+	if !ok {
+		return fs
 	}
 	path := s.SettingPath("subdomain")
 	lower := strings.ToLower(v)
 	switch {
-	case strings.TrimSpace(v) == "":
-		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, path, "zendesk.subdomain is empty").
-			WithCode("ZENDESK-SUBDOMAIN").
-			WithDetail("Every Zendesk API URL starts with https://<subdomain>.zendesk.com; an empty value usually means a variable was not set.").
-			WithFix("Set subdomain to the first part of your Zendesk address (acme for acme.zendesk.com).")}
 	case strings.Contains(v, "://") || strings.Contains(lower, ".zendesk.com") || strings.ContainsAny(v, "/?#"):
 		want := strings.TrimSuffix(kit.StripURL(v), ".zendesk.com")
 		return []finding.Finding{finding.Errorf(finding.InvalidConfiguration, path,
