@@ -147,6 +147,11 @@ type StepResult struct {
 	Findings []finding.Finding
 }
 
+// Failed is the outcome of a step that failed with f.
+func Failed(f finding.Finding) StepResult {
+	return StepResult{Outcome: OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
+}
+
 // Env gives custom steps what the earlier steps produced.
 type Env struct {
 	Spec *connector.Spec

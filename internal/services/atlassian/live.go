@@ -152,16 +152,12 @@ func (r *run) get(ctx context.Context, env *probe.Env, step, u string, auth func
 	return probe.Response{Step: step, StatusCode: resp.StatusCode, Header: resp.Header, Body: b}, nil
 }
 
-func failed(f finding.Finding) probe.StepResult {
-	return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
-}
-
 // netFailure reports a call that got no answer.
 func (r *run) netFailure(err error, what string, path finding.Path) probe.StepResult {
 	f := transport.Classify(err)
 	f.Path = path
 	f.Summary = what + ": " + kit.LowerFirstRune(f.Summary)
-	return failed(f)
+	return probe.Failed(f)
 }
 
 // refused classifies an error answer and points it at the attribute at
@@ -194,7 +190,7 @@ func (r *run) refused(env *probe.Env, resp probe.Response, what string, endpoint
 		f.Path = endpoint
 	}
 	f.Summary = what + ": " + kit.LowerFirstRune(f.Summary)
-	return failed(f)
+	return probe.Failed(f)
 }
 
 // nearLimit warns when Jira says the account's rate-limit budget is nearly
@@ -221,12 +217,12 @@ type myself struct {
 func (r *run) checkMyself(resp probe.Response, where string) probe.StepResult {
 	var me myself
 	if json.Unmarshal(resp.Body, &me) != nil || me.AccountID == "" {
-		return failed(finding.Errorf(finding.UnexpectedResponse, r.sitePath(), "/myself did not answer with an Atlassian user").
+		return probe.Failed(finding.Errorf(finding.UnexpectedResponse, r.sitePath(), "/myself did not answer with an Atlassian user").
 			WithDetail("%s answered HTTP %d without a JSON user (accountId).", where, resp.StatusCode).
 			WithFix("Check atlassian.site (or base_url): it must be the Cloud site's own host, not a login page or proxy."))
 	}
 	if me.Active != nil && !*me.Active {
-		return failed(finding.Errorf(finding.AccountDisabled, kit.AuthPath("username"), "The Atlassian account is deactivated").
+		return probe.Failed(finding.Errorf(finding.AccountDisabled, kit.AuthPath("username"), "The Atlassian account is deactivated").
 			WithCode("active=false").
 			WithDetail("/myself reports the account %s as inactive.", me.AccountID).
 			WithFix("Reactivate the account in admin.atlassian.com > Directory > Users, or use another account's credential."))
@@ -254,7 +250,7 @@ func (r *run) stepMyselfBasic(ctx context.Context, env *probe.Env) probe.StepRes
 	if resp.StatusCode == http.StatusUnauthorized && r.site != "" && parse(resp).has("scope does not match") {
 		// A scoped API token at the site host: it works only through the gateway.
 		if r.cloudID == "" {
-			return failed(finding.Errorf(finding.InvalidConfiguration, r.spec.SettingPath("cloud_id"),
+			return probe.Failed(finding.Errorf(finding.InvalidConfiguration, r.spec.SettingPath("cloud_id"),
 				"This scoped API token works only through api.atlassian.com, which needs atlassian.cloud_id").
 				WithCode("scope does not match").
 				WithDetail("https://<site>%s answered 401 \"Unauthorized; scope does not match\" to the token: API tokens created with scopes are refused by the site host and accepted only at https://api.atlassian.com/ex/jira/<cloud_id>.", myselfPath).
@@ -324,7 +320,7 @@ func (r *run) stepResources(ctx context.Context, env *probe.Env) probe.StepResul
 	}
 	var list []resource
 	if err := json.Unmarshal(resp.Body, &list); err != nil {
-		return failed(finding.Errorf(finding.UnexpectedResponse, r.pathOr(nil), "accessible-resources did not answer with a list of sites").
+		return probe.Failed(finding.Errorf(finding.UnexpectedResponse, r.pathOr(nil), "accessible-resources did not answer with a list of sites").
 			WithDetail("%s answered HTTP %d with something else than a JSON array.", where, resp.StatusCode))
 	}
 	site := strings.ToLower(strings.TrimSpace(r.spec.Setting("site")))
@@ -348,7 +344,7 @@ func (r *run) stepResources(ctx context.Context, env *probe.Env) probe.StepResul
 		if r.cloudID == "" {
 			path, what = r.spec.SettingPath("site"), "site "+site
 		}
-		return failed(finding.Errorf(finding.AppNotInstalled, path, "The OAuth 2.0 app has no access to this Atlassian site").
+		return probe.Failed(finding.Errorf(finding.AppNotInstalled, path, "The OAuth 2.0 app has no access to this Atlassian site").
 			WithCode("accessible-resources").
 			WithDetail("The grant behind the token covers %s, not %s: the user who consented picked another site, or an admin removed the app from this one.", strings.Join(orNone(names), ", "), what).
 			WithFix("Run the consent flow again and pick this site on the consent screen (one grant covers every site the user adds).",
@@ -451,7 +447,7 @@ func (r *run) stepOrganizations(ctx context.Context, env *probe.Env) probe.StepR
 		Data []org `json:"data"`
 	}
 	if err := json.Unmarshal(resp.Body, &body); err != nil {
-		return failed(finding.Errorf(finding.UnexpectedResponse, r.pathOr(orgPath), "The admin API did not answer with a list of organizations").
+		return probe.Failed(finding.Errorf(finding.UnexpectedResponse, r.pathOr(orgPath), "The admin API did not answer with a list of organizations").
 			WithDetail("%s answered HTTP %d without a JSON data list.", where, resp.StatusCode))
 	}
 	want := strings.TrimSpace(r.spec.Setting("org_id"))
@@ -462,7 +458,7 @@ func (r *run) stepOrganizations(ctx context.Context, env *probe.Env) probe.StepR
 		}
 		ids = append(ids, fmt.Sprintf("%s (%s)", kit.Tidy(o.ID, 60), kit.Tidy(o.Attributes.Name, 60)))
 	}
-	return failed(finding.Errorf(finding.TenantNotFound, orgPath, "The admin API key does not belong to this organization").
+	return probe.Failed(finding.Errorf(finding.TenantNotFound, orgPath, "The admin API key does not belong to this organization").
 		WithCode("admin/v1/orgs").
 		WithDetail("The key administers %s, not %s.", strings.Join(orNone(ids), ", "), want).
 		WithFix("Copy the Organization ID shown next to the key in admin.atlassian.com > Settings > API keys, or create a key in this organization."))

@@ -174,7 +174,7 @@ func (r *run) stepAssume(ctx context.Context, env *probe.Env) probe.StepResult {
 	}
 	c := out.Credentials
 	if c == nil || c.AccessKeyId == nil || c.SecretAccessKey == nil {
-		return failed(finding.Errorf(finding.UnexpectedResponse, r.basePath, "AssumeRole answered without credentials").
+		return probe.Failed(finding.Errorf(finding.UnexpectedResponse, r.basePath, "AssumeRole answered without credentials").
 			WithFix("Check that aws.base_url points at STS."))
 	}
 	r.assumed = awssdk.ToString(in.RoleArn)
@@ -357,7 +357,7 @@ func (r *run) fail(err error, op string) probe.StepResult {
 		}
 		f.Path = r.pathFor(f)
 		f.Summary = op + ": " + f.Summary
-		return failed(f)
+		return probe.Failed(f)
 	}
 	var f finding.Finding
 	if hasResp && resp.HTTPStatusCode() != 0 {
@@ -368,7 +368,7 @@ func (r *run) fail(err error, op string) probe.StepResult {
 	}
 	f.Path = r.basePath
 	f.Summary = op + ": " + f.Summary
-	return failed(f)
+	return probe.Failed(f)
 }
 
 // pathFor is the attribute an AWS error points at.
@@ -403,8 +403,4 @@ func (r *run) pathFor(f finding.Finding) finding.Path {
 		return kit.AuthPath("username")
 	}
 	return r.basePath
-}
-
-func failed(f finding.Finding) probe.StepResult {
-	return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
 }

@@ -52,7 +52,7 @@ func (c *check) assertion(now time.Time) (string, error) {
 func (c *check) stepJWT(ctx context.Context, env *probe.Env) probe.StepResult {
 	assertion, err := c.assertion(time.Now())
 	if err != nil {
-		return failed(finding.Errorf(finding.InvalidCredentials, c.keyPath(), "The Box private key cannot sign the JWT assertion").
+		return probe.Failed(finding.Errorf(finding.InvalidCredentials, c.keyPath(), "The Box private key cannot sign the JWT assertion").
 			WithCode("BOX-PRIVATE-KEY").
 			WithDetail("Signing failed: %s.", err.Error()).
 			WithFix("Use the RSA private key from the app's config file."))
@@ -63,7 +63,7 @@ func (c *check) stepJWT(ctx context.Context, env *probe.Env) probe.StepResult {
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/oauth2/token", strings.NewReader(form.Encode()))
 	if err != nil {
-		return failed(finding.Errorf(finding.InvalidConfiguration, c.basePath(), "box.base_url is not a usable URL"))
+		return probe.Failed(finding.Errorf(finding.InvalidConfiguration, c.basePath(), "box.base_url is not a usable URL"))
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
@@ -80,7 +80,7 @@ func (c *check) stepJWT(ctx context.Context, env *probe.Env) probe.StepResult {
 		TokenType   string `json:"token_type"`
 	}
 	if json.Unmarshal(resp.Body, &tr) != nil || tr.AccessToken == "" {
-		return failed(finding.Errorf(finding.UnexpectedResponse, c.basePath(), "Box's token endpoint did not answer a token").
+		return probe.Failed(finding.Errorf(finding.UnexpectedResponse, c.basePath(), "Box's token endpoint did not answer a token").
 			WithCode("BOX-TOKEN-RESPONSE").
 			WithDetail("The JWT grant answered HTTP %d without an access_token; a proxy or portal may have answered instead of Box.", resp.StatusCode).
 			WithFix("Check box.base_url: the token endpoint is <base_url>/oauth2/token, https://api.box.com/oauth2/token by default."))

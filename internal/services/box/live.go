@@ -255,16 +255,12 @@ func send(env *probe.Env, req *http.Request, step string) (probe.Response, error
 	return probe.Response{Step: step, StatusCode: resp.StatusCode, Header: resp.Header, Body: body}, nil
 }
 
-func failed(f finding.Finding) probe.StepResult {
-	return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
-}
-
 // netFailure reports a request that got no answer.
 func (c *check) netFailure(err error, what string) probe.StepResult {
 	f := transport.Classify(err)
 	f.Path = c.basePath()
 	f.Summary = what + ": " + kit.LowerFirstRune(f.Summary)
-	return failed(f)
+	return probe.Failed(f)
 }
 
 // refused classifies an error answer (decoded with the plan's decoder, so the
@@ -275,7 +271,7 @@ func (c *check) refused(env *probe.Env, resp probe.Response, what string) probe.
 		f.Path = c.basePath()
 	}
 	f.Summary = what + ": " + lowerBox(f.Summary)
-	return failed(f)
+	return probe.Failed(f)
 }
 
 // lowerBox lower-cases a summary's first letter, but not Box's name.
@@ -321,14 +317,14 @@ func (c *check) stepUsersMe(ctx context.Context, env *probe.Env) probe.StepResul
 	}
 	var u boxUser
 	if json.Unmarshal(resp.Body, &u) != nil || u.ID == "" {
-		return failed(finding.Errorf(finding.UnexpectedResponse, c.basePath(), "GET /2.0/users/me did not answer a Box user").
+		return probe.Failed(finding.Errorf(finding.UnexpectedResponse, c.basePath(), "GET /2.0/users/me did not answer a Box user").
 			WithCode("BOX-USERS-ME").
 			WithDetail("The answer (HTTP %d, %s) is not the JSON user object Box returns; a proxy or portal may have answered instead.", resp.StatusCode, kit.Tidy(resp.Header.Get("Content-Type"), 60)).
 			WithFix("Check box.base_url: it must reach https://api.box.com."))
 	}
 	who := fmt.Sprintf("user %s (%s)", u.ID, kit.Tidy(u.Login, 100))
 	if !strings.EqualFold(u.Status, "active") && u.Status != "" {
-		return failed(finding.Errorf(finding.AccountDisabled, c.identityPath(), "The Box user the token acts as is %s", kit.Tidy(u.Status, 40)).
+		return probe.Failed(finding.Errorf(finding.AccountDisabled, c.identityPath(), "The Box user the token acts as is %s", kit.Tidy(u.Status, 40)).
 			WithCode("BOX-USER-STATUS").
 			WithDetail("GET /2.0/users/me answered %s with status %q: Box refuses most calls for users that are not active.", who, kit.Tidy(u.Status, 40)).
 			WithFix("Reactivate the user in Admin Console > Users & Groups, or act as another user (box.subject_id)."))
@@ -345,7 +341,7 @@ func (c *check) stepUsersMe(ctx context.Context, env *probe.Env) probe.StepResul
 			if kit.SettingUnset(c.spec, "enterprise_id") {
 				path = c.keyPath()
 			}
-			return failed(finding.Errorf(finding.InvalidConfiguration, path,
+			return probe.Failed(finding.Errorf(finding.InvalidConfiguration, path,
 				"The Box credentials belong to enterprise %s, not %s", u.Enterprise.ID, want).
 				WithCode("BOX-ENTERPRISE").
 				WithDetail("GET /2.0/users/me answered %s of enterprise %s (%s), but the connector names enterprise %s: the app or token is from another enterprise, such as a sandbox instead of production.",
@@ -395,7 +391,7 @@ func (c *check) stepScopes(ctx context.Context, env *probe.Env) probe.StepResult
 				f = c.noEnterpriseFinding(f)
 			}
 		}
-		return failed(f)
+		return probe.Failed(f)
 	}
 	env.GrantScopes(proven)
 	var notes []string

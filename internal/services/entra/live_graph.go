@@ -48,7 +48,7 @@ func entraNetFinding(err error, path finding.Path, what string) probe.StepResult
 	f := transport.Classify(err)
 	f.Path = path
 	f.Summary = what + ": " + f.Summary
-	return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
+	return probe.Failed(f)
 }
 
 // entraApp is the part of a Graph application object the checks (and the
@@ -145,7 +145,7 @@ func (c *entraCheck) stepGraph(ctx context.Context, env *probe.Env) probe.StepRe
 		f.Path = c.graphPath
 	}
 	f.Detail = fmt.Sprintf("%s answered HTTP %d with the token Entra ID had just issued. %s", where, resp.StatusCode, f.Detail)
-	return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
+	return probe.Failed(f)
 }
 
 // stepAppRegistration reads, from the app's own registration, when the

@@ -42,13 +42,13 @@ func (c *entraCheck) stepManagement(ctx context.Context, env *probe.Env) probe.S
 			}
 			f.Summary = "Management Activity API token: " + lowerFirstWord(f.Summary)
 			f.Detail = fmt.Sprintf("Entra ID refused a token for %s (the Office 365 Management APIs) although it issued one for %s. %s", c.mgmtScope, c.scope, f.Detail)
-			return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
+			return probe.Failed(f)
 		}
 		var ke entraKeyError
 		if errors.As(err, &ke) {
 			f := finding.Errorf(finding.InvalidConfiguration, c.keyPath, "auth.private_key cannot sign the client assertion").
 				WithDetail("%s.", ke.Error()).WithFix("Give the certificate's private key as an unencrypted PEM (RSA keys for Entra ID certificates).")
-			return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
+			return probe.Failed(f)
 		}
 		return entraNetFinding(err, c.authorityPath, "Management Activity API token request")
 	}
@@ -87,7 +87,7 @@ func (c *entraCheck) stepManagement(ctx context.Context, env *probe.Env) probe.S
 		f.Path = c.mgmtPath
 	}
 	f.Detail = fmt.Sprintf("%s answered HTTP %d. %s", where, resp.StatusCode, f.Detail)
-	return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
+	return probe.Failed(f)
 }
 
 func (c *entraCheck) credentialPath() finding.Path {

@@ -159,7 +159,7 @@ func (c *entraCheck) stepMailbox(ctx context.Context, env *probe.Env) probe.Step
 		f = c.mailboxCause(ctx, env, f)
 	}
 	f.Detail = fmt.Sprintf("%s answered HTTP %d with the token Entra ID had just issued. %s", where, resp.StatusCode, f.Detail)
-	return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
+	return probe.Failed(f)
 }
 
 // mailboxAccess explains a 403 on the mailbox: a permission the token lacks

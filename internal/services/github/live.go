@@ -186,14 +186,14 @@ func (g *githubRun) netFailure(err error, what string) probe.StepResult {
 	f := transport.Classify(err)
 	f.Path = g.spec.SettingPath("base_url")
 	f.Summary = what + ": " + kit.LowerFirstRune(f.Summary)
-	return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
+	return probe.Failed(f)
 }
 
 // refused turns an error answer into a failed step. at picks the attribute
 // for the finding's category; nil keeps the default.
 func (g *githubRun) refused(env *probe.Env, resp probe.Response, what string, at func(finding.Category) finding.Path) probe.StepResult {
 	f := g.placeRefusal(env.Decode(resp), resp.StatusCode, what, at)
-	return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
+	return probe.Failed(f)
 }
 
 // placeRefusal puts a decoded refusal on the attribute to fix and names

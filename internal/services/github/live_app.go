@@ -45,7 +45,7 @@ func (g *githubRun) stepApp(ctx context.Context, env *probe.Env) probe.StepResul
 		f := finding.Errorf(finding.InvalidConfiguration, g.credentialPath(), "The GitHub App JWT could not be signed").
 			WithDetail("Signing with auth.private_key failed: %s.", err.Error()).
 			WithFix("Use the RSA private key downloaded from the app's settings page.")
-		return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
+		return probe.Failed(f)
 	}
 	g.jwt = jwt
 	resp, err := g.call(ctx, env, "app", http.MethodGet, g.base+"/app", "Bearer "+jwt, nil)
@@ -107,7 +107,7 @@ func (g *githubRun) stepInstallation(ctx context.Context, env *probe.Env) probe.
 				WithDetail("GET /orgs/%s/installation answered 404: the app has no installation on this organization (never installed, or uninstalled), or the organization's login is wrong.", org).
 				WithFix("Install the app on the organization: open "+g.installURL()+" and pick "+org+"; installing needs an organization owner (or their approval).",
 					"Or set installation_id to an existing installation's id.")
-			return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
+			return probe.Failed(f)
 		default:
 			return g.refused(env, resp, "Installation lookup", nil)
 		}
@@ -118,7 +118,7 @@ func (g *githubRun) stepInstallation(ctx context.Context, env *probe.Env) probe.
 			f := finding.Errorf(finding.UnexpectedResponse, g.spec.SettingPath("base_url"), "GitHub's installation answer could not be read").
 				WithDetail("GET /orgs/%s/installation answered 200 without an installation id.", org).
 				WithFix("Check that base_url is a GitHub REST API root.")
-			return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
+			return probe.Failed(f)
 		}
 		id = strconv.FormatInt(inst.ID, 10)
 	}
@@ -134,7 +134,7 @@ func (g *githubRun) stepInstallation(ctx context.Context, env *probe.Env) probe.
 			WithDetail("POST /app/installations/%s/access_tokens answered 404: the installation was removed (the app was uninstalled), or the id belongs to another app.", id).
 			WithFix("Open the organization's Settings > GitHub Apps, choose Configure next to the app, and copy the number at the end of the URL into installation_id.",
 				"If the app is no longer installed, install it again from "+g.installURL()+".")
-		return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
+		return probe.Failed(f)
 	}
 	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
 		return g.refused(env, resp, "Installation token request", func(c finding.Category) finding.Path {
@@ -154,7 +154,7 @@ func (g *githubRun) stepInstallation(ctx context.Context, env *probe.Env) probe.
 		f := finding.Errorf(finding.UnexpectedResponse, g.spec.SettingPath("base_url"), "GitHub's installation token answer could not be read").
 			WithDetail("POST /app/installations/%s/access_tokens answered %d without a token.", id, resp.StatusCode).
 			WithFix("Check that base_url is a GitHub REST API root.")
-		return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
+		return probe.Failed(f)
 	}
 	env.UseToken(&xoauth2.Token{AccessToken: tok.Token, TokenType: "Bearer", Expiry: tok.ExpiresAt})
 	g.permissions, g.selection = tok.Permissions, tok.Selection

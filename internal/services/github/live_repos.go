@@ -39,7 +39,7 @@ func (g *githubRun) stepOrganization(ctx context.Context, env *probe.Env) probe.
 			WithCode("Not Found").
 			WithDetail("GET /orgs/%s answered 404: the login is misspelt, the organization was renamed or deleted, or it lives on another GitHub instance than base_url.", org).
 			WithFix("Use the login shown in the organization's URL (https://github.com/<login>), and check base_url for GitHub Enterprise Server.")
-		return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
+		return probe.Failed(f)
 	}
 	if resp.StatusCode != http.StatusOK {
 		return g.refused(env, resp, "Organization check", func(c finding.Category) finding.Path {
@@ -181,7 +181,7 @@ func (g *githubRun) installationRepos(ctx context.Context, env *probe.Env, auth 
 				"GitHub's list of installation repositories could not be read").
 				WithDetail("GET /installation/repositories answered 200 with a body that is not the documented JSON.").
 				WithFix("Check that base_url is a GitHub REST API root.")
-			return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
+			return probe.Failed(f)
 		}
 		for _, r := range body.Repos {
 			have[strings.ToLower(r.FullName)] = true

@@ -191,7 +191,7 @@ func (g *googleCheck) tokenStep(ctx context.Context, env *probe.Env) probe.StepR
 	tok, err := cfg.TokenSource(context.WithValue(ctx, xoauth2.HTTPClient, env.HTTP)).Token()
 	if err != nil {
 		f := g.tokenFailure(ctx, env, err)
-		return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
+		return probe.Failed(f)
 	}
 	g.token = tok
 	env.UseToken(tok) // for handshake_access_token, and scrubbed from the result
@@ -355,7 +355,7 @@ func (g *googleCheck) adminCall(ctx context.Context, env *probe.Env, step, api, 
 	where := "GET " + transport.RedactURL(u)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return failedStep(finding.Errorf(finding.InvalidConfiguration, g.basePath, "google_workspace.base_url is not an absolute URL"))
+		return probe.Failed(finding.Errorf(finding.InvalidConfiguration, g.basePath, "google_workspace.base_url is not an absolute URL"))
 	}
 	req.Header.Set("Accept", "application/json")
 	g.token.SetAuthHeader(req)
@@ -364,7 +364,7 @@ func (g *googleCheck) adminCall(ctx context.Context, env *probe.Env, step, api, 
 		f := transport.Classify(err)
 		f.Path = g.basePath
 		f.Summary = api + " call " + where + ": " + kit.LowerFirstRune(f.Summary)
-		return failedStep(f)
+		return probe.Failed(f)
 	}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxGoogleBody))
 	_ = resp.Body.Close()
@@ -383,7 +383,7 @@ func (g *googleCheck) adminCall(ctx context.Context, env *probe.Env, step, api, 
 	}
 	f.Summary = api + ": " + kit.LowerFirstRune(f.Summary)
 	f.Detail = fmt.Sprintf("%s answered HTTP %d. %s", where, resp.StatusCode, f.Detail)
-	return failedStep(f)
+	return probe.Failed(f)
 }
 
 // keyExpiryStep reads when the key stops working from its certificate.
@@ -421,8 +421,4 @@ func shortKeyID(id string) string {
 		return id[:8]
 	}
 	return id
-}
-
-func failedStep(f finding.Finding) probe.StepResult {
-	return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
 }

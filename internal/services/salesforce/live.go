@@ -208,15 +208,11 @@ func lowerFirst(s string) string {
 	return kit.LowerFirstRune(s)
 }
 
-func failed(f finding.Finding) probe.StepResult {
-	return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
-}
-
 func (r *run) netFailure(err error, path finding.Path, what string) probe.StepResult {
 	f := transport.Classify(err)
 	f.Path = path
 	f.Summary = what + ": " + lowerFirst(f.Summary)
-	return failed(f)
+	return probe.Failed(f)
 }
 
 // refused decodes a refusal and points it at its attribute.
@@ -226,7 +222,7 @@ func (r *run) refused(env *probe.Env, resp probe.Response, prefix string) probe.
 	if prefix != "" {
 		f.Summary = prefix + ": " + lowerFirst(f.Summary)
 	}
-	return failed(f)
+	return probe.Failed(f)
 }
 
 // ---- token step ----------------------------------------------------------
@@ -246,7 +242,7 @@ func (r *run) stepToken(ctx context.Context, env *probe.Env) probe.StepResult {
 		// time, not the check's (possibly injected) clock.
 		assertion, err := r.assertion(time.Now())
 		if err != nil {
-			return failed(finding.Errorf(finding.InvalidCredentials, kit.SecretPath(r.spec.Auth.PrivateKey, "private_key"),
+			return probe.Failed(finding.Errorf(finding.InvalidCredentials, kit.SecretPath(r.spec.Auth.PrivateKey, "private_key"),
 				"auth.private_key cannot sign the JWT bearer assertion").
 				WithCode("SALESFORCE-JWT-KEY").
 				WithDetail("%s; Salesforce verifies the assertion with RS256, so it needs an RSA private key.", err.Error()).
@@ -266,7 +262,7 @@ func (r *run) stepToken(ctx context.Context, env *probe.Env) probe.StepResult {
 		return r.refused(env, resp, "")
 	}
 	if json.Unmarshal(resp.Body, &r.tok) != nil || r.tok.AccessToken == "" {
-		return failed(finding.Errorf(finding.UnexpectedResponse, r.loginPath(), "The token endpoint's answer is not a Salesforce token response").
+		return probe.Failed(finding.Errorf(finding.UnexpectedResponse, r.loginPath(), "The token endpoint's answer is not a Salesforce token response").
 			WithDetail("POST %s/services/oauth2/token answered %d without an access_token.", transport.RedactURL(r.login), resp.StatusCode).
 			WithFix("Check that login_url is https://login.salesforce.com, https://test.salesforce.com or the org's My Domain."))
 	}

@@ -39,7 +39,7 @@ func (r *run) checkRefreshToken(ctx context.Context, env *probe.Env) probe.StepR
 	}
 	if e, ok := readError(resp.StatusCode, string(resp.Body)); !ok || e.code != "invalid_grant" {
 		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-			return failed(finding.Errorf(finding.UnexpectedResponse, r.loginPath(), "The token endpoint accepted a deliberately invalid refresh token").
+			return probe.Failed(finding.Errorf(finding.UnexpectedResponse, r.loginPath(), "The token endpoint accepted a deliberately invalid refresh token").
 				WithDetail("Handshake sent a made-up refresh token to verify the app; Salesforce answers it with invalid_grant.").
 				WithFix("Check that login_url is the Salesforce login host (login.salesforce.com, test.salesforce.com or the org's My Domain)."))
 		}
@@ -65,7 +65,7 @@ func (r *run) checkRefreshToken(ctx context.Context, env *probe.Env) probe.StepR
 		return r.refused(env, resp, "Refresh token introspection")
 	}
 	if !*body.Active {
-		return failed(finding.Errorf(finding.ExpiredCredentials, r.tokenPath(), "The Salesforce refresh token is no longer active").
+		return probe.Failed(finding.Errorf(finding.ExpiredCredentials, r.tokenPath(), "The Salesforce refresh token is no longer active").
 			WithCode("active").
 			WithDetail("Salesforce's introspection endpoint answered \"active\": false for the refresh token in %s: the app's Refresh Token Policy expired it, it was revoked (by the user, an admin or a password reset), a newer authorization evicted it (five per user and app), or rotation replaced it. It was checked without being redeemed.", r.tokenPath()).
 			WithFix(fixRelogin))
@@ -203,7 +203,7 @@ func (r *run) stepAPI(ctx context.Context, env *probe.Env) probe.StepResult {
 			f.Path = r.spec.SettingPath("api_version")
 		}
 		f.Summary = "REST API: " + lowerFirst(f.Summary)
-		return failed(f)
+		return probe.Failed(f)
 	}
 	res := probe.StepResult{Message: fmt.Sprintf("GET %s answered %d%s", path, resp.StatusCode, note)}
 	res.Findings = r.budget(resp)

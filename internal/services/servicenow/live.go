@@ -188,15 +188,11 @@ func (r *run) get(ctx context.Context, env *probe.Env, step, pathAndQuery string
 	return r.send(env, req, step)
 }
 
-func failed(f finding.Finding) probe.StepResult {
-	return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
-}
-
 func (r *run) netFailure(err error, what string) probe.StepResult {
 	f := transport.Classify(err)
 	f.Path = r.basePath
 	f.Summary = what + ": " + kit.LowerFirstRune(f.Summary)
-	return failed(f)
+	return probe.Failed(f)
 }
 
 // refused decodes an error answer (or an HTML page answered with 200) and
@@ -205,7 +201,7 @@ func (r *run) refused(env *probe.Env, resp probe.Response, where string) probe.S
 	f := env.Decode(resp)
 	f.Path = r.pathFor(f)
 	f.Detail = strings.TrimSpace(fmt.Sprintf("%s answered HTTP %d. %s", where, resp.StatusCode, f.Detail))
-	return failed(f)
+	return probe.Failed(f)
 }
 
 // ---- token ---------------------------------------------------------------
@@ -246,7 +242,7 @@ func (r *run) stepToken(ctx context.Context, env *probe.Env) probe.StepResult {
 		}
 		return res
 	case json.Unmarshal(resp.Body, &tok) != nil || tok.AccessToken == "":
-		return failed(finding.Errorf(finding.UnexpectedResponse, r.basePath, "The token endpoint's answer is not a ServiceNow token response").
+		return probe.Failed(finding.Errorf(finding.UnexpectedResponse, r.basePath, "The token endpoint's answer is not a ServiceNow token response").
 			WithDetail("%s answered %d without an access_token.", where, resp.StatusCode).
 			WithFix("Check that instance (or base_url) is the instance's root, https://<instance>.service-now.com."))
 	}
@@ -302,7 +298,7 @@ func (r *run) stepTokenResponse(_ context.Context, env *probe.Env) probe.StepRes
 		f = f.WithDetail("require_refresh_token is true, but the password grant returned no refresh_token: the registry entry's Refresh Token Lifespan is 0 or the entry does not issue refresh tokens.").
 			WithFix("Set a Refresh Token Lifespan on the registry entry (System OAuth > Application Registry), or set require_refresh_token = false.")
 	}
-	return failed(f)
+	return probe.Failed(f)
 }
 
 // ---- Table API -----------------------------------------------------------
@@ -325,7 +321,7 @@ func (r *run) stepTableAPI(ctx context.Context, env *probe.Env) probe.StepResult
 		Result []json.RawMessage `json:"result"`
 	}
 	if json.Unmarshal(resp.Body, &body) != nil || body.Result == nil {
-		return failed(finding.Errorf(finding.UnexpectedResponse, r.basePath, "The Table API's answer is not ServiceNow's JSON").
+		return probe.Failed(finding.Errorf(finding.UnexpectedResponse, r.basePath, "The Table API's answer is not ServiceNow's JSON").
 			WithDetail("%s answered %d without a result list.", where, resp.StatusCode).
 			WithFix("Check that instance (or base_url) is the instance's root, https://<instance>.service-now.com."))
 	}

@@ -105,7 +105,7 @@ func (r *run) rolesUnreadable(status int) probe.StepResult {
 			WithCode("admin").
 			WithDetail("Reading the user's own roles (sys_user_has_role) %s. An admin can always read that table, so the user does not have the admin role that required_scopes lists — the connector will be refused its admin-only data (audit history, system logs) with 403 Forbidden, as Microsoft Defender for Cloud Apps reports it.", how).
 			WithFix("Grant the admin role to the integration user (User Administration > Users > the user > Roles), or connect with an admin account.")
-		return failed(f)
+		return probe.Failed(f)
 	}
 	var names []string
 	for _, req := range r.requiredRoles() {

@@ -200,15 +200,11 @@ func (sl *slackRun) post(ctx context.Context, env *probe.Env, step, method strin
 	return probe.Response{Step: step, StatusCode: resp.StatusCode, Header: resp.Header, Body: b}, nil
 }
 
-func (sl *slackRun) failed(f finding.Finding) probe.StepResult {
-	return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
-}
-
 func (sl *slackRun) netFailure(err error, what string) probe.StepResult {
 	f := transport.Classify(err)
 	f.Path = sl.spec.SettingPath("base_url")
 	f.Summary = what + ": " + kit.LowerFirstRune(f.Summary)
-	return sl.failed(f)
+	return probe.Failed(f)
 }
 
 // stepRefresh exchanges the refresh token for an access token, when the
@@ -240,7 +236,7 @@ func (sl *slackRun) stepRefresh(ctx context.Context, env *probe.Env) probe.StepR
 			f.Path = sl.pathFor(f)
 		}
 		f.Summary = "Token refresh: " + kit.LowerFirstRune(f.Summary)
-		return sl.failed(f)
+		return probe.Failed(f)
 	}
 	tok := &xoauth2.Token{AccessToken: body.AccessToken, TokenType: "Bearer", RefreshToken: body.RefreshToken}
 	if body.ExpiresIn > 0 {
@@ -281,7 +277,7 @@ func (sl *slackRun) verifyClient(ctx context.Context, env *probe.Env) probe.Step
 	f := env.Decode(resp)
 	f.Path = sl.pathFor(f)
 	f.Summary = "Client check: " + kit.LowerFirstRune(f.Summary)
-	return sl.failed(f)
+	return probe.Failed(f)
 }
 
 func (sl *slackRun) stepAuthTestRefreshed(ctx context.Context, env *probe.Env) probe.StepResult {

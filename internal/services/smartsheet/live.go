@@ -165,7 +165,7 @@ func (r *run) stepEvents(ctx context.Context, env *probe.Env) probe.StepResult {
 			WithDetail("The events call failed after /users/me answered: %s.", kit.Tidy(strings.ReplaceAll(err.Error(), r.spec.Auth.Token.Value, "…"), 200)).
 			WithFix("Retry; check proxies between Handshake and Smartsheet.")
 		f.Retryable = true
-		return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
+		return probe.Failed(f)
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
@@ -176,7 +176,7 @@ func (r *run) stepEvents(ctx context.Context, env *probe.Env) probe.StepResult {
 	if f.Code == "1004" {
 		f = r.eventsDenied(f)
 	}
-	return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
+	return probe.Failed(f)
 }
 
 // eventsDenied says which of the two 1004 causes applies on /events.

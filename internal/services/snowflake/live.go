@@ -173,15 +173,11 @@ func prefixed(what, summary string) string {
 	return what + ": " + kit.LowerFirstRune(summary)
 }
 
-func failed(f finding.Finding) probe.StepResult {
-	return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
-}
-
 func (r *run) netFailure(err error, what string) probe.StepResult {
 	f := transport.Classify(err)
 	f.Path = r.basePath
 	f.Summary = prefixed(what, f.Summary)
-	return failed(f)
+	return probe.Failed(f)
 }
 
 // do sends a request and reads the answer (at most 64 KiB).
@@ -240,7 +236,7 @@ func (r *run) stepToken(ctx context.Context, env *probe.Env) probe.StepResult {
 		if f.Code == "invalid_grant" {
 			f.Path = r.credentialPath()
 		}
-		return failed(f)
+		return probe.Failed(f)
 	}
 	now := env.Now()
 	tok := &xoauth2.Token{AccessToken: body.AccessToken, TokenType: "Bearer", RefreshToken: body.RefreshToken}
@@ -308,7 +304,7 @@ func (r *run) verifyClient(ctx context.Context, env *probe.Env, haveRefreshToken
 				WithDetail("Handshake sent a made-up refresh token to check the client, and %s/oauth/token-request issued a token for it.", transport.RedactURL(r.base)).
 				WithFix("Check that snowflake.account (or base_url) points at Snowflake.")}}
 	}
-	return failed(r.classify(env, resp, "Client check"))
+	return probe.Failed(r.classify(env, resp, "Client check"))
 }
 
 // sqlRequest is the SQL API's request body.
@@ -326,12 +322,12 @@ func (r *run) stepSQL(ctx context.Context, env *probe.Env) probe.StepResult {
 	case methodKeyPair:
 		jwt, fp, err := keyPairJWT(r.acct.jwt, r.spec.Auth.Username, r.spec.Auth.PrivateKey.Value, env.Now())
 		if err != nil {
-			return failed(finding.Errorf(finding.InvalidCredentials, r.credentialPath(), "The private key cannot sign Snowflake's key-pair JWT").
+			return probe.Failed(finding.Errorf(finding.InvalidCredentials, r.credentialPath(), "The private key cannot sign Snowflake's key-pair JWT").
 				WithCode("SNOWFLAKE-KEY-PAIR").WithDetail("%s.", err.Error()).
 				WithFix("Use an unencrypted RSA private key (PKCS#8 or PKCS#1 PEM) of at least 2048 bits."))
 		}
 		if f, bad := r.fingerprintMismatch(fp); bad {
-			return failed(f)
+			return probe.Failed(f)
 		}
 		bearer = jwt
 	case methodPAT:
@@ -347,7 +343,7 @@ func (r *run) stepSQL(ctx context.Context, env *probe.Env) probe.StepResult {
 		Role: strings.TrimSpace(r.spec.Setting("role")), Warehouse: strings.TrimSpace(r.spec.Setting("warehouse"))})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.base+"/api/v2/statements", strings.NewReader(string(body)))
 	if err != nil {
-		return failed(finding.Errorf(finding.InvalidConfiguration, r.basePath, "The Snowflake URL is not usable").WithDetail("%s.", err.Error()))
+		return probe.Failed(finding.Errorf(finding.InvalidConfiguration, r.basePath, "The Snowflake URL is not usable").WithDetail("%s.", err.Error()))
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
@@ -361,7 +357,7 @@ func (r *run) stepSQL(ctx context.Context, env *probe.Env) probe.StepResult {
 	case resp.StatusCode == http.StatusAccepted:
 		return probe.StepResult{Outcome: probe.OutcomeOK, Message: "the SQL API accepted the probe statement (still running: 202)"}
 	case resp.StatusCode != http.StatusOK:
-		return failed(r.classify(env, resp, "SQL API probe"))
+		return probe.Failed(r.classify(env, resp, "SQL API probe"))
 	}
 	return r.checkSession(env, resp)
 }
@@ -372,7 +368,7 @@ func (r *run) checkSession(env *probe.Env, resp probe.Response) probe.StepResult
 		Data [][]*string `json:"data"`
 	}
 	if json.Unmarshal(resp.Body, &out) != nil || len(out.Data) != 1 || len(out.Data[0]) < 3 {
-		return failed(finding.Errorf(finding.UnexpectedResponse, r.basePath, "The SQL API answered without the probe's row").
+		return probe.Failed(finding.Errorf(finding.UnexpectedResponse, r.basePath, "The SQL API answered without the probe's row").
 			WithDetail("POST /api/v2/statements answered 200, but not with Snowflake's result set (data[0] with user, role and account).").
 			WithFix("Check that snowflake.account (or base_url) points at Snowflake's SQL API."))
 	}
@@ -428,7 +424,7 @@ func (r *run) stepRedirects(ctx context.Context, env *probe.Env) probe.StepResul
 			"scope": {"refresh_token"}, "state": {"handshake-redirect-check"}}
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.base+"/oauth/authorize?"+q.Encode(), nil)
 		if err != nil {
-			return failed(finding.Errorf(finding.InvalidConfiguration, r.basePath, "The Snowflake URL is not usable"))
+			return probe.Failed(finding.Errorf(finding.InvalidConfiguration, r.basePath, "The Snowflake URL is not usable"))
 		}
 		req.Header.Set("Accept", "text/html")
 		resp, err := do(&noFollow, req, probe.StepRedirectURIs)
@@ -447,7 +443,7 @@ func (r *run) stepRedirects(ctx context.Context, env *probe.Env) probe.StepResul
 		case resp.StatusCode >= 300 && resp.StatusCode < 400, resp.StatusCode >= 200 && resp.StatusCode < 300 && !known:
 			// the login page, or a redirect to it: the URI is registered
 		default:
-			return failed(r.classify(env, resp, "Authorization endpoint"))
+			return probe.Failed(r.classify(env, resp, "Authorization endpoint"))
 		}
 	}
 	if len(fs) > 0 {

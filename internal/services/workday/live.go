@@ -125,15 +125,11 @@ func (r *run) path(t target, res *resource) finding.Path {
 	return r.basePath
 }
 
-func (r *run) failed(f finding.Finding) probe.StepResult {
-	return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
-}
-
 func (r *run) netFailure(err error, what string) probe.StepResult {
 	f := transport.Classify(err)
 	f.Path = r.basePath
 	f.Summary = what + ": " + kit.LowerFirstRune(f.Summary)
-	return r.failed(f)
+	return probe.Failed(f)
 }
 
 // do sends one request and reads at most 64 KiB of the answer.
@@ -158,7 +154,7 @@ func (r *run) stepToken(ctx context.Context, env *probe.Env) probe.StepResult {
 		"client_id": {r.spec.Auth.ClientID}, "client_secret": {r.spec.Auth.ClientSecret.Value}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.tokenURL(), strings.NewReader(form.Encode()))
 	if err != nil {
-		return r.failed(finding.Errorf(finding.InvalidConfiguration, r.basePath, "The Workday token endpoint is not a valid URL"))
+		return probe.Failed(finding.Errorf(finding.InvalidConfiguration, r.basePath, "The Workday token endpoint is not a valid URL"))
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	resp, err := do(env, req, probe.StepToken)
@@ -178,7 +174,7 @@ func (r *run) stepToken(ctx context.Context, env *probe.Env) probe.StepResult {
 		}
 		f.Summary = "Token request: " + f.Summary
 		f.Detail = fmt.Sprintf("POST %s answered HTTP %d. %s", transport.RedactURL(r.tokenURL()), resp.StatusCode, f.Detail)
-		return r.failed(f)
+		return probe.Failed(f)
 	}
 	tok := &xoauth2.Token{AccessToken: body.AccessToken, TokenType: "Bearer", RefreshToken: body.RefreshToken}
 	if body.ExpiresIn > 0 {
@@ -210,7 +206,7 @@ func (r *run) stepResource(res *resource) func(context.Context, *probe.Env) prob
 		u := r.base + res.path(r.tenant, env.Now())
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 		if err != nil {
-			return r.failed(finding.Errorf(finding.InvalidConfiguration, r.basePath, "The Workday REST URL is not valid"))
+			return probe.Failed(finding.Errorf(finding.InvalidConfiguration, r.basePath, "The Workday REST URL is not valid"))
 		}
 		env.Token.SetAuthHeader(req)
 		where := "GET " + transport.RedactURL(strings.SplitN(u, "?", 2)[0])
@@ -223,7 +219,7 @@ func (r *run) stepResource(res *resource) func(context.Context, *probe.Env) prob
 				Total *int64 `json:"total"`
 			}
 			if json.Unmarshal(resp.Body, &page) != nil {
-				return r.failed(finding.Errorf(finding.UnexpectedResponse, r.basePath, "%s did not answer JSON", where).
+				return probe.Failed(finding.Errorf(finding.UnexpectedResponse, r.basePath, "%s did not answer JSON", where).
 					WithDetail("A Workday REST resource answers {\"total\":…,\"data\":[…]}; this answer is not JSON, so base_url or host may point at a proxy or a sign-in page.").
 					WithFix("Copy the Workday REST API Endpoint from the View API Clients report."))
 			}
@@ -241,6 +237,6 @@ func (r *run) stepResource(res *resource) func(context.Context, *probe.Env) prob
 		}
 		f.Summary = "REST call: " + f.Summary
 		f.Detail = fmt.Sprintf("%s answered HTTP %d. %s", where, resp.StatusCode, f.Detail)
-		return r.failed(f)
+		return probe.Failed(f)
 	}
 }

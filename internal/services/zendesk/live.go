@@ -324,15 +324,11 @@ func (z *run) get(ctx context.Context, env *probe.Env, step, path string) (probe
 	return probe.Response{Step: step, StatusCode: resp.StatusCode, Header: resp.Header, Body: b}, nil
 }
 
-func failed(f finding.Finding) probe.StepResult {
-	return probe.StepResult{Outcome: probe.OutcomeFailed, Message: f.Summary, Findings: []finding.Finding{f}}
-}
-
 func (z *run) netFailure(err error, what string) probe.StepResult {
 	f := transport.Classify(err)
 	f.Path = z.basePath
 	f.Summary = what + ": " + kit.LowerFirstRune(f.Summary)
-	return failed(f)
+	return probe.Failed(f)
 }
 
 // stepTokenInfo reads the OAuth access token's own record: its scopes and
@@ -414,7 +410,7 @@ func (z *run) stepRetirement(_ context.Context, env *probe.Env) probe.StepResult
 			WithCode("ZENDESK-API-TOKEN-RETIREMENT").
 			WithDetail("Zendesk permanently deactivated all API tokens on %s; they cannot be reactivated and no new ones can be created.", when).
 			WithFix(fix...)
-		return failed(f)
+		return probe.Failed(f)
 	case env.ExpiryWarning > 0 && apiTokenRetirement.Sub(now) <= env.ExpiryWarning:
 		f := finding.Warnf(finding.ExpiringCredentials, z.tokenPath(), "Zendesk deactivates every API token on %s", when).
 			WithCode("ZENDESK-API-TOKEN-RETIREMENT").
@@ -468,5 +464,5 @@ func (z *run) stepAudit(ctx context.Context, env *probe.Env) probe.StepResult {
 		}
 	}
 	f.Summary = "Audit log: " + kit.LowerFirstRune(f.Summary)
-	return failed(f)
+	return probe.Failed(f)
 }
