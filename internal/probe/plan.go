@@ -2,6 +2,7 @@ package probe
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"time"
@@ -187,6 +188,22 @@ func (e *Env) UseToken(t *oauth2.Token) {
 // permissions such as an Entra token's roles claim) for Result.GrantedScopes,
 // replacing what the token response said.
 func (e *Env) GrantScopes(scopes []string) { e.r.grant(scopes) }
+
+// Send makes one request of a vendor step through the shared client and
+// reads at most 64 KiB of the answer, as the built-in steps do. A body cut
+// short by a cancelled request is an error; otherwise what was read is kept.
+func (e *Env) Send(req *http.Request, step string) (Response, error) {
+	resp, err := e.HTTP.Do(req)
+	if err != nil {
+		return Response{}, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if err != nil && req.Context().Err() != nil {
+		return Response{}, err
+	}
+	return Response{Step: step, StatusCode: resp.StatusCode, Header: resp.Header, Body: b}, nil
+}
 
 // Decode runs the plan's and the generic decoders on an error answer, the
 // way the built-in steps do.

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -140,16 +139,7 @@ func (r *run) get(ctx context.Context, env *probe.Env, step, u string, auth func
 	}
 	req.Header.Set("Accept", "application/json")
 	auth(req)
-	resp, err := env.HTTP.Do(req)
-	if err != nil {
-		return probe.Response{}, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	if err != nil && ctx.Err() != nil {
-		return probe.Response{}, err
-	}
-	return probe.Response{Step: step, StatusCode: resp.StatusCode, Header: resp.Header, Body: b}, nil
+	return env.Send(req, step)
 }
 
 // netFailure reports a call that got no answer.

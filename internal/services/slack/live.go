@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -188,16 +187,7 @@ func (sl *slackRun) post(ctx context.Context, env *probe.Env, step, method strin
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
 	auth(req)
-	resp, err := env.HTTP.Do(req)
-	if err != nil {
-		return probe.Response{}, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	if err != nil && ctx.Err() != nil {
-		return probe.Response{}, err
-	}
-	return probe.Response{Step: step, StatusCode: resp.StatusCode, Header: resp.Header, Body: b}, nil
+	return env.Send(req, step)
 }
 
 func (sl *slackRun) netFailure(err error, what string) probe.StepResult {

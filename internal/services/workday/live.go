@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -135,16 +134,7 @@ func (r *run) netFailure(err error, what string) probe.StepResult {
 // do sends one request and reads at most 64 KiB of the answer.
 func do(env *probe.Env, req *http.Request, step string) (probe.Response, error) {
 	req.Header.Set("Accept", "application/json")
-	resp, err := env.HTTP.Do(req)
-	if err != nil {
-		return probe.Response{}, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	if err != nil && req.Context().Err() != nil {
-		return probe.Response{}, err
-	}
-	return probe.Response{Step: step, StatusCode: resp.StatusCode, Header: resp.Header, Body: b}, nil
+	return env.Send(req, step)
 }
 
 // stepToken redeems the refresh token (see the comment at the top).

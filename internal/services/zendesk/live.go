@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -312,16 +311,7 @@ func (z *run) get(ctx context.Context, env *probe.Env, step, path string) (probe
 		}
 		env.Token.SetAuthHeader(req)
 	}
-	resp, err := env.HTTP.Do(req)
-	if err != nil {
-		return probe.Response{}, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	if err != nil && ctx.Err() != nil {
-		return probe.Response{}, err
-	}
-	return probe.Response{Step: step, StatusCode: resp.StatusCode, Header: resp.Header, Body: b}, nil
+	return env.Send(req, step)
 }
 
 func (z *run) netFailure(err error, what string) probe.StepResult {
